@@ -1,0 +1,77 @@
+# Two commands do everything on a fresh machine with Python >= 3.11 and make:
+#   make book   set up .venv from the lock, execute every notebook, build the HTML into _build/html
+#   make test   same environment; the whole test suite (unit, data, nbval strict, browser)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# `cache` (jupyter-cache) for authors; CI, or `make book EXECUTE=force`, re-executes every notebook.
+EXECUTE ?= $(if $(CI),force,cache)
+NOTEBOOKS := $(wildcard chapters/*.ipynb)
+STAGE := _build/stage
+JB_FLAGS := -W -n --keep-going
+
+.PHONY: help setup book notebooks validate test test-fast test-browser lab bench lock clean
+
+help:
+	@echo "make book       build the book into _build/html (sets up .venv first)"
+	@echo "make test       run the whole test suite (sets up .venv and builds the book first)"
+	@echo "make notebooks  re-execute every notebook and store its outputs (after an edit)"
+	@echo "make lab        open the notebooks in JupyterLab inside the locked environment"
+	@echo "make bench      measure build times against the budgets"
+	@echo "make lock       re-resolve requirements.lock from pyproject.toml (needs network)"
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	# The project's own package is put on the path directly (no build step, nothing unpinned fetched).
+	$(BIN)/python -c 'import site, pathlib; pathlib.Path(site.getsitepackages()[0], "briefing.pth").write_text(str(pathlib.Path("src").resolve()) + "\n")'
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+validate: $(STAMP)
+	$(BIN)/python -m briefing.validate
+
+# Build into a staging folder and publish to _build/html only when the whole build succeeded.
+book: validate
+	@mkdir -p $(STAGE)
+	sed 's/^  execute_notebooks: cache$$/  execute_notebooks: $(EXECUTE)/' _config.yml > $(STAGE)/_config.yml
+	$(BIN)/jupyter-book build . --config $(STAGE)/_config.yml --path-output $(STAGE) $(JB_FLAGS) $(if $(filter force,$(EXECUTE)),--all,)
+	rm -rf _build/html.new && cp -a $(STAGE)/_build/html _build/html.new
+	rm -rf _build/html && mv _build/html.new _build/html
+	@echo "Book built: _build/html/index.html (execution: $(EXECUTE))"
+
+notebooks: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
+
+node_modules/.installed: package.json package-lock.json
+	command -v npm >/dev/null || { echo "npm is required for the browser tests (Debian: apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: book node_modules/.installed
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters/
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra lab --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf _build

@@ -1,0 +1,106 @@
+"""Layer 1: the source article, split into lines with stable paragraph ids and kinds.
+
+Every non-empty line of the article gets an id ``p01``, ``p02``, … in reading order. Ids are positional, so they
+are stable only as long as the file is; the data package records the file's SHA-256 and the tests check it.
+Scraping artifacts (image captions, ad lines) get ids too: they stay out of the analysis but are never lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import ARTICLE
+
+# The article's five headings and the chapter (``section``) each one opens. Two headings share ``china_ties``.
+HEADINGS = {
+    "美俄关系回暖,朝俄“蜜月期”终结?": "us_russia_thaw",
+    "美日韩联手,朝鲜面临新一轮围堵": "us_japan_rok_pressure",
+    "11国家对朝鲜核问题的会议": "eleven_nation_meeting",
+    "朝鲜“拥抱”中国,能否破局?": "china_ties",
+    "东北亚的棋局": "china_ties",
+}
+IMAGE_CAPTION = "取材网络"  # "image from the web": a caption left over from scraping
+AD_LINES = {"ad1 webp", "ad2 webp"}
+SOURCE_LIST_HEADING = "参考信源"
+
+KINDS = ("body", "heading", "image_caption", "ad_artifact", "source_list_heading", "cited_source")
+ANALYSED_KINDS = ("body",)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str
+    line_no: int  # 1-based line number in the file, blank lines included
+    kind: str
+    heading_section: str  # "opening" before the first heading, "sources" for the cited-source list
+    text: str
+
+
+def sha256(path: Path = ARTICLE) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def classify(text: str, in_source_list: bool) -> str:
+    if text in HEADINGS:
+        return "heading"
+    if text == IMAGE_CAPTION:
+        return "image_caption"
+    if text in AD_LINES:
+        return "ad_artifact"
+    if text == SOURCE_LIST_HEADING:
+        return "source_list_heading"
+    return "cited_source" if in_source_list else "body"
+
+
+def paragraphs(path: Path = ARTICLE) -> list[Paragraph]:
+    """All non-empty lines of the article, in order, each with its id and kind."""
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: byte {err.start}: encoding: the article must be UTF-8") from err
+    out: list[Paragraph] = []
+    section, in_sources = "opening", False
+    for line_no, line in enumerate(raw.split("\n"), start=1):
+        text = line.strip()
+        if not text:
+            continue
+        kind = classify(text, in_sources)
+        if kind == "heading":
+            section = HEADINGS[text]
+        elif kind == "source_list_heading":
+            section, in_sources = "sources", True
+        elif kind == "ad_artifact":
+            section = "artifacts"
+        out.append(Paragraph(f"p{len(out) + 1:02d}", line_no, kind, section, text))
+    return out
+
+
+def paragraph_map(path: Path = ARTICLE) -> dict[str, Paragraph]:
+    return {p.id: p for p in paragraphs(path)}
+
+
+PARAGRAPH_FIELDS = ["id", "line_no", "kind", "heading_section", "text"]
+
+
+def write_table(target: Path, path: Path = ARTICLE) -> None:
+    """Write the paragraph map as CSV (``data/article_paragraphs.csv``); the tests check it matches the article."""
+    import csv
+
+    with target.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(PARAGRAPH_FIELDS)
+        for p in paragraphs(path):
+            writer.writerow([p.id, p.line_no, p.kind, p.heading_section, p.text])
+
+
+def frame(path: Path = ARTICLE):
+    """The paragraphs as a pandas DataFrame (one row per non-empty line)."""
+    import pandas as pd
+
+    rows = [p.__dict__ for p in paragraphs(path)]
+    df = pd.DataFrame(rows, columns=PARAGRAPH_FIELDS)
+    df["kind"] = pd.Categorical(df["kind"], categories=KINDS)
+    df["chars"] = df["text"].str.len()
+    return df
