@@ -42,6 +42,7 @@ validate: $(STAMP)
 # Build into a staging folder and publish to _build/html only when the whole build succeeded.
 book: validate
 	@mkdir -p $(STAGE)
+	$(BIN)/python -m briefing.cache _build/.jupyter_cache
 	sed 's/^  execute_notebooks: cache$$/  execute_notebooks: $(EXECUTE)/' _config.yml > $(STAGE)/_config.yml
 	$(BIN)/jupyter-book build . --config $(STAGE)/_config.yml --path-output $(STAGE) $(JB_FLAGS) $(if $(filter force,$(EXECUTE)),--all,)
 	rm -rf _build/html.new && cp -a $(STAGE)/_build/html _build/html.new

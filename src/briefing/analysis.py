@@ -53,7 +53,6 @@ def lines_by_kind_chart(paragraphs: pd.DataFrame) -> alt.Chart:
             x=alt.X("lines:Q", title="Lines"),
             color=alt.Color("kind_label:N", title="Kind of line",
                             scale=alt.Scale(domain=list(KIND_LABELS.values()), range=KIND_COLOURS)),
-            order=alt.Order("kind_label:N"),
             tooltip=["part:N", "kind_label:N", "lines:Q"],
         )
         .properties(

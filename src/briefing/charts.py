@@ -40,7 +40,7 @@ OUTCOME_COLOURS = {"borne_out": "#1B7837", "partly_borne_out": "#C98B00", "not_b
                    "too_early": "#8C8C8C"}
 
 FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans', sans-serif"
-VEGA_LITE_VERSION = "5.20"  # must match the Vega-Lite schema of the pinned Altair (see tests)
+VEGA_LITE_VERSION = "6.4"  # must match the Vega-Lite schema of the pinned Altair (see tests)
 
 
 def actor_scale(actors: list[str] | None = None) -> alt.Scale:

@@ -30,10 +30,15 @@ def _builder_inited(app):
         import vl_convert
 
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION), encoding="utf-8")
+        bundle = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+        # The bundle declares top-level consts (e.g. `_`) that clash with other page scripts: give it a scope.
+        # Its default snippet still assigns vegaEmbed, vegaLite and vega to window.
+        target.write_text("(function () {\n" + bundle + "\n})();\n", encoding="utf-8")
 
 
 def _page_context(app, pagename, templatename, context, doctree):
+    # Without an icon the browser asks for /favicon.ico and logs a 404 on every page.
+    context["metatags"] = context.get("metatags", "") + '\n<link rel="icon" href="data:,">'
     if "briefing-chart__vis" in context.get("body", ""):
         app.add_js_file(BUNDLE)
         app.add_js_file("briefing-charts.js")
