@@ -37,8 +37,6 @@ def _builder_inited(app):
 
 
 def _page_context(app, pagename, templatename, context, doctree):
-    # Without an icon the browser asks for /favicon.ico and logs a 404 on every page.
-    context["metatags"] = context.get("metatags", "") + '\n<link rel="icon" href="data:,">'
     if "briefing-chart__vis" in context.get("body", ""):
         app.add_js_file(BUNDLE)
         app.add_js_file("briefing-charts.js")
