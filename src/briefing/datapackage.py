@@ -2,8 +2,10 @@
 
 The rules come from ``data/datapackage.json`` (Frictionless Table Schema): field types, required fields, enums,
 patterns, minimum/maximum, unique fields, primary keys and foreign keys. Fields of type ``list`` hold several
-values separated by ``delimiter``; their references to other tables are declared in the non-standard field
-property ``x-references`` because Table Schema foreign keys cannot follow lists.
+values separated by ``delimiter``. Three non-standard field properties carry rules Table Schema cannot say (a
+standard validator such as frictionless ignores them): ``x-references`` (a list field's values must be ids in
+another table; foreign keys cannot follow lists), ``x-item-pattern`` (a pattern for each value of a list) and
+``x-calendar-date`` (a ``YYYY-MM-DD`` or ``YYYY-MM`` string that must be a real date).
 
 Any broken rule raises :class:`DataError`, whose message names the file, the row (and its id), the field and the
 rule, e.g. ``data/claims.csv: row 12 (id c012), field 'verdict': enum: 'maybe' is not one of ...``.
@@ -99,19 +101,21 @@ def _check_date_or_month(value: str) -> None:
 
 def _check_constraints(value, raw: str, field: dict) -> None:
     c = field.get("constraints", {})
-    items = [v.strip() for v in raw.split(field.get("delimiter", ";"))] if field.get("type") == "list" else [raw]
-    for item in items:
-        if "enum" in c and item not in c["enum"]:
-            raise ValueError("enum", f"'{item}' is not one of {', '.join(c['enum'])}")
-        if "pattern" in c and not re.fullmatch(c["pattern"], item):
-            raise ValueError("pattern", f"'{item}' does not match {c['pattern']}")
+    if field.get("type") == "list":
+        for item in (v.strip() for v in raw.split(field.get("delimiter", ";"))):
+            if "x-item-pattern" in field and not re.fullmatch(field["x-item-pattern"], item):
+                raise ValueError("pattern", f"'{item}' does not match {field['x-item-pattern']}")
+    if "enum" in c and raw not in c["enum"]:
+        raise ValueError("enum", f"'{raw}' is not one of {', '.join(c['enum'])}")
+    if "pattern" in c and not re.fullmatch(c["pattern"], raw):
+        raise ValueError("pattern", f"'{raw}' does not match {c['pattern']}")
     if "minimum" in c and value < c["minimum"]:
         raise ValueError("minimum", f"{value} is below the minimum {c['minimum']}")
     if "maximum" in c and value > c["maximum"]:
         raise ValueError("maximum", f"{value} is above the maximum {c['maximum']}")
     if "maxLength" in c and len(raw) > c["maxLength"]:
         raise ValueError("maxLength", f"{len(raw)} characters, more than {c['maxLength']}")
-    if field.get("format") == "date-or-month":
+    if field.get("x-calendar-date"):
         _check_date_or_month(raw)
 
 
