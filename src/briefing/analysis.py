@@ -61,3 +61,262 @@ def lines_by_kind_chart(paragraphs: pd.DataFrame) -> alt.Chart:
             width=560,
         )
     )
+
+
+# -- shared chart builders ----------------------------------------------------------------------------------------
+from .charts import ACTOR_COLOURS, OUTCOME_COLOURS, VERDICT_COLOURS, actor_scale, colour_scale  # noqa: E402
+
+ACTOR_COLOURS_OTHER = ACTOR_COLOURS["other"]
+from .claims import OUTCOME_LABELS, VERDICT_LABELS  # noqa: E402
+
+ARTICLE_DATE = "2025-03-01"  # published around early March 2025; used to mark "when the article was written"
+RIYADH = "2025-02-18"
+
+
+def month_start(value: str) -> pd.Timestamp:
+    """'2025-02-18' or '2025-02' as a timestamp (a month-only date sits at the 1st)."""
+    return pd.Timestamp(value if len(value) == 10 else value + "-01")
+
+
+def verdict_counts(claims: pd.DataFrame, by: str = "section") -> pd.DataFrame:
+    df = claims.groupby([by, "verdict"], observed=True).size().reset_index(name="claims")
+    df["verdict_label"] = df["verdict"].map(VERDICT_LABELS)
+    return df
+
+
+def verdicts_chart(claims: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
+    """Claims by section and verdict, stacked; sections in the article's order."""
+    df = verdict_counts(claims)
+    df["section_label"] = df["section"].map(SECTION_LABELS)
+    order = [SECTION_LABELS[s] for s in SECTION_LABELS if s in set(df["section"])]
+    return (
+        alt.Chart(df).mark_bar()
+        .encode(
+            y=alt.Y("section_label:N", sort=order, title=None),
+            x=alt.X("claims:Q", title="Claims"),
+            color=alt.Color("verdict_label:N", title="Verdict",
+                            scale=colour_scale({VERDICT_LABELS[k]: v for k, v in VERDICT_COLOURS.items()})),
+            tooltip=["section_label:N", "verdict_label:N", "claims:Q"],
+        )
+        .properties(title=alt.Title(title, subtitle=subtitle), width=520)
+    )
+
+
+def fact_verdicts_chart(claims: pd.DataFrame, title: str) -> alt.Chart:
+    """The facts of one chapter (or the book) by verdict."""
+    facts = claims[claims["claim_type"] == "fact"]
+    df = facts.groupby("verdict").size().reset_index(name="facts")
+    df["verdict_label"] = df["verdict"].map(VERDICT_LABELS)
+    order = [VERDICT_LABELS[v] for v in VERDICT_COLOURS if v in set(df["verdict"])]
+    return (
+        alt.Chart(df).mark_bar()
+        .encode(
+            x=alt.X("facts:Q", title="Factual claims", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("verdict_label:N", sort=order, title=None),
+            color=alt.Color("verdict_label:N", legend=None,
+                            scale=colour_scale({VERDICT_LABELS[k]: v for k, v in VERDICT_COLOURS.items()})),
+            tooltip=["verdict_label:N", "facts:Q"],
+        )
+        .properties(title=alt.Title(title, subtitle="Factual claims of this section by verdict; count of claims"),
+                    width=480, height=30 * max(len(df), 2))
+    )
+
+
+def outcomes_chart(claims: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
+    scored = claims[claims["outcome"].notna()]
+    df = scored.groupby(["claim_type", "outcome"]).size().reset_index(name="claims")
+    df["outcome_label"] = df["outcome"].map(OUTCOME_LABELS)
+    return (
+        alt.Chart(df).mark_bar()
+        .encode(
+            y=alt.Y("claim_type:N", title=None, sort=["forecast", "question"]),
+            x=alt.X("claims:Q", title="Forecasts and questions"),
+            color=alt.Color("outcome_label:N", title="Outcome",
+                            scale=colour_scale({OUTCOME_LABELS[k]: v for k, v in OUTCOME_COLOURS.items()})),
+            tooltip=["claim_type:N", "outcome_label:N", "claims:Q"],
+        )
+        .properties(title=alt.Title(title, subtitle=subtitle), width=520)
+    )
+
+
+def timeline_chart(events: pd.DataFrame, *, lane: str, lane_labels: dict[str, str], colours: dict[str, str],
+                   title: str, subtitle: str, marks: dict[str, str] | None = None,
+                   text: str = "event") -> alt.Chart:
+    """Dated events as points on lanes, with vertical rules for dates the article relies on."""
+    df = events.assign(when=events["date"].map(month_start), lane_label=events[lane].map(lane_labels))
+    df = df[["when", "lane_label", text, "id" if "id" in df else lane]].rename(columns={text: "what"})
+    domain = [lane_labels[k] for k in lane_labels if k in set(events[lane])]
+    points = (
+        alt.Chart(df).mark_circle(size=110, opacity=0.85)
+        .encode(
+            x=alt.X("when:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
+            y=alt.Y("lane_label:N", title=None, sort=domain),
+            color=alt.Color("lane_label:N", legend=None,
+                            scale=alt.Scale(domain=domain, range=[colours[k] for k in lane_labels
+                                                                  if k in set(events[lane])])),
+            tooltip=[alt.Tooltip("when:T", title="Date", format="%d %b %Y"), "lane_label:N", "what:N"],
+        )
+    )
+    layers = [points]
+    if marks:
+        rules = pd.DataFrame({"when": [pd.Timestamp(d) for d in marks], "label": list(marks.values())})
+        base = alt.Chart(rules)
+        layers.append(base.mark_rule(strokeDash=[4, 3], color="#333333").encode(x="when:T"))
+        layers.append(base.mark_text(align="left", dx=4, dy=-6, fontSize=10, color="#333333")
+                      .encode(x="when:T", y=alt.value(0), text="label:N"))
+    return alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), width=600,
+                                         height=60 + 45 * len(domain))
+
+
+def per_half_year(events: pd.DataFrame, kind_field: str | None = None, kind: str | None = None) -> pd.DataFrame:
+    """Count events per half-year (H1/H2), zero-filled between the first and last half-year."""
+    df = events if kind is None else events[events[kind_field] == kind]
+    when = df["date"].map(month_start)
+    labels = when.dt.year.astype(str) + " H" + ((when.dt.month > 6).astype(int) + 1).astype(str)
+    counts = labels.value_counts()
+    all_when = events["date"].map(month_start)
+    first, last = all_when.min(), all_when.max()
+    periods, y, h = [], first.year, 1 if first.month <= 6 else 2
+    while (y, h) <= (last.year, 1 if last.month <= 6 else 2):
+        periods.append(f"{y} H{h}")
+        y, h = (y, 2) if h == 1 else (y + 1, 1)
+    return pd.DataFrame({"half_year": periods, "events": [int(counts.get(p, 0)) for p in periods]})
+
+
+# -- chapter helpers ----------------------------------------------------------------------------------------------
+def section_stats(claims: pd.DataFrame) -> dict[str, str]:
+    """Counts for prose: claims, facts, and facts by verdict (as text, ready for glue)."""
+    facts = claims[claims["claim_type"] == "fact"]
+    out = {"claims": len(claims), "facts": len(facts)}
+    for v in ("supported", "partly_supported", "contradicted", "unverified"):
+        out[v] = int((facts["verdict"] == v).sum())
+    out["flawed"] = out["partly_supported"] + out["contradicted"]
+    return {k: f"{v:,}" for k, v in out.items()}
+
+
+def chapter_sources(reg, claims: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
+    """Every source behind a chapter: those linked to its claims and those cited by its datasets."""
+    from .datapackage import package
+
+    ids = list(reg.sources_for(claims["id"])["id"])
+    for name in datasets:
+        ids += [s for s in package().sources_of(name) if s not in ids]
+    df = reg.sources[reg.sources["id"].isin(ids)].copy()
+    df["_art"] = df["kind"] != "cited_by_article"
+    return df.sort_values(["_art", "publisher", "published"], na_position="last").drop(columns="_art")
+
+
+def trade_series(trade: pd.DataFrame) -> pd.DataFrame:
+    """Annual total trade where reported (exports + imports where only those are given)."""
+    df = trade.copy()
+    derived = df["exports_usd_million"] + df["imports_usd_million"]
+    df["total"] = df["total_usd_million"].fillna(derived)
+    df["basis"] = df["total_usd_million"].notna().map({True: "reported total", False: "exports + imports"})
+    return df[df["total"].notna()][["year", "total", "basis"]].reset_index(drop=True)
+
+
+def trade_chart(trade: pd.DataFrame, baseline_year: int = 2019) -> alt.Chart:
+    df = trade_series(trade)
+    df["total_bn"] = (df["total"] / 1000).round(2)
+    base = float(df.loc[df["year"] == baseline_year, "total_bn"].iloc[0])
+    latest = df.iloc[-1]
+    share = latest["total_bn"] / base
+    title = (f"Trade in {int(latest['year'])} was back to {share:.0%} of its {baseline_year} level")
+    bars = alt.Chart(df).mark_bar(color="#E69F00").encode(
+        x=alt.X("year:O", title=None),
+        y=alt.Y("total_bn:Q", title="US$ billion"),
+        tooltip=["year:O", alt.Tooltip("total_bn:Q", title="US$ bn"), "basis:N"],
+    )
+    rule_df = pd.DataFrame({"y": [base], "label": [f"{baseline_year} pre-pandemic level: the article expects "
+                                                   "trade may return to it (c068)"]})
+    rule = alt.Chart(rule_df).mark_rule(strokeDash=[5, 3], color="#7A1F5C").encode(y="y:Q")
+    text = alt.Chart(rule_df).mark_text(align="left", dx=2, dy=-7, color="#7A1F5C", fontSize=10).encode(
+        y="y:Q", x=alt.value(2), text="label:N")
+    return alt.layer(bars, rule, text).properties(
+        title=alt.Title(title, subtitle="China's recorded trade with North Korea (exports + imports), by year; "
+                        "US$ billion, China customs figures as reported"), width=520, height=280)
+
+
+def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_period: str | None = None,
+                    mark_label: str = "") -> alt.Chart:
+    bars = alt.Chart(per_half).mark_bar(color=ACTOR_COLOURS_OTHER).encode(
+        x=alt.X("half_year:O", title=None, sort=list(per_half["half_year"]), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("events:Q", title="Exercises", axis=alt.Axis(tickMinStep=1)),
+        tooltip=["half_year:O", "events:Q"],
+    )
+    layers = [bars]
+    if mark_period:
+        m = pd.DataFrame({"half_year": [mark_period], "label": [mark_label]})
+        layers.append(alt.Chart(m).mark_bar(color="#7A1F5C", opacity=0.18).encode(
+            x=alt.X("half_year:O", sort=list(per_half["half_year"])), y=alt.value(0), y2=alt.value(300)))
+        layers.append(alt.Chart(m).mark_text(color="#7A1F5C", dy=-4, fontSize=10, baseline="bottom").encode(
+            x=alt.X("half_year:O", sort=list(per_half["half_year"])), y=alt.value(12), text="label:N"))
+    return alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), width=480, height=260)
+
+
+def membership_chart(members: pd.DataFrame) -> alt.Chart:
+    """Countries against 'MSMT member' and 'named by the article', dots coloured by actor."""
+    long = members.melt(id_vars=["country_iso3", "country"], value_vars=["msmt_member", "named_by_article"],
+                        var_name="column", value_name="yes")
+    long = long[long["yes"].astype(bool)].copy()
+    long["column"] = long["column"].map({"msmt_member": "MSMT member", "named_by_article": "Named by the article"})
+    long["actor"] = long["country_iso3"].where(long["country_iso3"].isin(ACTOR_COLOURS), "other")
+    order = list(members.sort_values(["named_by_article", "msmt_member", "country"],
+                                     ascending=[False, True, True])["country"])
+    actors = [a for a in ACTOR_COLOURS if a in set(long["actor"])]
+    return (
+        alt.Chart(long).mark_circle(size=160)
+        .encode(
+            x=alt.X("column:N", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
+            y=alt.Y("country:N", sort=order, title=None),
+            color=alt.Color("actor:N", title="Actor", scale=actor_scale(actors)),
+            tooltip=["country:N", "column:N"],
+        )
+        .properties(title=alt.Title("Two of the five countries the article names are not in the MSMT",
+                                    subtitle="MSMT membership against the countries the article names as "
+                                    "taking part; a dot means yes"), width=260, height=340)
+    )
+
+
+def vote_chart(votes: pd.DataFrame) -> alt.Chart:
+    df = votes.groupby("vote").agg(countries=("country", lambda s: ", ".join(sorted(s))),
+                                   n=("country", "size")).reset_index()
+    df["vote_label"] = df["vote"].map({"yes": "In favour", "no": "Against", "abstain": "Abstained"})
+    colours = {"In favour": "#0072B2", "Against": ACTOR_COLOURS["RUS"], "Abstained": ACTOR_COLOURS["CHN"]}
+    return (
+        alt.Chart(df).mark_bar()
+        .encode(
+            y=alt.Y("vote_label:N", sort=["In favour", "Against", "Abstained"], title=None),
+            x=alt.X("n:Q", title="Security Council members", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("vote_label:N", legend=None, scale=colour_scale(colours)),
+            tooltip=["vote_label:N", "n:Q", "countries:N"],
+        )
+        .properties(title=alt.Title("One veto ended the UN's monitoring of DPRK sanctions",
+                                    subtitle="Votes on renewing the 1718 Committee Panel of Experts, "
+                                    "28 March 2024; number of Council members"), width=480, height=120)
+    )
+
+
+def days_between(events: pd.DataFrame, first_id: str, second_id: str) -> int:
+    """Days from one dated event to another (both need full dates)."""
+    dates = events.set_index("id")["date"]
+    return (pd.Timestamp(dates[second_id]) - pd.Timestamp(dates[first_id])).days
+
+
+CATEGORY_LABELS = {"russia_dprk": "Russia–DPRK", "china_dprk": "China–DPRK", "us_russia": "US–Russia",
+                   "trilateral": "US–Japan–ROK", "sanctions": "Sanctions", "tourism": "Tourism",
+                   "us_dprk": "US–DPRK", "inter_korean": "Inter-Korean"}
+
+
+def developments_chart(developments: pd.DataFrame) -> alt.Chart:
+    colours = {"russia_dprk": ACTOR_COLOURS["RUS"], "china_dprk": ACTOR_COLOURS["CHN"],
+               "us_russia": ACTOR_COLOURS["USA"], "trilateral": ACTOR_COLOURS["KOR"],
+               "sanctions": ACTOR_COLOURS["PRK"], "tourism": ACTOR_COLOURS["JPN"],
+               "us_dprk": "#444444", "inter_korean": ACTOR_COLOURS["other"]}
+    after = developments[developments["date"].map(month_start) >= month_start(ARTICLE_DATE)]
+    return timeline_chart(
+        after, lane="category", lane_labels=CATEGORY_LABELS, colours=colours,
+        title="Russia–DPRK and China–DPRK ties both moved forward after the article",
+        subtitle="Developments since March 2025 by track; one dot per development",
+        marks={ARTICLE_DATE: "article"},
+    )
