@@ -166,7 +166,7 @@ def register_table(reg: Register, section_labels: dict[str, str]) -> HTML:
         + options("Verdict", list(VERDICT_LABELS), VERDICT_LABELS)
         + '<span class="briefing-register-count" aria-live="polite"></span></div>')
     rows = "".join(
-        f'<tr id="{esc(c["id"])}" data-section="{esc(c["section"])}" data-type="{esc(c["claim_type"])}" '
+        f'<tr data-section="{esc(c["section"])}" data-type="{esc(c["claim_type"])}" '
         f'data-verdict="{esc(c["verdict"])}"><td><a href="#{esc(c["id"])}">{esc(c["id"])}</a></td>'
         f"<td>{esc(section_labels[c['section']])}</td><td lang=\"zh\">{esc(c['quote_zh'])}</td>"
         f"<td>{esc(c['claim_en'])}</td><td>{esc(TYPE_LABELS[c['claim_type']])}</td>"

@@ -40,6 +40,8 @@ def _page_context(app, pagename, templatename, context, doctree):
     if "briefing-chart__vis" in context.get("body", ""):
         app.add_js_file(BUNDLE)
         app.add_js_file("briefing-charts.js")
+    if "briefing-register-controls" in context.get("body", ""):
+        app.add_js_file("briefing-register.js")
 
 
 def _build_finished(app, exception):

@@ -1,0 +1,52 @@
+import altair as alt
+import pandas as pd
+import pytest
+
+from briefing import analysis as an
+from briefing.charts import VEGA_LITE_VERSION, figure
+from briefing.datapackage import load
+
+
+def _chart():
+    return alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_bar().encode(x="x:Q").properties(
+        title=alt.Title("Finding", subtitle="What, in which unit"))
+
+
+def test_figure_carries_source_note_download_and_alt_text():
+    html = str(figure(_chart(), resources="trilateral_events", alt_text="Two bars."))
+    assert 'role="img"' in html and 'aria-label="Two bars."' in html
+    assert 'href="../data/trilateral_events.csv"' in html
+    assert "Source: " in html and "analysis: this briefing" in html
+
+
+def test_figure_ids_are_deterministic_and_differ_between_specs():
+    a1, a2 = str(figure(_chart(), resources="claims", alt_text="x")), str(figure(_chart(), resources="claims",
+                                                                              alt_text="x"))
+    other = str(figure(_chart().properties(width=100), resources="claims", alt_text="x"))
+    assert a1 == a2
+    assert a1.split('id="')[1][:16] != other.split('id="')[1][:16]
+
+
+def test_figure_refuses_missing_title_or_alt():
+    bare = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q")
+    with pytest.raises(ValueError, match="title"):
+        figure(bare, resources="claims", alt_text="x")
+    with pytest.raises(ValueError, match="alt"):
+        figure(_chart(), resources="claims", alt_text=" ")
+
+
+def test_bundle_matches_altair_vega_lite():
+    assert alt.SCHEMA_VERSION.lstrip("v").startswith(VEGA_LITE_VERSION)
+
+
+def test_half_year_counts_are_zero_filled():
+    events = pd.DataFrame({"date": ["2024-01-05", "2025-08"], "kind": ["exercise", "exercise"]})
+    df = an.per_half_year(events, "kind", "exercise")
+    assert list(df["half_year"]) == ["2024 H1", "2024 H2", "2025 H1", "2025 H2"]
+    assert list(df["events"]) == [1, 0, 0, 1]
+
+
+def test_trade_series_falls_back_to_exports_plus_imports():
+    df = an.trade_series(load("china_dprk_trade"))
+    row = df[df["year"] == 2018].iloc[0]
+    assert row["basis"] == "exports + imports" and row["total"] == 2180 + 210

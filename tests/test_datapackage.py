@@ -1,0 +1,139 @@
+"""The data package validates; each rule of the loader fails with file, row/id, field and rule."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from briefing.datapackage import DataError, Package, load
+from briefing.paths import DATA, ROOT
+
+from conftest import edit_csv
+
+
+def test_whole_package_is_valid_for_our_loader():
+    counts = Package().validate()
+    assert counts["claims"] > 0 and counts["sources"] > 0
+    assert set(counts) == {r["name"] for r in Package().descriptor["resources"] if "schema" in r}
+
+
+def test_whole_package_is_valid_for_frictionless():
+    from frictionless import Package as FPackage
+
+    report = FPackage(str(DATA / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_every_csv_under_data_is_described():
+    described = {r["path"] for r in Package().descriptor["resources"]}
+    on_disk = {str(p.relative_to(DATA)) for p in DATA.rglob("*.csv")}
+    assert on_disk <= described
+
+
+def test_every_dataset_row_names_a_source():
+    pkg = Package()
+    for name, res in pkg.resources.items():
+        fields = [f["name"] for f in res.get("schema", {}).get("fields", [])]
+        if name in ("sources", "claims", "claim_sources", "article_paragraphs") or not fields:
+            continue
+        assert "source_id" in fields, name
+        assert load(name)["source_id"].notna().all(), name
+
+
+def test_typed_frames():
+    trade = load("china_dprk_trade")
+    assert str(trade["year"].dtype) == "Int64"
+    assert str(trade["total_usd_million"].dtype) == "Float64"
+    assert str(load("msmt_membership")["msmt_member"].dtype) == "boolean"
+
+
+def _fails(pkg_path, *parts):
+    with pytest.raises(DataError) as info:
+        Package(pkg_path).validate()
+    message = str(info.value)
+    for part in parts:
+        assert part in message, message
+    return message
+
+
+def test_missing_required_field(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c005", "claim_en", "")
+    _fails(data_copy, "claims.csv", "row 5", "c005", "'claim_en'", "required")
+
+
+def test_unknown_enum_value(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c012", "verdict", "maybe")
+    _fails(data_copy, "claims.csv", "c012", "'verdict'", "enum", "maybe")
+
+
+def test_dangling_foreign_key(data_copy):
+    edit_csv(data_copy.parent / "claim_sources.csv", "c002", "source_id", "s-nowhere", key="claim_id")
+    _fails(data_copy, "claim_sources.csv", "'source_id'", "foreign key", "s-nowhere")
+
+
+def test_dangling_list_reference(data_copy):
+    edit_csv(data_copy.parent / "trilateral_events.csv", "t-01", "source_id", "s-nowhere;s-also-missing")
+    _fails(data_copy, "trilateral_events.csv", "t-01", "'source_id'", "foreign key", "s-nowhere")
+
+
+def test_dangling_paragraph(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c001", "paragraph", "p99")
+    _fails(data_copy, "claims.csv", "c001", "'paragraph'", "foreign key")
+
+
+def test_duplicate_id(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c003", "id", "c002")
+    _fails(data_copy, "claims.csv", "c002", "'id'", "unique")
+
+
+def test_impossible_date(data_copy):
+    edit_csv(data_copy.parent / "trilateral_events.csv", "t-02", "date", "2025-02-30")
+    _fails(data_copy, "trilateral_events.csv", "t-02", "'date'", "date", "2025-02-30")
+
+
+def test_malformed_date(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c002", "event_date", "18/02/2025")
+    _fails(data_copy, "claims.csv", "c002", "'event_date'")
+
+
+def test_not_utf8(data_copy):
+    path = data_copy.parent / "sources.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    _fails(data_copy, "sources.csv", "encoding", "UTF-8")
+
+
+def test_wrong_header(data_copy):
+    path = data_copy.parent / "developments.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("category", "kind", 1), encoding="utf-8")
+    _fails(data_copy, "developments.csv", "header", "category")
+
+
+def test_negative_amount(data_copy):
+    edit_csv(data_copy.parent / "china_dprk_trade.csv", "2019", "total_usd_million", "-5", key="year")
+    _fails(data_copy, "china_dprk_trade.csv", "'total_usd_million'", "minimum")
+
+
+def test_changed_article_breaks_the_hash(data_copy):
+    article = data_copy.parent / "source" / "article.zh.txt"
+    article.write_bytes(article.read_bytes() + b"\n")
+    _fails(data_copy, "article.zh.txt", "hash")
+
+
+def test_validate_command_exits_non_zero_and_names_the_problem(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c007", "claim_type", "opinion")
+    env = {"BRIEFING_ROOT": str(data_copy.parent.parent), "PATH": ""}
+    run = subprocess.run([sys.executable, "-m", "briefing.validate"], capture_output=True, text=True, env=env,
+                         cwd=ROOT)
+    assert run.returncode == 1
+    assert "claims.csv" in run.stderr and "c007" in run.stderr and "claim_type" in run.stderr
+
+
+def test_descriptor_is_json_with_licence_and_sources():
+    pkg = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    assert pkg["licenses"] and pkg["sources"]
+    for res in pkg["resources"]:
+        assert res.get("description"), res["name"]
+        for field in res.get("schema", {}).get("fields", []):
+            assert field.get("description"), (res["name"], field["name"])

@@ -1,0 +1,51 @@
+"""Rendering: text from the data is always inert; verdict boxes and JSON-LD come from the same row."""
+
+import json
+import re
+
+import pandas as pd
+
+from briefing.claims import register, review_context
+from briefing.render import claim_card, claim_review_jsonld, table
+
+HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
+
+
+def test_hostile_text_is_escaped_in_tables():
+    html = str(table(pd.DataFrame({"text": [HOSTILE]}), caption=HOSTILE))
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_hostile_claim_text_is_escaped_in_the_verdict_box():
+    reg = register()
+    reg.claims.loc[reg.claims["id"] == "c002", "claim_en"] = HOSTILE
+    reg.claims.loc[reg.claims["id"] == "c002", "rationale"] = "</script>" + HOSTILE
+    date, meta = review_context()
+    html = claim_card(reg, "c002", date, meta)
+    # the only scripts are the JSON-LD block, whose content cannot close the element
+    assert re.findall(r"<script[^>]*>", html) == ['<script type="application/ld+json">']
+    assert "<img" not in html
+    body = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert "<" not in body and json.loads(body)["claimReviewed"] == HOSTILE
+
+
+def test_claim_review_agrees_with_the_visible_verdict():
+    reg = register()
+    date, meta = review_context()
+    for cid in reg.claims.loc[reg.claims["claim_type"] == "fact", "id"]:
+        html = claim_card(reg, cid, date, meta)
+        data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+        row = reg.claims.set_index("id").loc[cid]
+        label = re.search(r'briefing-verdict-\w+">([^<]+)<', html).group(1)
+        assert data["reviewRating"]["alternateName"] == label
+        assert data["claimReviewed"] == row["claim_en"]
+        assert data["itemReviewed"]["text"] == row["quote_zh"]
+
+
+def test_jsonld_rating_scale():
+    reg = register()
+    date, meta = review_context()
+    row = {**reg.claims.set_index("id").loc["c020"].to_dict(), "id": "c020"}
+    data = claim_review_jsonld(row, date, meta)
+    assert data["@type"] == "ClaimReview" and data["reviewRating"]["ratingValue"] == 1
