@@ -5,7 +5,7 @@ import pytest
 from briefing.claims import ESTIMATIVE_TERMS, estimative_terms, register
 from briefing.datapackage import DataError, Package
 
-from conftest import edit_csv
+from csvedit import edit_csv
 
 
 def test_register_is_valid_and_covers_every_body_paragraph():

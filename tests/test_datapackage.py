@@ -9,7 +9,7 @@ import pytest
 from briefing.datapackage import DataError, Package, load
 from briefing.paths import DATA, ROOT
 
-from conftest import edit_csv
+from csvedit import edit_csv
 
 
 def test_whole_package_is_valid_for_our_loader():

@@ -1,0 +1,243 @@
+"""The rendered book in a real browser (headless Chromium): offline, error-free, accessible, light (issue 5).
+
+Every page of _toc.yml plus the site's index.html is loaded cold, warm and in the dark theme; see bookaudit.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+import bookaudit
+
+pytestmark = pytest.mark.browser
+
+PAGES = bookaudit.toc_pages()
+
+
+def _has_chart(path: str) -> bool:
+    f = bookaudit.HTML_ROOT / path
+    return f.is_file() and "briefing-chart__vis" in f.read_text(encoding="utf-8")
+
+
+def _assert_clean(audit: bookaudit.PageAudit, *checks: str):
+    found = audit.failures(*checks)
+    assert not found, f"{audit.path}:\n  " + "\n  ".join(found)
+
+
+# ------------------------------------------------------------------------------------------------ every page
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_console_errors_or_uncaught_exceptions(audits, path):
+    _assert_clean(audits(path), "console")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_offline_no_other_host_and_no_failed_request(audits, path):
+    _assert_clean(audits(path), "offline", "network")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_chart_renders_marks_within_2s(audits, path):
+    _assert_clean(audits(path), "charts")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_charts_have_text_alternatives(audits, path):
+    _assert_clean(audits(path), "chart-alt")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_internal_links_and_anchors_resolve(audits, path):
+    _assert_clean(audits(path), "links")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_headings_in_order(audits, path):
+    _assert_clean(audits(path), "headings")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_light_theme(audits, path):
+    _assert_clean(audits(path), "axe-light")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_dark_theme(audits, path):
+    _assert_clean(audits(path), "axe-dark", "theme")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_weight_cold_and_warm(audits, path):
+    a = audits(path)
+    assert a.cold_bytes <= bookaudit.COLD_BUDGET, f"{path}: cold load {a.cold_bytes:,} B gzip > budget"
+    assert a.warm_bytes < bookaudit.WARM_BUDGET, f"{path}: warm load {a.warm_bytes:,} B gzip >= budget"
+
+
+def test_axe_waivers_are_still_needed(audits):
+    """A waiver for stock markup must still match something, or it goes (see AXE_WAIVERS)."""
+    waived = " ".join(w for p in PAGES for w in audits(p).waived)
+    stale = [sel for rule, sel, _why, _fix in bookaudit.AXE_WAIVERS if sel not in waived]
+    assert not stale, f"these axe waivers match nothing any more; delete them from AXE_WAIVERS: {stale}"
+
+
+# ------------------------------------------------------------------------------- screenshots and CJK fonts
+
+def _screenshot_pages() -> dict[str, str]:
+    chapters = [p for p in PAGES if p.startswith("chapters/") and p != "chapters/index.html"]
+    annotated = next((p for p in chapters if "annotated" in p), None) or "chapters/article.html"
+    others = [p for p in chapters if p != annotated]
+    chapter = next((p for p in others if _has_chart(p)), None) or (others[0] if others else annotated)
+    return {"landing": "chapters/index.html", "chapter": chapter, "article": annotated}
+
+
+def test_screenshots_and_chinese_in_a_cjk_font(page, site):
+    bookaudit.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    found = {}
+    for role, path in _screenshot_pages().items():
+        page.goto(site.url(path), wait_until="load")
+        page.wait_for_function(bookaudit.ALL_RENDERED_JS, timeout=bookaudit.CHART_TIMEOUT_MS)
+        page.evaluate("() => document.fonts.ready")
+        name = f"{role}-{path.split('/')[-1].removesuffix('.html')}.png"
+        page.screenshot(path=str(bookaudit.SCREENSHOTS / name), full_page=True)
+        found[role] = info = bookaudit.cjk_fonts(page)
+        bookaudit.EXTRA_LINES.append(f"screenshot {bookaudit.SCREENSHOTS / name}: Chinese text " + (
+            "none" if info is None else
+            f"{info['text']!r}: {info['han_chars']} Han characters, fonts used {info['fonts']}"))
+        if info is not None:
+            assert info["cjk_glyphs"] >= info["han_chars"] > 0, (
+                f"{path}: Chinese text {info['text']!r} was not drawn in a CJK font: "
+                f"CSS font-family {info['css_font']!r}, platform fonts used {info['fonts']}")
+    assert found["article"] is not None, "the article page shows no Chinese text at all"
+
+
+# ------------------------------------------------------------------------------------------- hostile text
+
+HOSTILE = ['<script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=1">']
+BREAKOUT = '</script><script>window.__pwned=1</script>'  # for text that lands inside a <script> (JSON-LD)
+
+
+def _hostile_fragments() -> dict[str, str]:
+    """A fixture claim whose every text field is hostile, through each of the project's renderers."""
+    from briefing import render
+    from briefing.claims import Register, register, review_context
+
+    reg = register()
+    review_date, article = review_context()
+    claims, sources, links, paras = reg.claims.copy(), reg.sources.copy(), reg.links.copy(), reg.paragraphs.copy()
+    with_evidence = set(links["claim_id"]) & set(claims.loc[claims["claim_type"] == "fact", "id"])
+    cid = sorted(with_evidence)[0]
+    i = claims.index[claims["id"] == cid][0]
+    pid = claims.at[i, "paragraph"]
+    claims.loc[i, ["quote_zh", "claim_en", "rationale"]] = [HOSTILE[0], BREAKOUT + HOSTILE[1], HOSTILE[1]]
+    paras.loc[paras["id"] == pid, "text"] = "朝鲜" + HOSTILE[0] + HOSTILE[1]
+    sid = links.loc[links["claim_id"] == cid, "source_id"].iloc[0]
+    j = sources.index[sources["id"] == sid][0]
+    sources.loc[j, ["title", "publisher"]] = [HOSTILE[1], HOSTILE[0]]
+    links.loc[links["claim_id"] == cid, "note"] = HOSTILE[1]
+    one = Register(claims[claims["id"] == cid], sources, links, paras[paras["id"] == pid])
+    row = pd.DataFrame([{"id": "c999", "claim": HOSTILE[0], "note": HOSTILE[1]}])
+    return {
+        "table": str(render.table(row, caption="Hostile fixture " + HOSTILE[1], id_column="id")),
+        "claim_card": str(render.claim_cards(one, [cid], review_date, article)),
+        "claims_table": str(render.claims_table(one.claims, caption=HOSTILE[1])),
+        "sources_list": str(render.sources_list(sources.loc[[j]], caption=HOSTILE[0])),
+        "annotated_article": str(render.annotated_article(one)),
+    }
+
+
+def test_hostile_text_shows_as_text_and_never_runs(page, site):
+    template = bookaudit.HTML_ROOT / "chapters" / "methods.html"
+    if not template.is_file():
+        template = bookaudit.HTML_ROOT / PAGES[1]
+    fragments = _hostile_fragments()
+    fixture = "".join(f'<div data-fixture="{name}">{html}</div>' for name, html in fragments.items())
+    html, n = re.subn(r'(<article[^>]*class="bd-article"[^>]*>)', lambda m: m.group(1) + fixture,
+                      template.read_text(encoding="utf-8"), count=1)
+    assert n == 1
+    (site.mount / "hostile.html").write_text(html, encoding="utf-8")
+    page.goto(site.url(f"{bookaudit.TEST_MOUNT}/hostile.html"), wait_until="load")
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => typeof window.__pwned") == "undefined", "hostile text ran as script"
+    assert page.locator('article img[src="x"]').count() == 0, "hostile <img> became an element"
+    for name in fragments:
+        box = page.locator(f'[data-fixture="{name}"]')
+        assert box.locator("script:not([type])").count() == 0, f"{name}: hostile <script> became an element"
+        text = box.inner_text()
+        assert any(h in text for h in HOSTILE), f"{name}: hostile text not shown as text: {text[:200]!r}"
+    body = page.locator("article.bd-article").inner_text()
+    for h in HOSTILE:
+        assert h in body, f"hostile text {h!r} is not shown as text"
+    # Text inside JSON-LD stays inside it: the script parses, and holds the hostile text verbatim.
+    for ld in page.locator('[data-fixture] script[type="application/ld+json"]').all():
+        data = json.loads(ld.text_content())
+        assert BREAKOUT in json.dumps(data, ensure_ascii=False)
+    assert page.locator("table.briefing-table td", has_text=HOSTILE[0]).first.is_visible()
+
+
+# ----------------------------------------------------------------------------------------------- printing
+
+def test_print_keeps_charts_and_drops_navigation(page, site):
+    chart_pages = [p for p in PAGES if _has_chart(p)]
+    assert chart_pages, "no page of the book has a chart to print"
+    path = chart_pages[0]
+    page.goto(site.url(path), wait_until="load")
+    page.wait_for_function(bookaudit.ALL_RENDERED_JS, timeout=bookaudit.CHART_TIMEOUT_MS)
+    page.emulate_media(media="print")
+    state = page.evaluate("""() => ({
+      charts: [...document.querySelectorAll('.briefing-chart__vis')].map(el => {
+        const svg = el.querySelector('svg'); const r = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+        return {id: el.id, visible: !!svg && r.width > 0 && r.height > 0 && getComputedStyle(svg).visibility !== 'hidden',
+                marks: svg ? svg.querySelectorAll('g.role-mark > *').length : 0,
+                fits: !!svg && r.right <= document.documentElement.clientWidth + 1};
+      }),
+      nav: [...document.querySelectorAll('.bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .prev-next-area, .bd-footer')]
+        .map(el => [el.className.split(' ')[0], getComputedStyle(el).display]),
+    })""")
+    bad = [c for c in state["charts"] if not (c["visible"] and c["marks"])]
+    assert not bad, f"{path}: charts not visible in print: {bad}"
+    shown = [n for n in state["nav"] if n[1] != "none"]
+    assert state["nav"] and not shown, f"{path}: navigation still shown in print: {shown}"
+    pdf = page.pdf(format="A4", print_background=True)
+    bookaudit.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    out = bookaudit.SCREENSHOTS / (path.split("/")[-1].removesuffix(".html") + ".pdf")
+    out.write_bytes(pdf)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    bookaudit.EXTRA_LINES.append(f"print: {out} ({len(pdf) / 1e3:.0f} kB), {len(state['charts'])} chart(s) "
+                                 f"visible in print media, navigation hidden: {[n[0] for n in state['nav']]}")
+
+
+# ------------------------------------------------------------------------------ the checks can fail
+
+def _chart_page() -> str:
+    chart_pages = [p for p in PAGES if _has_chart(p)]
+    assert chart_pages, "no page of the book has a chart to break"
+    return chart_pages[0]
+
+
+def test_checks_can_fail(browser, site):
+    """The checking function flags a chart whose data is missing and a page that loads an external script,
+    and passes an unmodified copy of the same page (so the failures come from the breakage)."""
+    source = (bookaudit.HTML_ROOT / _chart_page()).read_text(encoding="utf-8")
+    pages = {
+        "control.html": source,
+        "missing-data.html": bookaudit.spec_break_data(source),
+        "external-script.html": source.replace("</head>", '<script src="https://example.com/x.js"></script></head>', 1),
+    }
+    for name, text in pages.items():
+        (site.mount / name).write_text(text, encoding="utf-8")
+    found = {name: bookaudit.audit_page(browser, site, f"{bookaudit.TEST_MOUNT}/{name}", warm=False, dark=False)
+             for name in pages}
+
+    assert not found["control.html"].failures("charts", "offline", "console"), found["control.html"].failures()
+    missing = found["missing-data.html"]
+    assert missing.failures("charts"), f"missing data not flagged as a chart failure: {missing.failures()}"
+    assert missing.failures("network"), f"the 404 for missing.csv was not flagged: {missing.failures()}"
+    external = found["external-script.html"]
+    assert any("example.com" in f for f in external.failures("offline")), (
+        f"the external script was not flagged: {external.failures()}")
+    bookaudit.EXTRA_LINES.append("broken pages flagged: " + "; ".join(
+        f"{n}: {len(a.failures())} finding(s), e.g. {a.failures()[0]!r}" for n, a in found.items() if a.failures()))
