@@ -1,0 +1,42 @@
+"""A notebook that raises fails the build, and the message names the notebook (nb_execution_raise_on_error).
+
+Builds a one-page book with the project's own _config.yml in a temporary folder: once with a cell that raises
+(the build must fail and name the notebook), once with the cell fixed (the same book must build).
+"""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from briefing.paths import ROOT
+
+JB = Path(sys.executable).with_name("jupyter-book")
+
+
+def _book(tmp_path: Path, source: str) -> subprocess.CompletedProcess:
+    tmp_path.mkdir()
+    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: probe\n", encoding="utf-8")
+    favicon = tmp_path / "src" / "briefing" / "static" / "favicon.svg"
+    favicon.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "src" / "briefing" / "static" / "favicon.svg", favicon)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# Probe"), nbformat.v4.new_code_cell(source)]
+    nbformat.write(nb, tmp_path / "probe.ipynb")
+    return subprocess.run([str(JB), "build", str(tmp_path), "-W", "-n", "--keep-going"], capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.mark.skipif(not JB.exists(), reason="jupyter-book not installed in this environment")
+def test_a_raising_cell_fails_the_build_and_names_the_notebook(tmp_path):
+    bad = _book(tmp_path / "bad", "1 / 0")
+    assert bad.returncode != 0
+    out = bad.stdout + bad.stderr
+    assert "probe.ipynb" in out and "ZeroDivisionError" in out
+    good = _book(tmp_path / "good", "1 / 1")
+    assert good.returncode == 0, good.stdout[-2000:] + good.stderr[-2000:]
