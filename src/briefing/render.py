@@ -92,9 +92,9 @@ def claim_card(reg: Register, claim_id: str, review_date: str, article: dict) ->
     c = {**c.to_dict(), "id": claim_id}
     ev = reg.evidence(claim_id)
     evidence = "".join(
-        f'<li><span class="briefing-relation">{esc(e["relation"].replace("_", " "))}</span> '
-        f"{source_line(e)}" + (f' <span class="briefing-note">{esc(e["note_x"] if "note_x" in e else e["note"])}'
-                               "</span>" if isinstance(e.get("note_x", e.get("note")), str) else "") + "</li>"
+        f'<li><span class="briefing-relation">{esc(e["relation"].replace("_", " "))}</span> {source_line(e)}'
+        + (f' <span class="briefing-note">{esc(e["note"])}</span>' if isinstance(e["note"], str) else "")
+        + "</li>"
         for _, e in ev.iterrows())
     record = ""
     if c["claim_type"] == "fact":
