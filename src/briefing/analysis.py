@@ -9,6 +9,9 @@ import altair as alt
 import pandas as pd
 
 from .article import KINDS
+from .charts import ACTOR_COLOURS, OUTCOME_COLOURS, VERDICT_COLOURS, actor_scale, colour_scale
+from .claims import OUTCOME_LABELS, VERDICT_LABELS
+from .datapackage import package
 
 SECTION_LABELS = {
     "opening": "Opening",
@@ -64,10 +67,6 @@ def lines_by_kind_chart(paragraphs: pd.DataFrame) -> alt.Chart:
 
 
 # -- shared chart builders ----------------------------------------------------------------------------------------
-from .charts import ACTOR_COLOURS, OUTCOME_COLOURS, VERDICT_COLOURS, actor_scale, colour_scale  # noqa: E402
-
-ACTOR_COLOURS_OTHER = ACTOR_COLOURS["other"]
-from .claims import OUTCOME_LABELS, VERDICT_LABELS  # noqa: E402
 
 ARTICLE_DATE = "2025-03-01"  # published around early March 2025; used to mark "when the article was written"
 RIYADH = "2025-02-18"
@@ -196,8 +195,6 @@ def section_stats(claims: pd.DataFrame) -> dict[str, str]:
 
 def chapter_sources(reg, claims: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
     """Every source behind a chapter: those linked to its claims and those cited by its datasets."""
-    from .datapackage import package
-
     ids = list(reg.sources_for(claims["id"])["id"])
     for name in datasets:
         ids += [s for s in package().sources_of(name) if s not in ids]
@@ -239,7 +236,7 @@ def trade_chart(trade: pd.DataFrame, baseline_year: int = 2019) -> alt.Chart:
 
 def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_period: str | None = None,
                     mark_label: str = "") -> alt.Chart:
-    bars = alt.Chart(per_half).mark_bar(color=ACTOR_COLOURS_OTHER).encode(
+    bars = alt.Chart(per_half).mark_bar(color=ACTOR_COLOURS["other"]).encode(
         x=alt.X("half_year:O", title=None, sort=list(per_half["half_year"]), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("events:Q", title="Exercises", axis=alt.Axis(tickMinStep=1)),
         tooltip=["half_year:O", "events:Q"],

@@ -6,9 +6,12 @@ This is the one place where a verdict becomes HTML.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
-from .html import HTML, esc
+from .claims import OUTCOME_LABELS, VERDICT_LABELS, Register
+from .html import HTML, esc, script_json
 
 
 def table(df: pd.DataFrame, *, caption: str, columns: dict[str, str] | None = None, label: str | None = None,
@@ -28,7 +31,6 @@ def table(df: pd.DataFrame, *, caption: str, columns: dict[str, str] | None = No
 
 
 # -- the claims register on the page ----------------------------------------------------------------------------
-from .claims import OUTCOME_LABELS, VERDICT_LABELS, Register  # noqa: E402  (layer 3, below this one)
 
 TYPE_LABELS = {"fact": "Fact", "judgment": "Judgment", "forecast": "Forecast", "question": "Question"}
 REVIEWER = "The briefing team"
@@ -84,10 +86,6 @@ def claim_review_jsonld(claim, review_date: str, article: dict) -> dict:
 
 def claim_card(reg: Register, claim_id: str, review_date: str, article: dict) -> str:
     """The verdict box of one claim: what the article says, what the record shows, what we judge."""
-    import json
-
-    from .html import script_json
-
     c = reg.claims.set_index("id").loc[claim_id]
     c = {**c.to_dict(), "id": claim_id}
     ev = reg.evidence(claim_id)
