@@ -101,9 +101,10 @@ def verdicts_chart(claims: pd.DataFrame, title: str, subtitle: str) -> alt.Chart
     )
 
 
-def fact_verdicts_chart(claims: pd.DataFrame, title: str) -> alt.Chart:
-    """The facts of one chapter (or the book) by verdict."""
+def fact_verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
+    """The facts of one chapter (or the book) by verdict; the title counts those that hold in full."""
     facts = claims[claims["claim_type"] == "fact"]
+    title = f"{int((facts['verdict'] == 'supported').sum())} of {len(facts)} checkable facts here hold in full"
     df = facts.groupby("verdict").size().reset_index(name="facts")
     df["verdict_label"] = df["verdict"].map(VERDICT_LABELS)
     order = [VERDICT_LABELS[v] for v in VERDICT_COLOURS if v in set(df["verdict"])]
@@ -121,8 +122,11 @@ def fact_verdicts_chart(claims: pd.DataFrame, title: str) -> alt.Chart:
     )
 
 
-def outcomes_chart(claims: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
+def outcomes_chart(claims: pd.DataFrame, subtitle: str) -> alt.Chart:
+    """Forecasts and questions by outcome; the title counts those borne out in full."""
     scored = claims[claims["outcome"].notna()]
+    title = (f"Only {int((scored['outcome'] == 'borne_out').sum())} of {len(scored)} forecasts and questions "
+             "were borne out in full")
     df = scored.groupby(["claim_type", "outcome"]).size().reset_index(name="claims")
     df["outcome_label"] = df["outcome"].map(OUTCOME_LABELS)
     return (
@@ -253,6 +257,7 @@ def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_p
 
 def membership_chart(members: pd.DataFrame) -> alt.Chart:
     """Countries against 'MSMT member' and 'named by the article', dots coloured by actor."""
+    named = members[members["named_by_article"]]
     long = members.melt(id_vars=["country_iso3", "country"], value_vars=["msmt_member", "named_by_article"],
                         var_name="column", value_name="yes")
     long = long[long["yes"].astype(bool)].copy()
@@ -269,7 +274,8 @@ def membership_chart(members: pd.DataFrame) -> alt.Chart:
             color=alt.Color("actor:N", title="Actor", scale=actor_scale(actors)),
             tooltip=["country:N", "column:N"],
         )
-        .properties(title=alt.Title("Two of the five countries the article names are not in the MSMT",
+        .properties(title=alt.Title(f"{int((~named['msmt_member']).sum())} of the {len(named)} countries the "
+                                    "article names are not in the MSMT",
                                     subtitle="MSMT membership against the countries the article names as "
                                     "taking part; a dot means yes"), width=260, height=340)
     )
@@ -317,3 +323,17 @@ def developments_chart(developments: pd.DataFrame) -> alt.Chart:
         subtitle="Developments since March 2025 by track; one dot per development",
         marks={ARTICLE_DATE: "article"},
     )
+
+
+def flawed_facts_title(claims: pd.DataFrame) -> str:
+    """'N of M checkable facts are wrong in at least one particular' (partly supported or contradicted)."""
+    facts = claims[claims["claim_type"] == "fact"]
+    flawed = int(facts["verdict"].isin(["partly_supported", "contradicted"]).sum())
+    return f"{flawed} of {len(facts)} checkable facts are wrong in at least one particular"
+
+
+def most_contradicted_title(claims: pd.DataFrame) -> str:
+    """'The <section> section has the most contradicted facts (n)'."""
+    counts = claims[claims["verdict"] == "contradicted"].groupby("section").size()
+    top = counts.idxmax()
+    return f"The {SECTION_LABELS[top]} section has the most contradicted facts ({int(counts.max())})"

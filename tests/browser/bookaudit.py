@@ -1,7 +1,7 @@
 """Helpers for the browser tests: serve the built book, drive Chromium over a page, and say what is wrong with it.
 
-:func:`audit_page` is the one checking function. It loads a page the way a reader does (cold, then with the
-site's assets cached, then in the dark theme), and returns a :class:`PageAudit` whose ``problems`` map a check
+:func:`audit_page` is the one checking function. It loads a page the way a reader does (cold, then again with the
+site's assets cached and the dark theme chosen), and returns a :class:`PageAudit` whose ``problems`` map a check
 ("console", "offline", "network", "charts", "links", "headings", "chart-alt", "axe-light", "axe-dark", "theme")
 to human-readable findings. The tests assert that each list is empty; ``test_checks_can_fail`` feeds it broken
 pages and asserts that it is not.
@@ -20,7 +20,6 @@ import re
 import threading
 import time
 from collections import defaultdict
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -50,25 +49,17 @@ COLD_BUDGET = 1_270_000          # bytes, gzip: the stock Jupyter Book page with
 WARM_BUDGET = 150_000            # bytes, gzip, once the shared assets (_static/) are cached
 FAIL_CONSOLE_TYPES = {"error", "warning"}
 AXE_FAIL_IMPACTS = {"serious", "critical"}
+# The dark theme changes colours only, so the dark tab runs the rules that depend on colour (the light tab runs
+# every rule). Colour contrast is also the costliest rule: this keeps the suite inside its time budget.
+AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 # Serious/critical axe findings that come from stock markup (pydata-sphinx-theme, myst-nb), cannot be fixed from
 # the book's content or its stylesheet, and have a known fix outside the files these tests own. Each entry is
 # (rule id, CSS selector of the exact stock element, why, the fix). A waived finding is still listed in the
 # report, and `test_axe_waivers_are_still_needed` fails as soon as a waiver matches nothing, so it cannot linger.
-AXE_WAIVERS: list[tuple[str, str, str, str]] = [
-    ("label-content-name-mismatch", ".theme-switch-button",
-     "pydata-sphinx-theme 0.17: the colour-mode button is named 'Color mode' but its visible icon carries an SVG "
-     "<title> ('Light'/'Dark'/'System Settings') that Font Awesome makes from the <i title=...> in the theme's "
-     "theme-switcher.html",
-     "override the component: _templates/theme-switcher.html without the title attributes on the <i> icons "
-     "(then Font Awesome marks the SVGs aria-hidden) and templates_path: [_templates] in _config.yml"),
-    ("label-content-name-mismatch", "details.hide > summary[aria-label='Toggle hidden content']",
-     "myst-nb's hide-input markup: <summary aria-label='Toggle hidden content'> whose visible text is "
-     "'Show code cell source'",
-     "drop the aria-label in the book's Sphinx extension (html-page-context: replace "
-     "'<summary aria-label=\"Toggle hidden content\">' with '<summary>' in context['body'])"),
-]
+AXE_WAIVERS: list[tuple[str, str, str, str]] = []
 
+_ICON_LINK = re.compile(r"<link[^>]+rel=\"[^\"]*\bicon\b", re.I)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -225,14 +216,14 @@ DOM_JS = """() => {
 # axe runs in the page without blocking the test: start it, do other work, then collect (see audit_page).
 AXE_START_JS = """([waivers, options]) => {
   window.__axeResult = axe.run(document, Object.assign({resultTypes: ['violations']}, options)).then(r => {
-    const executed = r.passes.length + r.violations.length + r.incomplete.length + r.inapplicable.length;
+    const executed = new Set([...r.passes, ...r.violations, ...r.incomplete, ...r.inapplicable].map(x => x.id)).size;
     return {version: axe.version, executed: executed, registered: axe.getRules().length,
       violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => {
         const target = n.target.join(' ');
         let el = null;
         try { el = document.querySelector(target); } catch (e) {}
         const w = waivers.find(([rule, sel]) => rule === v.id && el && el.matches(sel));
-        return {target: target, html: n.html.slice(0, 160), waiver: w ? w[1] : null};
+        return {target: target, html: n.html.replace(/\\s+/g, ' ').slice(0, 160), waiver: w ? w[1] : null};
       })}))};
   });
 }"""
@@ -264,8 +255,8 @@ class PageAudit:
     cold_load_ms: float | None = None
     axe: dict[str, dict] = dataclasses.field(default_factory=dict)   # theme -> {executed, registered, ...}
     waived: list[str] = dataclasses.field(default_factory=list)
-    notes: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
+    link_counts: dict[str, int] = dataclasses.field(default_factory=dict)   # distinct internal links, anchors
 
     def failures(self, *checks: str) -> list[str]:
         keys = checks or tuple(self.problems)
@@ -315,38 +306,32 @@ def _is_local(url: str) -> bool:
     return (parts.hostname or "") in LOCAL_HOSTS
 
 
-class _IdIndex(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        for k, v in attrs:
-            if k == "id" or (k == "name" and tag == "a"):
-                if v:
-                    self.ids.add(v)
+_ID_ATTR = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 @functools.lru_cache(maxsize=256)
 def _ids_in(path: str, mtime: float) -> frozenset[str]:
-    p = _IdIndex()
-    p.feed(Path(path).read_text(encoding="utf-8", errors="replace"))
-    return frozenset(p.ids)
+    """Every id (and <a name>) in an HTML file (a regex: the built pages are large, and Sphinx quotes its ids)."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    return frozenset(html.unescape(a or b) for a, b in _ID_ATTR.findall(text))
 
 
 def ids_in(f: Path) -> frozenset[str]:
     return _ids_in(str(f), f.stat().st_mtime)
 
 
-def check_links(site: Site, page_url: str, links: list[str]) -> list[str]:
+def check_links(site: Site, page_url: str, links: list[str], counts: dict | None = None) -> list[str]:
     """Every same-site link points at a file that exists, and every #anchor at an id in that file."""
     problems = []
+    counts = {} if counts is None else counts
     origin = urlsplit(site.base).netloc
     for href in dict.fromkeys(links):
         parts = urlsplit(href)
         if parts.scheme not in ("http", "https") or parts.netloc != origin:
             continue
         target = site.file_for(parts.path)
+        counts["links"] = counts.get("links", 0) + 1
+        counts["anchors"] = counts.get("anchors", 0) + bool(parts.fragment)
         if not target.is_file():
             problems.append(f"{href}: no file {target}")
             continue
@@ -436,7 +421,9 @@ def _record_load(site: Site, audit: PageAudit, load: Load, label: str):
         if not _is_local(url):
             audit.problems["offline"].append(f"{label}: request to another host: {url}")
     for f in load.failed:
-        if _is_local(f.split(" ")[0]):
+        # ERR_ABORTED: the page moved on (a redirect page's icon) or cancelled the request itself; a missing
+        # file shows up as an HTTP status below, a blocked host as a request to another host above.
+        if _is_local(f.split(" ")[0]) and "ERR_ABORTED" not in f:
             audit.problems["network"].append(f"{label}: request failed: {f}")
     for r in load.responses:
         if r.status >= 400:
@@ -459,99 +446,191 @@ class _Phase:
         PHASES[self.name] += time.perf_counter() - self.t
 
 
-def audit_page(browser, site: Site, path: str, axe_source: str | None = None, *, warm: bool = True,
-               dark: bool = True) -> PageAudit:
-    """Load ``path`` as a reader does and return what is wrong with it.
+@dataclasses.dataclass
+class _Open:
+    """A page audit between its loads and its axe runs: the cold tab stays open for axe and late arrivals."""
+    audit: PageAudit
+    context: object
+    page: object
+    rec: _Recorder
+    url: str
+    redirect: bool
+    cold_responses: list
+    warm_responses: list
+    t0: float
 
-    1. cold: a fresh profile (empty cache), light theme: console, requests, charts, links, headings, weight;
-    2. warm: a second tab of the same profile, the site's assets now in its HTTP cache, dark theme chosen:
-       console, requests, charts, weight and render time;
-    3. axe-core in both tabs, light and dark, side by side.
-    A page that only redirects (the site's index.html) is followed to its target and not run through axe: its
-    target is a page of its own in the list.
-    """
+
+DARK_SWITCH_JS = """async () => {
+  document.documentElement.dataset.mode = 'dark';
+  document.documentElement.dataset.theme = 'dark';
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
+}"""
+
+
+def _load(browser, site: Site, path: str, *, warm: bool, dark: bool) -> _Open:
+    """Steps 1 and 2 of :func:`audit_page`: the cold load with its checks, then the warm load (dark theme)."""
     audit = PageAudit(path)
     url = site.url(path)
     t0 = time.perf_counter()
-    light = browser.new_context(viewport=VIEWPORT, color_scheme="light", service_workers="block")
-    contexts = [light]
-    try:
-        light.add_init_script(CHART_CLOCK_JS)
-        page = light.new_page()
-        rec = _Recorder(page)
+    ctx = browser.new_context(viewport=VIEWPORT, color_scheme="light", service_workers="block")
+    ctx.add_init_script(CHART_CLOCK_JS)
+    page = ctx.new_page()
+    rec = _Recorder(page)
 
-        # 1. Cold load, light theme.
-        with _Phase("cold load"):
-            _goto(page, site, url)
-        audit.final_url = page.url
-        redirect = audit.final_url != url
-        with _Phase("cold charts"):
-            audit.charts = _wait_for_charts(page, audit, "cold")
-        times = page.evaluate(TIMES_JS)
-        audit.cold_render_ms, audit.cold_load_ms = times["charts"], times["load"]
-        for c in audit.charts:
-            if c["role"] != "img" or not c["label"]:
-                audit.problems["chart-alt"].append(
-                    f"chart {c['id']}: role={c['role']!r}, aria-label={c['label']!r} (need role=img and a label)")
-        dom = page.evaluate(DOM_JS)
-        audit.problems["links"].extend(check_links(site, page.url, dom["links"]))
-        audit.problems["headings"].extend(check_headings(dom["headings"]))
-        load = rec.next()
-        _record_load(site, audit, load, "cold")
+    # 1. Cold load, light theme.
+    with _Phase("cold load"):
+        _goto(page, site, url)
+    audit.final_url = page.url
+    with _Phase("cold charts"):
+        audit.charts = _wait_for_charts(page, audit, "cold")
+    times = page.evaluate(TIMES_JS)
+    audit.cold_render_ms, audit.cold_load_ms = times["charts"], times["load"]
+    for c in audit.charts:
+        if c["role"] != "img" or not c["label"]:
+            audit.problems["chart-alt"].append(
+                f"chart {c['id']}: role={c['role']!r}, aria-label={c['label']!r} (need role=img and a label)")
+    # Deterministic form of a console error that browsers only sometimes produce: a page without an icon
+    # makes the browser ask for /favicon.ico, and a missing one is logged as a 404.
+    page_file = site.file_for(urlsplit(url).path)
+    if (page_file.is_file() and not _ICON_LINK.search(page_file.read_text(encoding="utf-8"))
+            and not (site.root / "favicon.ico").is_file()):
+        audit.problems["console"].append(
+            f"{path} has no <link rel=\"icon\"> and the site has no /favicon.ico: browsers request it "
+            "and log a 404")
+    dom = page.evaluate(DOM_JS)
+    audit.problems["links"].extend(check_links(site, page.url, dom["links"], audit.link_counts))
+    audit.problems["headings"].extend(check_headings(dom["headings"]))
+    load = rec.next()
+    _record_load(site, audit, load, "cold")
+    state = _Open(audit, ctx, page, rec, url, audit.final_url != url, list(load.responses), [], t0)
+
+    # 2. Warm load, dark theme: a second tab of the same profile, so the site's assets are in its HTTP cache
+    #    (files under _static/ that the cold load fetched count as cached; everything else, the page, the
+    #    search index, data and images, is paid again), and the reader has chosen the dark theme, as the
+    #    theme's switcher stores it (localStorage, read before first paint).
+    if warm or dark:
+        with _Phase("warm load"):
+            if dark:
+                page.evaluate("() => { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); }")
+            tab = ctx.new_page()
+            wrec = _Recorder(tab)
+            _goto(tab, site, url)
+            _wait_for_charts(tab, audit, "warm")
+            audit.warm_render_ms = tab.evaluate(TIMES_JS)["charts"]
+            if dark:
+                theme = tab.evaluate("() => document.documentElement.dataset.theme")
+                if theme != "dark":
+                    audit.problems["theme"].append(f"dark mode chosen, page shows data-theme={theme!r}")
+            load = wrec.next()
+            _record_load(site, audit, load, "warm")
+            state.warm_responses += load.responses
+            with _Phase("weigh"):
+                for r in state.warm_responses:  # bodies are read while the tab is open; counted in _finish
+                    if r.status < 300:
+                        _gzip_size(site, r)
+            tab.close()
+    page.bring_to_front()  # a background tab gets no animation frames (the dark switch waits for them)
+    return state
+
+
+def _check_light_tab(state: _Open) -> bool:
+    theme = state.page.evaluate("() => document.documentElement.dataset.theme")
+    if theme != "light":
+        state.audit.problems["theme"].append(f"the light-theme tab shows data-theme={theme!r}")
+    return not state.redirect
+
+
+def _finish(site: Site, state: _Open) -> PageAudit:
+    """Count the weight (late arrivals included: browsers fetch the icon after the load event), close the tab."""
+    audit = state.audit
+    load = state.rec.next()
+    _record_load(site, audit, load, "cold")
+    with _Phase("weigh"):
         static_seen = set()
-        with _Phase("weigh"):
-            for r in load.responses:
-                if r.status < 300:
-                    audit.cold_bytes += _gzip_size(site, r)
-                    audit.cold_requests += 1
-                    p = urlsplit(r.url).path
-                    if p.startswith("/_static/"):
-                        static_seen.add(p)
-
-        # 2. Warm load, dark theme: a second tab of the same profile, so the site's assets are in its HTTP cache
-        #    (files under _static/ that the cold load fetched count as cached; everything else, the page, the
-        #    search index, data and images, is paid again), and the reader has chosen the dark theme, as the
-        #    theme's switcher stores it (localStorage, read before first paint).
-        if warm or dark:
-            with _Phase("warm load"):
-                if dark:
-                    page.evaluate("() => { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); }")
-                tab = light.new_page()
-                wrec = _Recorder(tab)
-                _goto(tab, site, url)
-                _wait_for_charts(tab, audit, "warm")
-                audit.warm_render_ms = tab.evaluate(TIMES_JS)["charts"]
-                load = wrec.next()
-                _record_load(site, audit, load, "warm")
-                for r in load.responses:
-                    p = urlsplit(r.url).path
-                    if r.status < 300 and not (p.startswith("/_static/") and p in static_seen):
-                        audit.warm_bytes += _gzip_size(site, r)
-                        audit.warm_requests += 1
-                if dark:
-                    theme = tab.evaluate("() => document.documentElement.dataset.theme")
-                    if theme != "dark":
-                        audit.problems["theme"].append(f"dark mode chosen, page shows data-theme={theme!r}")
-
-        # 3. axe-core in both tabs, side by side (two renderer processes on two cores): light and dark theme.
-        if axe_source and not redirect:
-            theme = page.evaluate("() => document.documentElement.dataset.theme")
-            if theme != "light":
-                audit.problems["theme"].append(f"the light-theme tab shows data-theme={theme!r}")
-            with _Phase("axe (light and dark side by side)"):
-                start_axe(page, axe_source)
-                if dark:
-                    start_axe(tab, axe_source)
-                    _axe_problems(audit, "dark", collect_axe(tab))
-                _axe_problems(audit, "light", collect_axe(page))
-        _record_load(site, audit, rec.next(), "axe")
-        if warm or dark:
-            _record_load(site, audit, wrec.next(), "axe")
-    finally:
-        for c in contexts:
-            c.close()
-    audit.seconds = time.perf_counter() - t0
+        for r in state.cold_responses + load.responses:
+            if r.status < 300:
+                audit.cold_bytes += _gzip_size(site, r)
+                audit.cold_requests += 1
+                if urlsplit(r.url).path.startswith("/_static/"):
+                    static_seen.add(urlsplit(r.url).path)
+        for r in state.warm_responses:
+            p = urlsplit(r.url).path
+            if r.status < 300 and not (p.startswith("/_static/") and p in static_seen):
+                audit.warm_bytes += _gzip_size(site, r)
+                audit.warm_requests += 1
+    state.context.close()
+    audit.seconds += time.perf_counter() - state.t0
     return audit
+
+
+def _axe_steps(state: _Open, axe_source: str | None, dark: bool):
+    """axe for one page as steps that each start work in the page and return at once (a generator: each
+    ``next()`` collects what the previous step started and starts the next), so other pages can load meanwhile."""
+    if axe_source and _check_light_tab(state):
+        with _Phase("axe"):
+            start_axe(state.page, axe_source)
+        yield
+        with _Phase("axe"):
+            _axe_problems(state.audit, "light", collect_axe(state.page))
+            if dark:
+                state.page.evaluate(DARK_SWITCH_JS)
+                start_axe(state.page, axe_source, {"runOnly": {"type": "rule", "values": AXE_COLOUR_RULES}})
+        if dark:
+            yield
+            with _Phase("axe"):
+                _axe_problems(state.audit, "dark", collect_axe(state.page))
+
+
+def audit_pages(browser, site: Site, paths: list[str], axe_source: str | None = None, *, warm: bool = True,
+                dark: bool = True) -> dict[str, PageAudit]:
+    """Audit pages as a reader meets them and return what is wrong with each.
+
+    1. cold: a fresh profile (empty cache), light theme: console, requests, charts, links, headings, weight;
+    2. warm: a second tab of the same profile, the site's assets now in its HTTP cache, dark theme chosen:
+       console, requests, charts, weight and render time, the theme applied;
+    3. axe-core in the cold tab: all rules in the light theme, then the colour rules again after switching the
+       tab to the dark theme the way the theme's switcher does (data-theme on <html>).
+    axe of one page runs in its own renderer process while the next page loads (two cores): render times are
+    measured with that work alongside. Set BRIEFING_BROWSER_SERIAL=1 to load every page on an idle browser.
+    A page that only redirects (the site's index.html) is followed to its target and not run through axe: its
+    target is a page of its own in the list.
+    """
+    serial = os.environ.get("BRIEFING_BROWSER_SERIAL") == "1"
+    done: dict[str, PageAudit] = {}
+    running: list[tuple[_Open, object]] = []   # pages whose axe is under way, with their steps
+
+    def advance(finish_all: bool = False):
+        for item in list(running):
+            state, steps = item
+            while True:
+                if next(steps, StopIteration) is StopIteration:
+                    running.remove(item)
+                    done[state.audit.path] = _finish(site, state)
+                    break
+                if not finish_all:
+                    break
+
+    try:
+        for path in paths:
+            state = _load(browser, site, path, warm=warm, dark=dark)
+            running.append((state, _axe_steps(state, axe_source, dark)))
+            advance(finish_all=serial)
+        while running:
+            advance()
+    finally:
+        for state, _ in running:
+            try:
+                state.context.close()
+            except Exception:
+                pass
+    return done
+
+
+def audit_page(browser, site: Site, path: str, axe_source: str | None = None, *, warm: bool = True,
+               dark: bool = True) -> PageAudit:
+    """One page through :func:`audit_pages`."""
+    return audit_pages(browser, site, [path], axe_source, warm=warm, dark=dark)[path]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -559,19 +638,26 @@ def audit_page(browser, site: Site, path: str, axe_source: str | None = None, *,
 # --------------------------------------------------------------------------------------------------------------
 
 CJK_PROBE_JS = """() => {
-  const han = /[\\u3400-\\u4dbf\\u4e00-\\u9fff]/;
+  // The first visible Chinese text, preferring text marked lang="zh" (as the book marks the article's words).
+  const hanAll = /[\\u3400-\\u4dbf\\u4e00-\\u9fff]/g;  // a text node with at least four Han characters
+  const found = [];
   const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
   let n;
   while ((n = walker.nextNode())) {
     const el = n.parentElement;
-    if (!han.test(n.data) || !el || el.closest('script,style,svg,details:not([open])')) continue;
+    if ((n.data.match(hanAll) || []).length < 4 || !el || el.closest('script,style,svg,details:not([open])')) continue;
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') continue;
-    el.setAttribute('data-cjk-probe', '1');
-    const own = [...el.childNodes].filter(c => c.nodeType === 3).map(c => c.data).join('');
-    return {text: own, font: getComputedStyle(el).fontFamily};
+    found.push(el);
+    if (el.closest('[lang^="zh"]')) break;
   }
-  return null;
+  if (!found.length) return null;
+  const el = found[found.length - 1];
+  el.setAttribute('data-cjk-probe', '1');
+  const own = [...el.childNodes].filter(c => c.nodeType === 3).map(c => c.data).join('');
+  const langed = !!el.closest('[lang^="zh"]');
+  return {text: own, font: getComputedStyle(el).fontFamily, lang: langed ? el.closest('[lang^="zh"]').lang : null,
+          unmarked: found.length > 1 || !langed};
 }"""
 
 CJK_FAMILIES = re.compile(r"CJK|Source Han|WenQuanYi|Droid Sans Fallback|PingFang|Hiragino|YaHei|SimSun|"
@@ -595,6 +681,7 @@ def cjk_fonts(page) -> dict | None:
     han = len(_HAN.findall(probe["text"]))
     cjk_glyphs = sum(f["glyphCount"] for f in fonts if CJK_FAMILIES.search(f["familyName"]))
     return {"text": probe["text"][:40], "css_font": probe["font"], "han_chars": han, "cjk_glyphs": cjk_glyphs,
+            "lang": probe["lang"], "unmarked": probe["unmarked"],
             "fonts": [(f["familyName"], f["glyphCount"]) for f in fonts]}
 
 
@@ -610,10 +697,11 @@ def report_lines() -> list[str]:
     if not REPORT:
         return []
     head = (f"{'page':<28} {'cold kB gz':>10} {'req':>4} {'warm kB gz':>10} {'req':>4} {'charts':>6} "
-            f"{'render cold':>11} {'render warm':>11} {'axe rules (light/dark)':>22}")
+            f"{'render cold':>11} {'render warm':>11} {'axe rules (light/dark)':>22} {'links/#anchors':>15}")
     lines = [f"Weight (gzip level 6) and time until every chart rendered (ms since navigation start); "
              f"budgets: cold <= {COLD_BUDGET / 1e6:.2f} MB, warm < {WARM_BUDGET / 1e3:.0f} kB, "
-             f"charts within {CHART_TIMEOUT_MS} ms of load", head, "-" * len(head)]
+             f"charts within {CHART_TIMEOUT_MS} ms of load; warm = a second load in the same profile, dark theme "
+             f"chosen, files under _static/ cached", head, "-" * len(head)]
 
     def ms(v):
         return "-" if v is None else f"{v:.0f}"
@@ -622,12 +710,14 @@ def report_lines() -> list[str]:
         axe = "/".join(str(a.axe.get(t, {}).get("executed", "-")) for t in ("light", "dark"))
         lines.append(f"{path:<28} {a.cold_bytes / 1e3:>10.1f} {a.cold_requests:>4} {a.warm_bytes / 1e3:>10.1f} "
                      f"{a.warm_requests:>4} {len(a.charts):>6} {ms(a.cold_render_ms):>11} "
-                     f"{ms(a.warm_render_ms):>11} {axe:>22}")
+                     f"{ms(a.warm_render_ms):>11} {axe:>22} "
+                     f"{a.link_counts.get('links', 0):>8}/{a.link_counts.get('anchors', 0):<6}")
     any_axe = next((a.axe["light"] for a in REPORT.values() if "light" in a.axe), None)
     if any_axe:
         lines.append(f"axe-core {any_axe['version']}: {any_axe['registered']} rules registered; the 'axe rules' "
-                     f"column counts the rules axe ran on each page (passed + violated + incomplete + "
-                     f"inapplicable); failing impacts: {', '.join(sorted(AXE_FAIL_IMPACTS))}")
+                     f"column counts the distinct rules axe ran on each page (passed, violated, incomplete or "
+                     f"inapplicable; the dark theme reruns the colour rules {', '.join(AXE_COLOUR_RULES)}); "
+                     f"failing impacts: {', '.join(sorted(AXE_FAIL_IMPACTS))}")
     waived = [(p, w) for p, a in REPORT.items() for w in a.waived]
     if waived:
         lines.append(f"Waived stock-markup axe findings ({len(waived)}; see AXE_WAIVERS in tests/browser/bookaudit.py):")
