@@ -333,7 +333,7 @@ def flawed_facts_title(claims: pd.DataFrame) -> str:
 
 
 def most_contradicted_title(claims: pd.DataFrame) -> str:
-    """'The <section> section has the most contradicted facts (n)'."""
+    """'<Section>: the section with the most contradicted facts (n)'."""
     counts = claims[claims["verdict"] == "contradicted"].groupby("section").size()
     top = counts.idxmax()
-    return f"The {SECTION_LABELS[top]} section has the most contradicted facts ({int(counts.max())})"
+    return f"{SECTION_LABELS[top]}: the section with the most contradicted facts ({int(counts.max())})"
