@@ -15,14 +15,17 @@ from .html import HTML, esc, script_json
 
 
 def table(df: pd.DataFrame, *, caption: str, columns: dict[str, str] | None = None, label: str | None = None,
-          id_column: str | None = None, classes: str = "") -> HTML:
-    """A plain, accessible HTML table. ``columns`` maps field names to header labels (and picks the order)."""
+          id_column: str | None = None, classes: str = "", lang: dict[str, str] | None = None) -> HTML:
+    """A plain, accessible HTML table. ``columns`` maps field names to header labels (and picks the order);
+    ``lang`` marks columns in another language (e.g. ``{"text": "zh"}``) so browsers pick the right glyphs."""
+    lang = lang or {}
     columns = columns or {c: c for c in df.columns}
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in columns.values())
     rows = []
     for _, row in df.iterrows():
         row_id = f' id="{esc(row[id_column])}"' if id_column else ""
-        cells = "".join(f"<td>{esc(row[c])}</td>" for c in columns)
+        cells = "".join(f'<td lang="{esc(lang[c])}">{esc(row[c])}</td>' if c in lang else f"<td>{esc(row[c])}</td>"
+                        for c in columns)
         rows.append(f"<tr{row_id}>{cells}</tr>")
     html = (f'<div class="briefing-table-wrap"><table class="briefing-table {esc(classes)}">'
             f"<caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
@@ -50,11 +53,13 @@ def claim_link(claim_id: str, page: str = "register.html") -> str:
     return f'<a class="briefing-claim-link" href="{esc(page)}#{esc(claim_id)}">{esc(claim_id)}</a>'
 
 
-def source_line(src) -> str:
-    """Publisher, 'title', date, link — one source as a citation."""
+def source_line(src, full_url: bool = True) -> str:
+    """Publisher, 'title', date, link — one source as a citation. Claim cards pass ``full_url=False`` and show
+    a short link: the address is spelled out once, in the page's source list (and in print from there)."""
     date = src["published"] if isinstance(src["published"], str) else ""
     title = f"“{esc(src['title'])}”"
-    link = (f' <a href="{esc(src["url"])}" rel="noopener">{esc(src["url"])}</a>' if isinstance(src["url"], str)
+    text = esc(src["url"]) if full_url else "link"
+    link = (f' <a href="{esc(src["url"])}" rel="noopener">{text}</a>' if isinstance(src["url"], str)
             else " (not located online)")
     return f"{esc(src['publisher'])}, {title}, {esc(date) or 'undated'}.{link}"
 
@@ -90,7 +95,8 @@ def claim_card(reg: Register, claim_id: str, review_date: str, article: dict) ->
     c = {**c.to_dict(), "id": claim_id}
     ev = reg.evidence(claim_id)
     evidence = "".join(
-        f'<li><span class="briefing-relation">{esc(e["relation"].replace("_", " "))}</span> {source_line(e)}'
+        f'<li><span class="briefing-relation">{esc(e["relation"].replace("_", " "))}</span> '
+        f"{source_line(e, full_url=False)}"
         + (f' <span class="briefing-note">{esc(e["note"])}</span>' if isinstance(e["note"], str) else "")
         + "</li>"
         for _, e in ev.iterrows())
@@ -158,7 +164,7 @@ def register_table(reg: Register, section_labels: dict[str, str]) -> HTML:
                 f"{opts}</select></label>")
     controls = (
         '<div class="briefing-register-controls" hidden>'
-        '<label>Search <input type="search" data-filter="text" placeholder="words, ids, sources"></label>'
+        '<label>Search <input type="search" data-filter="text" placeholder="words or claim ids"></label>'
         + options("Section", list(section_labels), section_labels)
         + options("Type", list(TYPE_LABELS), TYPE_LABELS)
         + options("Verdict", list(VERDICT_LABELS), VERDICT_LABELS)
@@ -168,10 +174,11 @@ def register_table(reg: Register, section_labels: dict[str, str]) -> HTML:
         f'data-verdict="{esc(c["verdict"])}"><td><a href="#{esc(c["id"])}">{esc(c["id"])}</a></td>'
         f"<td>{esc(section_labels[c['section']])}</td><td lang=\"zh\">{esc(c['quote_zh'])}</td>"
         f"<td>{esc(c['claim_en'])}</td><td>{esc(TYPE_LABELS[c['claim_type']])}</td>"
-        f"<td>{verdict_badge(c['verdict'])}</td>"
-        f"<td>{esc(c['rationale'] if isinstance(c['rationale'], str) else c['assessment'])}</td></tr>"
+        f"<td>{verdict_badge(c['verdict'])}</td></tr>"
         for _, c in reg.claims.iterrows())
-    heads = ["Id", "Section", "Article (zh)", "English", "Type", "Verdict", "Rationale or assessment"]
+    # The rationale and assessment stay in the claim cards below the table, not here as well: the page is the
+    # book's heaviest and must stay within the cold-load budget.
+    heads = ["Id", "Section", "Article (zh)", "English", "Type", "Verdict"]
     head = "".join(f'<th scope="col"><button type="button" data-sort="{i}">{h}</button></th>'
                    for i, h in enumerate(heads))
     return HTML(f'<div class="briefing-register">{controls}<div class="briefing-table-wrap">'

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -15,11 +16,13 @@ from .charts import VEGA_LITE_VERSION
 from .paths import DATA
 
 STATIC = Path(__file__).parent / "static"
+TEMPLATES = Path(__file__).parent / "templates"  # overrides of theme components (accessibility fixes)
 BUNDLE = f"vendor/vega-bundle-vl{VEGA_LITE_VERSION}.js"
 
 
 def _config_inited(app, config):
     config.html_static_path.append(str(STATIC))
+    config.templates_path.append(str(TEMPLATES))
 
 
 def _builder_inited(app):
@@ -37,6 +40,10 @@ def _builder_inited(app):
 
 
 def _page_context(app, pagename, templatename, context, doctree):
+    # myst-nb names the hide-input toggle "Toggle hidden content" while it shows "Show code cell source":
+    # the visible text must be part of the accessible name (WCAG 2.5.3), so let the visible text name it.
+    if "body" in context:
+        context["body"] = context["body"].replace('<summary aria-label="Toggle hidden content">', "<summary>")
     if "briefing-chart__vis" in context.get("body", ""):
         app.add_js_file(BUNDLE)
         app.add_js_file("briefing-charts.js")
@@ -47,6 +54,16 @@ def _page_context(app, pagename, templatename, context, doctree):
 def _build_finished(app, exception):
     if exception is not None or app.builder.format != "html":
         return
+    # The site's index.html (written by sphinx-external-toc) is a bare redirect without an icon, so browsers
+    # ask for /favicon.ico and log a 404: make it a small page with the book's icon and a link.
+    index = Path(app.outdir) / "index.html"
+    if index.is_file() and index.read_text(encoding="utf-8").startswith("<meta http-equiv=\"Refresh\""):
+        target = app.config.root_doc + ".html"
+        index.write_text(
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Refresh" content="0; url={target}"><title>{html.escape(app.config.html_title or app.config.project)}</title>'
+            '<link rel="icon" href="_static/favicon.svg"></head>'
+            f'<body><p><a href="{target}">Open the briefing</a></p></body></html>\n', encoding="utf-8")
     out = Path(app.outdir) / "data"
     if out.exists():
         shutil.rmtree(out)

@@ -7,7 +7,13 @@
       var specEl = document.getElementById(el.getAttribute("data-spec-id"));
       if (!specEl || el.getAttribute("data-rendered")) return;
       var spec = JSON.parse(specEl.textContent);
+      var role = el.getAttribute("role"), label = el.getAttribute("aria-label");
       window.vegaEmbed(el, spec, { renderer: "svg", actions: false }).then(function () {
+        // vega-embed relabels its container (role="graphics-document", aria-label="Vega visualization"):
+        // put back the figure's own text alternative.
+        if (role) el.setAttribute("role", role);
+        if (label) el.setAttribute("aria-label", label);
+        el.removeAttribute("aria-roledescription");
         el.setAttribute("data-rendered", "true");
         var svg = el.querySelector("svg");
         if (svg) {
