@@ -72,7 +72,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py $(if $(RUNS),--runs $(RUNS),)
 
 lock:
 	$(BIN)/python -m pip install --quiet uv

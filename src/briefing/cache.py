@@ -1,47 +1,214 @@
-"""Layer 5: keep jupyter-cache honest about inputs it cannot see.
+"""Layer 5: keep the cached build honest about inputs jupyter-cache cannot see.
 
-jupyter-cache keys a notebook on its code cells only, so a changed CSV or a changed function in this package
-would leave stale outputs in a cached rebuild. Before each build, ``python -m briefing.cache`` compares a digest
-of ``data/`` and ``src/briefing/`` with the one recorded at the last build and, if they differ, drops the
-cached executions so that every notebook runs again against the new inputs.
+jupyter-cache keys a notebook on its code cells only, and Sphinx re-reads a page only when its source file is
+newer than its last read, so a changed CSV would otherwise leave stale outputs in a cached rebuild. Before each
+build, ``python -m briefing.cache`` compares the digests of the files under ``data/`` and of ``src/briefing/``
+with those recorded at the previous build (``_build/.inputs-digest.json``) and then:
+
+- a changed data file re-executes only the notebooks that read it: their cache records are removed and their
+  files touched (mtime only, so that Sphinx re-reads them);
+- a change to ``src/briefing/``, to ``datapackage.json`` or to a file under ``data/`` that is no resource of the
+  package drops the whole cache and touches every notebook.
+
+What a notebook reads is found statically in its code (:func:`dependencies`): ``load("name")``,
+``resources="name"`` or ``resources=[...]``, ``register()`` (claims, sources, claim_sources,
+article_paragraphs), ``chapter_sources(..., [names])``, the ``article`` module, and any string that names a
+resource; then every table those reference (loading a table checks its foreign keys). A notebook whose reads
+cannot be determined this way (a non-literal name, direct file access, code that does not parse) depends on
+everything.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import json
+import os
 import shutil
 import sys
 from pathlib import Path
 
-from .paths import DATA, ROOT
+from .paths import DATA, DATAPACKAGE, ROOT
 
 PACKAGE = Path(__file__).parent
+NOTEBOOKS = ROOT / "chapters"
+EVERYTHING = "*"  # the dependency set of a notebook whose reads cannot be determined
+REGISTER = {"claims", "sources", "claim_sources", "article_paragraphs"}  # what ``register()`` loads
+OPAQUE_CALLS = {"package", "Package", "open", "read_csv", "read_text", "read_bytes", "sources_of"}  # direct reads
+OPAQUE_NAMES = {"DATA", "DATAPACKAGE", "ARTICLE"}  # briefing.paths
 
 
-def inputs_digest(roots: tuple[Path, ...] = (DATA, PACKAGE)) -> str:
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def digests(data: Path = DATA, package: Path = PACKAGE) -> dict:
+    """The stamp: a digest of each file under ``data/`` (by relative path) and one of the whole package."""
+    files = {str(p.relative_to(data)): _sha(p) for p in sorted(data.rglob("*")) if p.is_file()}
     h = hashlib.sha256()
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            h.update(str(path.relative_to(ROOT)).encode())
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
+    for p in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(str(p.relative_to(package)).encode() + b"\0" + _sha(p).encode())
+    return {"data": files, "package": h.hexdigest()}
 
 
-def refresh(cache_dir: Path) -> bool:
-    """Drop the execution cache if the inputs changed since it was filled. True when it was dropped."""
-    stamp = cache_dir.parent / ".inputs-digest"
-    digest = inputs_digest()
-    previous = stamp.read_text().strip() if stamp.exists() else None
-    dropped = False
-    if previous != digest and cache_dir.exists():
-        shutil.rmtree(cache_dir)
-        dropped = True
+def _resources(descriptor: dict) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Resource name per data file (relative path) and the tables each resource references."""
+    by_file, refs = {}, {}
+    for res in descriptor["resources"]:
+        by_file[res["path"]] = res["name"]
+        schema = res.get("schema", {})
+        targets = {fk["reference"]["resource"] for fk in schema.get("foreignKeys", [])}
+        targets |= {f["x-references"]["resource"] for f in schema.get("fields", []) if "x-references" in f}
+        refs[res["name"]] = {t for t in targets if t and t != res["name"]}
+    return by_file, refs
+
+
+def _strings(node: ast.AST) -> list[str] | None:
+    """The string literal(s) of ``"x"`` or ``["x", "y"]``; None when the value is not literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (ast.List, ast.Tuple)) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return [e.value for e in node.elts]
+    return None
+
+
+def _reads(code: str, names: set[str]) -> set[str]:
+    """The resources one notebook's code reads, before following references; ``{EVERYTHING}`` if unknown."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # IPython magics or shell escapes: not analysable
+        return {EVERYTHING}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value in names:
+                found.add(node.value)
+            elif not any(c.isspace() for c in node.value) and (
+                    "data/" in node.value or node.value.endswith((".csv", ".json", ".txt"))):
+                return {EVERYTHING}  # a literal file path
+        elif isinstance(node, ast.Name) and node.id in OPAQUE_NAMES:
+            return {EVERYTHING}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node, ast.Import):
+                modules = {a.name for a in node.names}
+            else:
+                modules = {node.module or ""} | {f"{node.module}.{a.name}" for a in node.names}
+            if "briefing.paths" in modules:
+                return {EVERYTHING}
+            if "briefing.article" in modules:  # its functions read the article's text
+                found.add("article")
+        elif isinstance(node, ast.Call):
+            func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            kwargs = {kw.arg: kw.value for kw in node.keywords}
+            if func in OPAQUE_CALLS:
+                return {EVERYTHING}
+            if func == "register":
+                found |= REGISTER
+            named = []  # the arguments that must name resources literally
+            if func == "load":
+                named.append(node.args[0] if node.args else kwargs.get("name"))
+            elif func == "chapter_sources":
+                named.append(node.args[2] if len(node.args) > 2 else kwargs.get("datasets"))
+            if "resources" in kwargs:
+                named.append(kwargs["resources"])
+            for arg in named:
+                values = _strings(arg) if arg is not None else None
+                if values is None or not set(values) <= names:
+                    return {EVERYTHING}
+                found |= set(values)
+    return found
+
+
+def dependencies(notebook: Path, descriptor: dict) -> set[str]:
+    """Every data resource a notebook reads (following foreign keys and ``x-references``), or ``{EVERYTHING}``."""
+    import nbformat
+
+    _, refs = _resources(descriptor)
+    nb = nbformat.read(notebook, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    found = _reads(code, set(refs))
+    todo = list(found - {EVERYTHING})
+    while todo:
+        for target in refs.get(todo.pop(), ()):
+            if target not in found:
+                found.add(target)
+                todo.append(target)
+    return found
+
+
+def affected(previous: dict | None, current: dict, deps: dict[Path, set[str]], descriptor: dict) -> set[Path] | None:
+    """The notebooks to re-execute: a set (possibly empty), or None for all of them (drop the whole cache)."""
+    if previous is None or previous.get("package") != current["package"]:
+        return None
+    old, new = previous.get("data", {}), current["data"]
+    changed = {f for f in old.keys() | new.keys() if old.get(f) != new.get(f)}
+    by_file, _ = _resources(descriptor)
+    if any(f not in by_file for f in changed):  # datapackage.json itself, or a file that is no resource
+        return None
+    resources = {by_file[f] for f in changed}
+    return {nb for nb, d in deps.items() if EVERYTHING in d or d & resources}
+
+
+def _invalidate(cache_dir: Path, stale: set[Path], notebooks: list[Path]) -> None:
+    """Remove the cache records of the stale notebooks: the one matching each notebook's current code and any
+    other record made from the same file (an older version of its code would otherwise come back stale). A record
+    made from a file that is not one of ``notebooks`` has unknown reads, so it goes too."""
+    if not (cache_dir / "global.db").exists():
+        return
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    pks = set()
+    for nb in stale:
+        try:
+            pks.add(cache.match_cache_notebook(nbformat.read(nb, as_version=4)).pk)
+        except KeyError:
+            pass
+    stale_uris, known = {str(nb.resolve()) for nb in stale}, {str(nb.resolve()) for nb in notebooks}
+    for record in cache.list_cache_records():
+        uri = str(Path(record.uri).resolve())
+        if uri in stale_uris or uri not in known:
+            pks.add(record.pk)
+    for pk in sorted(pks):
+        cache.remove_cache(pk)
+
+
+def refresh(cache_dir: Path, stamp: Path | None = None, notebooks: list[Path] | None = None,
+            data: Path = DATA, package: Path = PACKAGE) -> set[Path] | None:
+    """Invalidate what the inputs' changes since the last build make stale and record the new digests.
+
+    Returns the notebooks to re-execute (empty when nothing changed), or None when everything was dropped.
+    """
+    stamp = stamp or cache_dir.parent / ".inputs-digest.json"
+    notebooks = sorted(NOTEBOOKS.glob("*.ipynb")) if notebooks is None else notebooks
+    current = digests(data, package)
+    try:
+        previous = json.loads(stamp.read_text())
+    except (OSError, ValueError):
+        previous = None
+    if previous == current:
+        return set()
+    descriptor = json.loads((data / DATAPACKAGE.name).read_text(encoding="utf-8"))
+    deps = {nb: dependencies(nb, descriptor) for nb in notebooks}
+    stale = affected(previous, current, deps, descriptor)
+    if stale is None:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    else:
+        _invalidate(cache_dir, stale, notebooks)
+    for nb in notebooks if stale is None else stale:
+        os.utime(nb)  # newer than Sphinx's last read: the page is read, and so executed, again
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(digest + "\n")
-    return dropped
+    stamp.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n")
+    return stale
 
 
 if __name__ == "__main__":
     cache = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / ".jupyter_cache"
-    if refresh(cache):
-        print(f"inputs changed (data/ or src/briefing/): dropped the execution cache {cache}")
+    stale = refresh(cache)
+    if stale is None:
+        print(f"inputs changed (src/briefing/, datapackage.json or first build): dropped the execution cache {cache}")
+    elif stale:
+        names = ", ".join(sorted(nb.stem for nb in stale))
+        print(f"data changed: re-executing the notebooks that read it: {names}")
