@@ -15,7 +15,9 @@ NOTEBOOKS := $(wildcard chapters/*.ipynb)
 STAGE := _build/stage
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: help setup book notebooks validate test test-fast test-browser lab bench lock clean
+FORCE:
+
+.PHONY: FORCE help setup book notebooks validate test test-fast test-browser lab bench lock clean
 
 help:
 	@echo "make book       build the book into _build/html (sets up .venv first)"
@@ -39,15 +41,25 @@ setup: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/python -m briefing.validate
 
+# Everything the book is made from. When none of it changed since the last successful build, `make book` has
+# nothing to do (Sphinx would only confirm that); `EXECUTE=force` always rebuilds.
+BOOK_INPUTS := $(shell find chapters data src -type f -not -path '*/__pycache__/*' -not -path '*/.ipynb_checkpoints/*') \
+  _config.yml _toc.yml requirements.lock
+BUILT := _build/html/.built
+
+book: $(BUILT)
+	@echo "Book ready: _build/html/index.html (execution: $(EXECUTE))"
+
 # Build into a staging folder and publish to _build/html only when the whole build succeeded.
-book: validate
+$(BUILT): $(STAMP) $(BOOK_INPUTS) $(if $(filter force,$(EXECUTE)),FORCE,)
+	$(BIN)/python -m briefing.validate
 	@mkdir -p $(STAGE)
 	$(BIN)/python -m briefing.cache _build/.jupyter_cache
 	sed 's/^  execute_notebooks: cache$$/  execute_notebooks: $(EXECUTE)/' _config.yml > $(STAGE)/_config.yml
 	$(BIN)/jupyter-book build . --config $(STAGE)/_config.yml --path-output $(STAGE) $(JB_FLAGS) $(if $(filter force,$(EXECUTE)),--all,)
 	rm -rf _build/html.new && cp -a $(STAGE)/_build/html _build/html.new
 	rm -rf _build/html && mv _build/html.new _build/html
-	@echo "Book built: _build/html/index.html (execution: $(EXECUTE))"
+	touch $(BUILT)
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
