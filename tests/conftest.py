@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.paths import DATA, ROOT
+from briefing.paths import DATA
 
 
 @pytest.fixture
@@ -16,8 +16,3 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target / "datapackage.json"
-
-
-@pytest.fixture
-def root() -> Path:
-    return ROOT

@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 from briefing import analysis as an
-from briefing.charts import VEGA_LITE_VERSION, figure
+from briefing.charts import figure
+from briefing.vocabulary import VEGA_LITE_VERSION
 from briefing.datapackage import load
 
 

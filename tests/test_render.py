@@ -1,10 +1,14 @@
 """Rendering: text from the data is always inert; verdict boxes and JSON-LD come from the same row."""
 
+import ast
+import html
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 
+from briefing import render
 from briefing.claims import register, review_context
 from briefing.render import claim_card, claim_review_jsonld, table
 
@@ -49,3 +53,33 @@ def test_jsonld_rating_scale():
     row = {**reg.claims.set_index("id").loc["c020"].to_dict(), "id": "c020"}
     data = claim_review_jsonld(row, date, meta)
     assert data["@type"] == "ClaimReview" and data["reviewRating"]["ratingValue"] == 1
+
+
+def test_a_template_escapes_by_default():
+    from briefing.html import COMPONENTS, environment
+
+    env = environment()
+    assert env.from_string("<p>{{ text }}</p>").render(text=HOSTILE) == f"<p>{html.escape(HOSTILE)}</p>"
+    assert env.from_string("{{ x }}|{{ y }}").render(x=None, y=pd.NA) == "|"
+    # every component, whatever its file name, is autoescaped: the lead may add `figure.html` or `figure.svg`
+    for name in [p.name for p in COMPONENTS.iterdir()] + ["figure.svg", "new.txt"]:
+        assert env.autoescape is True or env.autoescape(name), name
+
+
+def test_every_component_escapes_a_hostile_caption():
+    for fn in (lambda: table(pd.DataFrame({"a": [1]}), caption=HOSTILE),
+               lambda: render.claims_table(register().claims.head(1), caption=HOSTILE),
+               lambda: render.sources_list(register().sources.head(1), caption=HOSTILE),
+               lambda: render.scorecard(register().claims.query("outcome.notna()").head(1), caption=HOSTILE)):
+        out = str(fn())
+        assert "<script>" not in out and "<img" not in out and html.escape(HOSTILE) in out
+
+
+def test_render_py_holds_no_html():
+    tree = ast.parse(Path(render.__file__).read_text(encoding="utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.FunctionDef))
+                  and n.body and isinstance(n.body[0], ast.Expr)}
+    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+               and id(n) not in docstrings]
+    markup = [s for s in strings if re.search(r"<[a-z]+[ >/]|</[a-z]+>", s)]
+    assert strings and not markup, f"markup belongs in templates/components/: {markup}"

@@ -2,11 +2,12 @@
 
 Layers, each importing only those below it:
 
-1. ``article``      the source text: lines, their kinds, stable paragraph ids
-2. ``datapackage``  load and validate every table under ``data/``
-3. ``claims`` and ``charts``  the claims register; the chart helper
-4. ``render``       HTML for the page: tables, verdict boxes, JSON-LD
-5. ``sphinx_ext``, ``validate``  entry points
+0. ``paths``, ``vocabulary``: where files live; every label, colour and version the book shows
+1. ``article``, ``html``: the source text (lines, kinds, paragraph ids); the HTML value and its Jinja2 templates
+2. ``datapackage``: load and validate every table under ``data/``
+3. ``claims``, ``charts``: the claims register and its rules; the chart helper
+4. ``render``, ``analysis``: HTML for the page (tables, verdict boxes, JSON-LD); the numbers and charts of each chapter
+5. ``validate``, ``cache``, ``environment``, ``sphinx_ext``: entry points
 """
 
 __version__ = "0.1.0"

@@ -9,29 +9,11 @@ import altair as alt
 import pandas as pd
 
 from .article import KINDS
-from .charts import ACTOR_COLOURS, OUTCOME_COLOURS, VERDICT_COLOURS, actor_scale, colour_scale
-from .claims import OUTCOME_LABELS, VERDICT_LABELS
+from .charts import actor_scale, colour_scale
 from .datapackage import package
-
-SECTION_LABELS = {
-    "opening": "Opening",
-    "us_russia_thaw": "US–Russia thaw",
-    "us_japan_rok_pressure": "US–Japan–ROK pressure",
-    "eleven_nation_meeting": "The 11-nation meeting",
-    "china_ties": "China ties",
-    "framing": "Framing",
-    "sources": "Cited sources",
-    "artifacts": "Trailing artifacts",
-}
-KIND_LABELS = {
-    "body": "Body text",
-    "heading": "Heading",
-    "image_caption": "Image caption (artifact)",
-    "ad_artifact": "Ad line (artifact)",
-    "source_list_heading": "Source list heading",
-    "cited_source": "Cited source",
-}
-KIND_COLOURS = ["#3B5B92", "#111111", "#B8B8B8", "#E0E0E0", "#7F7F7F", "#9C6ADE"]
+from .vocabulary import (ACTOR_COLOURS, CATEGORY_COLOURS, CATEGORY_LABELS, KIND_COLOURS, KIND_LABELS,
+                         MARK_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS, VERDICT_COLOURS,
+                         VERDICT_LABELS, VOTE_COLOURS, VOTE_LABELS)
 
 
 def line_counts(paragraphs: pd.DataFrame) -> dict[str, int]:
@@ -55,7 +37,8 @@ def lines_by_kind_chart(paragraphs: pd.DataFrame) -> alt.Chart:
             y=alt.Y("part:N", sort=order, title=None),
             x=alt.X("lines:Q", title="Lines"),
             color=alt.Color("kind_label:N", title="Kind of line",
-                            scale=alt.Scale(domain=list(KIND_LABELS.values()), range=KIND_COLOURS)),
+                            scale=alt.Scale(domain=list(KIND_LABELS.values()),
+                                              range=[KIND_COLOURS[k] for k in KIND_LABELS])),
             tooltip=["part:N", "kind_label:N", "lines:Q"],
         )
         .properties(
@@ -230,8 +213,8 @@ def trade_chart(trade: pd.DataFrame, baseline_year: int = 2019) -> alt.Chart:
     )
     rule_df = pd.DataFrame({"y": [base], "label": [f"{baseline_year} pre-pandemic level: the article expects "
                                                    "trade may return to it (c068)"]})
-    rule = alt.Chart(rule_df).mark_rule(strokeDash=[5, 3], color="#7A1F5C").encode(y="y:Q")
-    text = alt.Chart(rule_df).mark_text(align="left", dx=2, dy=-7, color="#7A1F5C", fontSize=10).encode(
+    rule = alt.Chart(rule_df).mark_rule(strokeDash=[5, 3], color=MARK_COLOUR).encode(y="y:Q")
+    text = alt.Chart(rule_df).mark_text(align="left", dx=2, dy=-7, color=MARK_COLOUR, fontSize=10).encode(
         y="y:Q", x=alt.value(2), text="label:N")
     return alt.layer(bars, rule, text).properties(
         title=alt.Title(title, subtitle="China's recorded trade with North Korea (exports + imports), by year; "
@@ -248,9 +231,9 @@ def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_p
     layers = [bars]
     if mark_period:
         m = pd.DataFrame({"half_year": [mark_period], "label": [mark_label]})
-        layers.append(alt.Chart(m).mark_bar(color="#7A1F5C", opacity=0.18).encode(
+        layers.append(alt.Chart(m).mark_bar(color=MARK_COLOUR, opacity=0.18).encode(
             x=alt.X("half_year:O", sort=list(per_half["half_year"])), y=alt.value(0), y2=alt.value(300)))
-        layers.append(alt.Chart(m).mark_text(color="#7A1F5C", dy=-4, fontSize=10, baseline="bottom").encode(
+        layers.append(alt.Chart(m).mark_text(color=MARK_COLOUR, dy=-4, fontSize=10, baseline="bottom").encode(
             x=alt.X("half_year:O", sort=list(per_half["half_year"])), y=alt.value(12), text="label:N"))
     return alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), width=480, height=260)
 
@@ -284,8 +267,8 @@ def membership_chart(members: pd.DataFrame) -> alt.Chart:
 def vote_chart(votes: pd.DataFrame) -> alt.Chart:
     df = votes.groupby("vote").agg(countries=("country", lambda s: ", ".join(sorted(s))),
                                    n=("country", "size")).reset_index()
-    df["vote_label"] = df["vote"].map({"yes": "In favour", "no": "Against", "abstain": "Abstained"})
-    colours = {"In favour": "#0072B2", "Against": ACTOR_COLOURS["RUS"], "Abstained": ACTOR_COLOURS["CHN"]}
+    df["vote_label"] = df["vote"].map(VOTE_LABELS)
+    colours = {VOTE_LABELS[k]: c for k, c in VOTE_COLOURS.items()}
     return (
         alt.Chart(df).mark_bar()
         .encode(
@@ -306,19 +289,10 @@ def days_between(events: pd.DataFrame, first_id: str, second_id: str) -> int:
     return (pd.Timestamp(dates[second_id]) - pd.Timestamp(dates[first_id])).days
 
 
-CATEGORY_LABELS = {"russia_dprk": "Russia–DPRK", "china_dprk": "China–DPRK", "us_russia": "US–Russia",
-                   "trilateral": "US–Japan–ROK", "sanctions": "Sanctions", "tourism": "Tourism",
-                   "us_dprk": "US–DPRK", "inter_korean": "Inter-Korean"}
-
-
 def developments_chart(developments: pd.DataFrame) -> alt.Chart:
-    colours = {"russia_dprk": ACTOR_COLOURS["RUS"], "china_dprk": ACTOR_COLOURS["CHN"],
-               "us_russia": ACTOR_COLOURS["USA"], "trilateral": ACTOR_COLOURS["KOR"],
-               "sanctions": ACTOR_COLOURS["PRK"], "tourism": ACTOR_COLOURS["JPN"],
-               "us_dprk": "#444444", "inter_korean": ACTOR_COLOURS["other"]}
     after = developments[developments["date"].map(month_start) >= month_start(ARTICLE_DATE)]
     return timeline_chart(
-        after, lane="category", lane_labels=CATEGORY_LABELS, colours=colours,
+        after, lane="category", lane_labels=CATEGORY_LABELS, colours=CATEGORY_COLOURS,
         title="Russia–DPRK and China–DPRK ties both moved forward after the article",
         subtitle="Developments since March 2025 by track; one dot per development",
         marks={ARTICLE_DATE: "article"},

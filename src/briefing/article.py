@@ -26,7 +26,6 @@ AD_LINES = {"ad1 webp", "ad2 webp"}
 SOURCE_LIST_HEADING = "参考信源"
 
 KINDS = ("body", "heading", "image_caption", "ad_artifact", "source_list_heading", "cited_source")
-ANALYSED_KINDS = ("body",)
 
 
 @dataclass(frozen=True)
@@ -94,13 +93,3 @@ def write_table(target: Path, path: Path = ARTICLE) -> None:
         for p in paragraphs(path):
             writer.writerow([p.id, p.line_no, p.kind, p.heading_section, p.text])
 
-
-def frame(path: Path = ARTICLE):
-    """The paragraphs as a pandas DataFrame (one row per non-empty line)."""
-    import pandas as pd
-
-    rows = [p.__dict__ for p in paragraphs(path)]
-    df = pd.DataFrame(rows, columns=PARAGRAPH_FIELDS)
-    df["kind"] = pd.Categorical(df["kind"], categories=KINDS)
-    df["chars"] = df["text"].str.len()
-    return df

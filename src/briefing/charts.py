@@ -15,32 +15,7 @@ import altair as alt
 
 from .datapackage import load, package
 from .html import HTML, esc, script_json
-
-# One colour per actor across the whole book (Okabe–Ito, colour-blind safe; grey for everyone else).
-ACTOR_COLOURS = {
-    "USA": "#0072B2",
-    "RUS": "#D55E00",
-    "CHN": "#E69F00",
-    "PRK": "#7A1F5C",
-    "KOR": "#56B4E9",
-    "JPN": "#009E73",
-    "other": "#8C8C8C",
-}
-ACTOR_NAMES = {"USA": "United States", "RUS": "Russia", "CHN": "China", "PRK": "North Korea (DPRK)",
-               "KOR": "South Korea (ROK)", "JPN": "Japan", "other": "Others"}
-
-VERDICT_COLOURS = {
-    "supported": "#1B7837",
-    "partly_supported": "#C98B00",
-    "contradicted": "#B2182B",
-    "unverified": "#6E6E6E",
-    "not_checkable": "#B8B8B8",
-}
-OUTCOME_COLOURS = {"borne_out": "#1B7837", "partly_borne_out": "#C98B00", "not_borne_out": "#B2182B",
-                   "too_early": "#8C8C8C"}
-
-FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans', sans-serif"
-VEGA_LITE_VERSION = "6.4"  # must match the Vega-Lite schema of the pinned Altair (see tests)
+from .vocabulary import ACTOR_COLOURS, FONT  # noqa: F401  (notebooks still import ACTOR_COLOURS from here)
 
 
 def actor_scale(actors: list[str] | None = None) -> alt.Scale:

@@ -30,11 +30,6 @@ ESTIMATIVE_TERMS = {
     "very likely": (80, 95),
     "almost certain": (95, 99),
 }
-SECTIONS = ("us_russia_thaw", "us_japan_rok_pressure", "eleven_nation_meeting", "china_ties", "framing")
-VERDICT_LABELS = {"supported": "Supported", "partly_supported": "Partly supported", "contradicted": "Contradicted",
-                  "unverified": "Unverified", "not_checkable": "Not checkable"}
-OUTCOME_LABELS = {"borne_out": "Borne out", "partly_borne_out": "Partly borne out",
-                  "not_borne_out": "Not borne out", "too_early": "Too early to tell"}
 EVIDENCE_RELATIONS = ("supports", "contradicts", "context")
 
 

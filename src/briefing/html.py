@@ -1,4 +1,22 @@
-"""A tiny HTML value shared by the chart helper and the page renderers (layer 3 and 4 both use it).
+"""Layer 1: HTML for the book — the HTML value notebooks display, and the Jinja2 templates that make its markup.
+
+Every HTML component of the book (tables, claim cards, verdict badges, source lists, the annotated article, the
+scorecard, and the chart figure) is a template in ``templates/components/``. Python passes data; templates make
+markup. **Every template autoescapes**: any value written as ``{{ value }}`` is escaped (``None`` and pandas' NA
+print as nothing), so text from the data can never become markup. Only values that already are markup pass
+unescaped: the output of another template or macro, and :func:`script_json` for JSON inside ``<script>``.
+
+How to add a component:
+
+1. Write ``templates/components/<name>.html``. Source lines are stripped and joined before Jinja2 reads them
+   (see :class:`Compact`): line breaks and indentation are for the reader only, so a space the page needs goes
+   *inside* a line. Shared pieces (badges, claim links, a source citation, a table's frame) are macros in
+   ``macros.html``: ``{% from "macros.html" import verdict_badge %}``.
+2. Labels and colours come from :mod:`briefing.vocabulary`, available in every template as ``vocabulary``
+   (``{{ vocabulary.VERDICT_LABELS[v] }}``); do not pass them in.
+3. In Python: ``HTML(render("<name>.html", **data), label)`` (or ``str(render(...))`` for a fragment).
+   ``tests/test_render.py`` shows that a template escapes by default; add the component to the hostile-text
+   fixture of ``tests/browser/test_pages.py``.
 
 Notebook outputs must be identical on every run (nbval compares them), so the text/plain repr is fixed and the
 HTML carries no random ids or timestamps.
@@ -6,21 +24,30 @@ HTML carries no random ids or timestamps.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from functools import lru_cache
 from html import escape
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.ext import Extension
+from markupsafe import Markup
+
+from . import vocabulary
+
+COMPONENTS = Path(__file__).parent / "templates" / "components"
 
 
 class HTML:
     """HTML for the book page, shown by Jupyter and myst-nb as ``text/html``."""
 
-    def __init__(self, html: str, label: str, extra: dict | None = None):
-        self.html = html
+    def __init__(self, html: str, label: str):
+        self.html = str(html)
         self.label = label
-        self.extra = extra or {}
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/html": self.html, "text/plain": f"<{self.label}>"}
-        bundle.update(self.extra)
-        return bundle
+        return {"text/html": self.html, "text/plain": f"<{self.label}>"}
 
     def __repr__(self) -> str:
         return f"<{self.label}>"
@@ -29,20 +56,66 @@ class HTML:
         return self.html
 
 
+def missing(value) -> bool:
+    """None, NaN, pandas' NA and NaT: a value that is not there."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
 def esc(value) -> str:
     """Escape any value for HTML text or attribute context; None and NA become ''."""
-    if value is None:
-        return ""
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return escape(str(value), quote=True)
+    return "" if missing(value) else escape(str(value), quote=True)
 
 
-def script_json(text: str) -> str:
+def script_json(text: str) -> Markup:
     """JSON made safe to sit inside <script type="application/json">: no '</' can close the element."""
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(str(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def isodate(value) -> str:
+    """A date or timestamp as ``YYYY-MM-DD``; a string (``YYYY-MM``) as it is; nothing for a missing value."""
+    if missing(value):
+        return ""
+    if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _finalize(value):
+    # Autoescape, with the one escaping rule of the book: what is not markup yet goes through esc().
+    return value if hasattr(value, "__html__") else Markup(esc(value))
+
+
+class Compact(Extension):
+    """Strip every line of a template's source and join the lines: the markup has no stray white space, and the
+    template can still be laid out for reading. A space the page needs stands inside a line."""
+
+    def preprocess(self, source, name, filename=None):
+        return "".join(line.strip() for line in source.splitlines())
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The one Jinja2 environment: templates from ``templates/components/``, autoescaped, strict about names."""
+    env = Environment(loader=FileSystemLoader(str(COMPONENTS)), autoescape=True, finalize=_finalize,
+                      undefined=StrictUndefined, extensions=[Compact], keep_trailing_newline=False)
+    env.globals["vocabulary"] = vocabulary
+    env.filters["script_json"] = script_json
+    env.filters["isodate"] = isodate
+    env.tests["missing"] = missing
+    return env
+
+
+def render(template: str, **data) -> Markup:
+    """Render one component template with ``data``."""
+    return Markup(environment().get_template(template).render(**data))
+
+
+def macro(name: str, template: str = "macros.html"):
+    """A macro of a template as a Python function returning markup (e.g. ``macro("verdict_badge")("supported")``)."""
+    return getattr(environment().get_template(template).module, name)

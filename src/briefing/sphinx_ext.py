@@ -12,8 +12,8 @@ import html
 import shutil
 from pathlib import Path
 
-from .charts import VEGA_LITE_VERSION
 from .paths import DATA
+from .vocabulary import VEGA_LITE_VERSION
 
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"  # overrides of theme components (accessibility fixes)

@@ -361,11 +361,6 @@ def collect_axe(page) -> dict:
     return page.evaluate(AXE_COLLECT_JS)
 
 
-def run_axe(page, axe_source: str, options: dict | None = None) -> dict:
-    start_axe(page, axe_source, options)
-    return collect_axe(page)
-
-
 def _axe_problems(audit: PageAudit, theme: str, result: dict):
     audit.axe[theme] = {"executed": result["executed"], "registered": result["registered"],
                         "version": result["version"]}

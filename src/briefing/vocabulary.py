@@ -1,0 +1,122 @@
+"""Layer 0: the book's vocabulary — every label, colour and section title, in one place.
+
+Nothing here imports anything, so every layer (``claims``, ``charts``, ``render``, ``analysis``, ``sphinx_ext``)
+can read it. Keys are the values stored in ``data/`` (enums of ``datapackage.json``); values are what a reader
+sees. Change a label or a colour here and it changes on every page and chart of the book.
+"""
+
+from __future__ import annotations
+
+# -- versions of what the book serves ---------------------------------------------------------------------------
+
+VEGA_LITE_VERSION = "6.4"  # must match the Vega-Lite schema of the pinned Altair (see tests/test_charts.py)
+
+# -- the article ------------------------------------------------------------------------------------------------
+
+# The article's parts (``heading_section`` of a line; ``section`` of a claim), in reading order.
+SECTION_LABELS = {
+    "opening": "Opening",
+    "us_russia_thaw": "US–Russia thaw",
+    "us_japan_rok_pressure": "US–Japan–ROK pressure",
+    "eleven_nation_meeting": "The 11-nation meeting",
+    "china_ties": "China ties",
+    "framing": "Framing",
+    "sources": "Cited sources",
+    "artifacts": "Trailing artifacts",
+}
+# Kinds of line (``article.KINDS``): a short label for charts and a longer note for the annotated article.
+KIND_LABELS = {
+    "body": "Body text",
+    "heading": "Heading",
+    "image_caption": "Image caption (artifact)",
+    "ad_artifact": "Ad line (artifact)",
+    "source_list_heading": "Source list heading",
+    "cited_source": "Cited source",
+}
+KIND_COLOURS = {
+    "body": "#3B5B92",
+    "heading": "#111111",
+    "image_caption": "#B8B8B8",
+    "ad_artifact": "#E0E0E0",
+    "source_list_heading": "#7F7F7F",
+    "cited_source": "#9C6ADE",
+}
+KIND_NOTES = {
+    "image_caption": "scraped image caption (artifact)",
+    "ad_artifact": "advertisement line (artifact)",
+    "heading": "heading",
+    "source_list_heading": "heading of the cited-source list",
+    "cited_source": "a source the article cites",
+}
+
+# -- the claims register ----------------------------------------------------------------------------------------
+
+TYPE_LABELS = {"fact": "Fact", "judgment": "Judgment", "forecast": "Forecast", "question": "Question"}
+VERDICT_LABELS = {
+    "supported": "Supported",
+    "partly_supported": "Partly supported",
+    "contradicted": "Contradicted",
+    "unverified": "Unverified",
+    "not_checkable": "Not checkable",
+}
+VERDICT_COLOURS = {
+    "supported": "#1B7837",
+    "partly_supported": "#C98B00",
+    "contradicted": "#B2182B",
+    "unverified": "#6E6E6E",
+    "not_checkable": "#B8B8B8",
+}
+OUTCOME_LABELS = {
+    "borne_out": "Borne out",
+    "partly_borne_out": "Partly borne out",
+    "not_borne_out": "Not borne out",
+    "too_early": "Too early to tell",
+}
+OUTCOME_COLOURS = {
+    "borne_out": "#1B7837",
+    "partly_borne_out": "#C98B00",
+    "not_borne_out": "#B2182B",
+    "too_early": "#8C8C8C",
+}
+REVIEWER = "The briefing team"  # the author of every ClaimReview
+
+# -- actors and tracks ------------------------------------------------------------------------------------------
+
+# One colour per actor across the whole book (Okabe–Ito, colour-blind safe; grey for everyone else).
+ACTOR_COLOURS = {
+    "USA": "#0072B2",
+    "RUS": "#D55E00",
+    "CHN": "#E69F00",
+    "PRK": "#7A1F5C",
+    "KOR": "#56B4E9",
+    "JPN": "#009E73",
+    "other": "#8C8C8C",
+}
+# Tracks of ``developments.category``, each drawn in the colour of the actor that drives it.
+CATEGORY_LABELS = {
+    "russia_dprk": "Russia–DPRK",
+    "china_dprk": "China–DPRK",
+    "us_russia": "US–Russia",
+    "trilateral": "US–Japan–ROK",
+    "sanctions": "Sanctions",
+    "tourism": "Tourism",
+    "us_dprk": "US–DPRK",
+    "inter_korean": "Inter-Korean",
+}
+CATEGORY_COLOURS = {
+    "russia_dprk": ACTOR_COLOURS["RUS"],
+    "china_dprk": ACTOR_COLOURS["CHN"],
+    "us_russia": ACTOR_COLOURS["USA"],
+    "trilateral": ACTOR_COLOURS["KOR"],
+    "sanctions": ACTOR_COLOURS["PRK"],
+    "tourism": ACTOR_COLOURS["JPN"],
+    "us_dprk": "#444444",
+    "inter_korean": ACTOR_COLOURS["other"],
+}
+VOTE_LABELS = {"yes": "In favour", "no": "Against", "abstain": "Abstained"}
+VOTE_COLOURS = {"yes": ACTOR_COLOURS["USA"], "no": ACTOR_COLOURS["RUS"], "abstain": ACTOR_COLOURS["CHN"]}
+MARK_COLOUR = "#7A1F5C"  # rules and shading that mark the article's own claim on a chart
+
+# -- typography -------------------------------------------------------------------------------------------------
+
+FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans', sans-serif"
