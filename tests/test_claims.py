@@ -96,3 +96,106 @@ def test_fact_without_dated_evidence(data_copy):
 def test_forecast_without_outcome(data_copy):
     edit_csv(data_copy.parent / "claims.csv", "c004", "outcome", "")
     _fails(data_copy, "c004", "outcome")
+
+
+# -- scoring rules and developments (issue 12 item 4, issue 14 item 1) ------------------------------------------
+
+def _append_row(path, cells: dict) -> None:
+    import csv
+    with path.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow([cells.get(h, "") for h in header])
+
+
+def test_same_event_twice_fails(data_copy):
+    dev = data_copy.parent / "developments.csv"
+    _append_row(dev, {"id": "d900", "date": "2025-09-04", "category": "china_dprk", "actors": "CHN;PRK",
+                      "event": "Xi Jinping and Kim Jong Un hold first summit in six years in Beijing",
+                      "source_id": "s-aa-20250904-xi-kim", "claim_ids": "c062", "added_in": "2"})
+    _fails(data_copy, "developments.csv", "d900", "same event twice", "d041")
+
+
+def test_same_event_twice_by_shared_source(data_copy):
+    dev = data_copy.parent / "developments.csv"
+    _append_row(dev, {"id": "d900", "date": "2025-03-05", "category": "tourism", "actors": "PRK",
+                      "event": "Foreign tourism halted in the Rason zone",
+                      "source_id": "s-anews-20250306-rason-closed", "added_in": "2"})
+    _fails(data_copy, "d900", "same event twice", "shares source")
+
+
+def test_the_merged_pairs_are_caught_and_distinct_events_are_not():
+    import pandas as pd
+    from briefing.claims import duplicate_developments
+    rows = [  # the duplicate pairs of the first edition, as they were recorded
+        ("a1", "2025-05-29", "sanctions", "MSMT;PRK;RUS", "x1", "MSMT publishes its first report, on DPRK–Russia "
+         "military cooperation (arms transfers, troop training, refined petroleum, workers)"),
+        ("a2", "2025-05-29", "sanctions", "USA;MSMT;PRK;RUS", "x2", "MSMT issues first report, on DPRK–Russia "
+         "military cooperation"),
+        ("b1", "2025-07-17", "sanctions", "USA;MSMT;UN", "x3", "US State Department briefs UN member states in New "
+         "York on the first MSMT report"),
+        ("b2", "2025-07-17", "sanctions", "USA;MSMT;UN;PRK;RUS", "x4", "US briefs UN member states on behalf of MSMT "
+         "about DPRK–Russia sanctions violations"),
+        ("c1", "2025-11-04", "sanctions", "USA;PRK", "x5", "US Treasury (OFAC) designates 8 individuals and 2 entities "
+         "for laundering DPRK cybercrime and IT-worker proceeds"),
+        ("c2", "2025-11-04", "sanctions", "USA;PRK", "x6", "US Treasury sanctions eight individuals and two entities "
+         "laundering DPRK cyber and IT-worker proceeds"),
+        # distinct events on one day and track: a drill and a ministers' meeting
+        ("e1", "2025-07-11", "trilateral", "USA;JPN;KOR", "x7", "Trilateral air drill with a US B-52H coincides with "
+         "the trilateral chiefs of defence meeting in Seoul"),
+        ("e2", "2025-07-11", "trilateral", "USA;JPN;KOR", "x8", "Trilateral meeting on the ASEAN margins in Kuala "
+         "Lumpur (ROK represented by vice foreign minister)"),
+    ]
+    df = pd.DataFrame(rows, columns=["id", "date", "category", "actors", "source_id", "event"])
+    assert {(a, b) for a, b, _ in duplicate_developments(df)} == {("a1", "a2"), ("b1", "b2"), ("c1", "c2")}
+
+
+def test_scored_forecast_without_resolves_if(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c062", "resolves_if", "")
+    _fails(data_copy, "c062", "resolves_if")
+
+
+def test_scored_question_without_implied_answer(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c061", "resolves_if", "Whether the DPRK opens up.")
+    _fails(data_copy, "c061", "implied answer")
+
+
+def test_not_scorable_without_a_reason(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c019", "outcome_rationale", "We cannot tell.")
+    _fails(data_copy, "c019", "outcome_rationale", "not scorable without a reason")
+
+
+def test_not_scorable_with_a_test(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c019", "resolves_if", "Russia cuts its support.")
+    _fails(data_copy, "c019", "resolves_if", "not scorable with a test")
+
+
+def test_outcome_after_the_newest_evidence(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c062", "outcome_as_of", "2030-01-01")
+    _fails(data_copy, "c062", "outcome_as_of", "later than the newest evidence")
+
+
+def test_outcome_before_the_article(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c062", "outcome_as_of", "2024-12-31")
+    _fails(data_copy, "c062", "outcome_as_of", "before the article")
+
+
+def test_outcome_older_than_a_development_about_it(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c062", "outcome_as_of", "2025-04-01")
+    _fails(data_copy, "c062", "outcome_as_of", "stale outcome")
+
+
+def test_only_forecasts_and_questions_carry_resolves_if(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c002", "resolves_if", "Something happens.")
+    _fails(data_copy, "c002", "only forecasts and questions are scored")
+
+
+def test_evidence_as_of_and_new_developments():
+    from briefing.claims import edition, evidence_as_of, new_developments
+    reg = register()
+    as_of = evidence_as_of(reg)
+    assert as_of is not None
+    assert reg.claims["outcome_as_of"].dropna().map(lambda d: d.date() <= as_of).all()
+    new = new_developments(reg)
+    assert (new["added_in"] == edition(reg)).all() and len(new) > 0
+    assert len(new_developments(reg, since=0)) == len(reg.developments)

@@ -12,7 +12,8 @@ with those recorded at the previous build (``_build/.inputs-digest.json``) and t
 
 What a notebook reads is found statically in its code (:func:`dependencies`): ``load("name")``,
 ``resources="name"`` or ``resources=[...]``, ``register()`` (claims, sources, claim_sources,
-article_paragraphs), ``chapter_sources(..., [names])``, the ``article`` module, and any string that names a
+article_paragraphs, developments),
+``chapter_sources(..., [names])``, the ``article`` module, and any string that names a
 resource; then every table those reference (loading a table checks its foreign keys). A notebook whose reads
 cannot be determined this way (a non-literal name, direct file access, code that does not parse) depends on
 everything.
@@ -33,7 +34,7 @@ from .paths import DATA, DATAPACKAGE, ROOT
 PACKAGE = Path(__file__).parent
 NOTEBOOKS = ROOT / "chapters"
 EVERYTHING = "*"  # the dependency set of a notebook whose reads cannot be determined
-REGISTER = {"claims", "sources", "claim_sources", "article_paragraphs"}  # what ``register()`` loads
+REGISTER = {"claims", "sources", "claim_sources", "article_paragraphs", "developments"}  # what ``register()`` loads
 OPAQUE_CALLS = {"package", "Package", "open", "read_csv", "read_text", "read_bytes", "sources_of"}  # direct reads
 OPAQUE_NAMES = {"DATA", "DATAPACKAGE", "ARTICLE"}  # briefing.paths
 

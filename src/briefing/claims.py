@@ -8,13 +8,25 @@ Rules (the brief's analytic standards):
 - facts get a fact verdict; judgments, forecasts and questions get ``not_checkable`` and carry an assessment in
   the fixed estimative language, with a confidence;
 - every fact not ``unverified`` rests on at least one source other than the article, with a URL and a date;
-- forecasts and questions carry an outcome, its date and rationale, and (unless ``too_early``) a source;
+- forecasts and questions carry an outcome, its date and rationale, and (unless ``too_early`` or
+  ``not_scorable``) a source;
+- scoring rules: every scored forecast or question (any outcome but ``not_scorable``) records ``resolves_if``,
+  the observable that decides it; a scored question states the answer its text implies ("Implied answer: …");
+  ``not_scorable`` (a question that implies no answer, a conditional whose condition has not occurred, a list of
+  possibilities) names its reason and records no ``resolves_if``; ``outcome_as_of`` lies between the article's
+  publication and the evidence-as-of date, and is no earlier than the newest development recorded against the
+  claim;
+- developments: no event is recorded twice (same date, same track, a shared actor, and a shared source or
+  highly similar wording);
 - the article's four cited sources are in ``sources`` and linked to at least one claim.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
+from itertools import combinations
 
 import pandas as pd
 
@@ -30,6 +42,15 @@ ESTIMATIVE_TERMS = {
     "very likely": (80, 95),
     "almost certain": (95, 99),
 }
+# Why a forecast or question cannot be scored; a not_scorable outcome_rationale names one of these.
+NOT_SCORABLE_REASONS = ("the question implies no answer", "the condition has not occurred",
+                        "a list of possibilities")
+IMPLIED_ANSWER = "implied answer:"  # how resolves_if of a scored question states the answer its text implies
+# Two developments are one event when dates overlap, the track is the same, an actor is shared, and they share a
+# source or their wording overlaps this much (share of the shorter text's word stems found in the other).
+DUPLICATE_WORDING = 0.5
+_STOPWORDS = frozenset("a an the of in on at to for and or by with from as its it is was were be been after before "
+                       "about than since into over this that their his her".split())
 EVIDENCE_RELATIONS = ("supports", "contradicts", "context")
 
 
@@ -44,12 +65,62 @@ def estimative_terms(text: str) -> list[str]:
     return found
 
 
+def _day(value) -> dt.date | None:
+    """A ``YYYY-MM-DD`` or ``YYYY-MM`` string (or a timestamp) as a date; a month counts as its first day."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "date"):
+        return value.date()
+    return dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
+
+
+def _ids(value) -> list[str]:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return []
+    return [v.strip() for v in str(value).split(";") if v.strip()]
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS}
+
+
+def wording_overlap(a: str, b: str) -> float:
+    """Share of the shorter text's word stems (first five letters, stopwords dropped) found in the other."""
+    sa, sb = _stems(a), _stems(b)
+    return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
+
+
+def duplicate_developments(developments: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Pairs of developments that record the same event: (first id, second id, why).
+
+    Same event = dates that overlap (equal, or a month and a day in it), the same category, at least one shared
+    actor, and either a shared source or wording that overlaps by at least ``DUPLICATE_WORDING``. Two distinct
+    events of one day on one track (a drill and a ministers' meeting) differ in wording and sources.
+    """
+    rows = developments.to_dict("records")
+    found = []
+    for a, b in combinations(rows, 2):
+        da, db = str(a["date"]), str(b["date"])
+        if not (da == db or (len(da) == 7 and db.startswith(da)) or (len(db) == 7 and da.startswith(db))):
+            continue
+        if a["category"] != b["category"] or not set(_ids(a["actors"])) & set(_ids(b["actors"])):
+            continue
+        shared = set(_ids(a["source_id"])) & set(_ids(b["source_id"]))
+        overlap = wording_overlap(a["event"], b["event"])
+        if shared:
+            found.append((a["id"], b["id"], f"shares source {', '.join(sorted(shared))}"))
+        elif overlap >= DUPLICATE_WORDING:
+            found.append((a["id"], b["id"], f"wording overlaps {overlap:.0%}"))
+    return found
+
+
 @dataclass
 class Register:
     claims: pd.DataFrame
     sources: pd.DataFrame
     links: pd.DataFrame
     paragraphs: pd.DataFrame
+    developments: pd.DataFrame | None = None
 
     def claims_of(self, section: str) -> pd.DataFrame:
         return self.claims[self.claims["section"] == section]
@@ -76,6 +147,7 @@ def check(reg: Register, pkg: Package) -> None:
     """Apply every register rule; raise on the first broken one."""
     paras = reg.paragraphs.set_index("id")
     sources = reg.sources.set_index("id")
+    newest = evidence_as_of(reg)
     for _, c in reg.claims.iterrows():
         cid = c["id"]
         para = paras.loc[c["paragraph"]]
@@ -113,14 +185,19 @@ def check(reg: Register, pkg: Package) -> None:
             for field in ("outcome", "outcome_as_of", "outcome_rationale"):
                 if pd.isna(c[field]):
                     raise _err(pkg, "claims", "outcome", f"a {ctype} needs {field}", cid, field)
-            if c["outcome"] != "too_early":
+            if c["outcome"] not in ("too_early", "not_scorable"):
                 ev = reg.evidence(cid)
                 if ev[ev["relation"].isin(EVIDENCE_RELATIONS)].empty:
                     raise _err(pkg, "claims", "outcome evidence", f"outcome '{c['outcome']}' needs a source",
                                cid, "outcome")
-        elif not pd.isna(c["outcome"]):
+            _check_scoring(reg, pkg, c, newest)
+        elif not pd.isna(c["outcome"]) or not pd.isna(c.get("resolves_if")):
             raise _err(pkg, "claims", "outcome", f"only forecasts and questions are scored, not a {ctype}", cid,
                        "outcome")
+    if reg.developments is not None:
+        for first, second, why in duplicate_developments(reg.developments):
+            raise _err(pkg, "developments", "same event twice", f"{first} and {second} record the same event "
+                       f"(same date, track and actors; {why}): merge them into one row", second, "event")
     covered = set(reg.claims["paragraph"])
     for pid, para in paras.iterrows():
         if para["kind"] == "body" and pid not in covered:
@@ -136,11 +213,77 @@ def check(reg: Register, pkg: Package) -> None:
             raise _err(pkg, "sources", "cited source unused", "no claim links to this cited source", sid, "id")
 
 
+def _check_scoring(reg: Register, pkg: Package, c: pd.Series, newest: dt.date | None) -> None:
+    """The scoring rules for one forecast or question (see the module docstring)."""
+    cid, outcome, ctype = c["id"], c["outcome"], c["claim_type"]
+    resolves = c.get("resolves_if")
+    resolves = None if resolves is None or pd.isna(resolves) else str(resolves)
+    if outcome == "not_scorable":
+        if not any(reason in c["outcome_rationale"].lower() for reason in NOT_SCORABLE_REASONS):
+            raise _err(pkg, "claims", "not scorable without a reason", "a not_scorable outcome_rationale names its "
+                       "reason: " + "; ".join(NOT_SCORABLE_REASONS), cid, "outcome_rationale")
+        if resolves:
+            raise _err(pkg, "claims", "not scorable with a test", "nothing can decide a not_scorable claim; "
+                       "resolves_if stays empty (or score it)", cid, "resolves_if")
+    else:
+        if not resolves:
+            raise _err(pkg, "claims", "resolves_if", f"a scored {ctype} ('{outcome}') records resolves_if, the "
+                       "observable that decides it", cid, "resolves_if")
+        if ctype == "question" and IMPLIED_ANSWER not in resolves.lower():
+            raise _err(pkg, "claims", "implied answer", "a scored question states the answer its text implies "
+                       "in resolves_if ('Implied answer: …'); a question that implies none is not_scorable", cid,
+                       "resolves_if")
+    as_of = _day(c["outcome_as_of"])
+    published = _day(pkg.resource("article").get("x-published"))
+    if published and as_of < published:
+        raise _err(pkg, "claims", "outcome date", f"outcome_as_of {as_of} is before the article ({published})",
+                   cid, "outcome_as_of")
+    if newest and as_of > newest:
+        raise _err(pkg, "claims", "outcome date", f"outcome_as_of {as_of} is later than the newest evidence in "
+                   f"the record ({newest}): an outcome cannot be scored as of a date nothing covers", cid,
+                   "outcome_as_of")
+    if reg.developments is not None:
+        bearing = reg.developments[reg.developments["claim_ids"].map(lambda v: cid in _ids(v))]
+        if not bearing.empty:
+            latest = max(bearing["date"].map(_day))
+            if as_of < latest:
+                last = bearing.loc[bearing["date"].map(_day) == latest, "id"].iloc[0]
+                raise _err(pkg, "claims", "stale outcome", f"outcome_as_of {as_of} predates development {last} "
+                           f"({latest}) recorded against this claim: re-score it", cid, "outcome_as_of")
+
+
+def evidence_as_of(reg: Register) -> dt.date | None:
+    """The single "evidence as of" date: the newest publication date among the sources behind the developments
+    and behind the outcomes of forecasts and questions (a source dated by month only counts as its first day)."""
+    ids: set[str] = set()
+    if reg.developments is not None:
+        for value in reg.developments["source_id"]:
+            ids.update(_ids(value))
+    scored = reg.claims.loc[reg.claims["claim_type"].isin(["forecast", "question"]), "id"]
+    links = reg.links[reg.links["claim_id"].isin(set(scored)) & reg.links["relation"].isin(EVIDENCE_RELATIONS)]
+    ids.update(links["source_id"])
+    dates = [_day(v) for v in reg.sources.loc[reg.sources["id"].isin(ids), "published"].dropna()]
+    return max(dates) if dates else None
+
+
+def edition(reg: Register) -> int:
+    """The current edition of the briefing: the highest ``added_in`` among the developments."""
+    return int(reg.developments["added_in"].max())
+
+
+def new_developments(reg: Register, since: int | None = None) -> pd.DataFrame:
+    """Developments first recorded after edition ``since`` (default: the previous edition), by date: what is new
+    in this edition."""
+    since = edition(reg) - 1 if since is None else since
+    new = reg.developments[reg.developments["added_in"] > since]
+    return new.assign(_d=new["date"].map(_day)).sort_values(["_d", "id"]).drop(columns="_d")
+
+
 def register(pkg: Package | None = None) -> Register:
-    """The validated claims register."""
+    """The validated claims register (with the developments that outcomes are scored against)."""
     pkg = pkg or package()
     reg = Register(pkg.table("claims"), pkg.table("sources"), pkg.table("claim_sources"),
-                   pkg.table("article_paragraphs"))
+                   pkg.table("article_paragraphs"), pkg.table("developments"))
     check(reg, pkg)
     return reg
 

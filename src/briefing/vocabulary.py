@@ -71,12 +71,14 @@ OUTCOME_LABELS = {
     "partly_borne_out": "Partly borne out",
     "not_borne_out": "Not borne out",
     "too_early": "Too early to tell",
+    "not_scorable": "Not scorable",
 }
 OUTCOME_COLOURS = {
     "borne_out": "#1B7837",
     "partly_borne_out": "#C98B00",
     "not_borne_out": "#B2182B",
     "too_early": "#8C8C8C",
+    "not_scorable": "#A6BDDB",
 }
 REVIEWER = "The briefing team"  # the author of every ClaimReview
 
