@@ -55,8 +55,7 @@ $(BUILT): $(STAMP) $(BOOK_INPUTS) $(if $(filter force,$(EXECUTE)),FORCE,)
 	$(BIN)/python -m briefing.validate
 	@mkdir -p $(STAGE)
 	$(BIN)/python -m briefing.cache _build/.jupyter_cache
-	sed 's/^  execute_notebooks: cache$$/  execute_notebooks: $(EXECUTE)/' _config.yml > $(STAGE)/_config.yml
-	$(BIN)/jupyter-book build . --config $(STAGE)/_config.yml --path-output $(STAGE) $(JB_FLAGS) $(if $(filter force,$(EXECUTE)),--all,)
+	BRIEFING_EXECUTE=$(EXECUTE) $(BIN)/jupyter-book build . --path-output $(STAGE) $(JB_FLAGS) $(if $(filter force,$(EXECUTE)),--all,)
 	rm -rf _build/html.new && cp -a $(STAGE)/_build/html _build/html.new
 	rm -rf _build/html && mv _build/html.new _build/html
 	touch $(BUILT)
@@ -78,7 +77,7 @@ test-browser: book node_modules/.installed
 	$(BIN)/python -m pytest -m browser tests/browser
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 # JupyterLab has its own lock (same versions, plus the lab): kept out of the build environment because one of its
 # dependencies (rfc3987-syntax, via jsonschema's format extras) adds ~2 s to every kernel and build start.

@@ -1,13 +1,18 @@
-"""Shared fixtures: a scratch copy of the data package that a test may break on purpose."""
+"""Shared fixtures, and the declared-reads check that runs after each notebook under nbval."""
 
 from __future__ import annotations
 
+import ast
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from briefing.cache import declared
 from briefing.paths import DATA
+
+READS_EXPRESSION = "__import__('briefing.paths', fromlist=['reads']).reads()"
 
 
 @pytest.fixture
@@ -16,3 +21,45 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target / "datapackage.json"
+
+
+class DeclaredReads(pytest.Item):
+    """Runs in a notebook's nbval kernel after its last cell: the resources the loader recorded while the cells
+    ran must be exactly those the notebook declares in its metadata (which the build cache relies on)."""
+
+    def runtest(self):
+        found = declared(Path(self.parent.path))
+        expected = None if found is None else sorted(found)
+        kernel = self.parent.kernel
+        if kernel is None or not kernel.is_alive():
+            pytest.fail("the notebook's kernel is not running")
+        msg_id = kernel.kc.execute("", silent=True, user_expressions={"reads": READS_EXPRESSION})
+        while True:
+            reply = kernel.kc.get_shell_msg(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        result = reply["content"]["user_expressions"]["reads"]
+        if result.get("status") != "ok":
+            pytest.fail(f"could not ask the kernel what it read: {result}")
+        actual = sorted(ast.literal_eval(result["data"]["text/plain"]))
+        if expected != actual:
+            pytest.fail(f"{self.parent.path.name}: the notebook's metadata declares briefing.reads = {expected}, but "
+                        f"it read {actual}. Set its metadata to \"briefing\": {{\"reads\": {json.dumps(actual)}}}.",
+                        pytrace=False)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.parent.path.name}: declared reads"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """After the last cell of each notebook that nbval runs, check its declared reads in the same kernel. Running
+    notebooks is slow: `make test-fast` leaves them out (-m "not slow")."""
+    last = {}
+    for i, item in enumerate(items):
+        if type(item.parent).__name__ == "IPyNbFile":
+            item.add_marker(pytest.mark.slow)
+            last[item.parent] = i
+    for parent, i in sorted(last.items(), key=lambda kv: kv[1], reverse=True):
+        check = DeclaredReads.from_parent(parent, name="declared reads")
+        check.add_marker(pytest.mark.slow)
+        items.insert(i + 1, check)

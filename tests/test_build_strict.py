@@ -4,6 +4,7 @@ Builds a one-page book with the project's own _config.yml in a temporary folder:
 (the build must fail and name the notebook), once with the cell fixed (the same book must build).
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from briefing.paths import ROOT
 JB = Path(sys.executable).with_name("jupyter-book")
 
 
-def _book(tmp_path: Path, source: str) -> subprocess.CompletedProcess:
+def _book(tmp_path: Path, source: str, execute: str | None = None) -> subprocess.CompletedProcess:
     tmp_path.mkdir()
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: probe\n", encoding="utf-8")
@@ -28,10 +29,14 @@ def _book(tmp_path: Path, source: str) -> subprocess.CompletedProcess:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_markdown_cell("# Probe"), nbformat.v4.new_code_cell(source)]
     nbformat.write(nb, tmp_path / "probe.ipynb")
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFING_EXECUTE"}
+    if execute is not None:
+        env["BRIEFING_EXECUTE"] = execute
     return subprocess.run([str(JB), "build", str(tmp_path), "-W", "-n", "--keep-going"], capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=300, env=env)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not JB.exists(), reason="jupyter-book not installed in this environment")
 def test_a_raising_cell_fails_the_build_and_names_the_notebook(tmp_path):
     bad = _book(tmp_path / "bad", "1 / 0")
@@ -40,3 +45,22 @@ def test_a_raising_cell_fails_the_build_and_names_the_notebook(tmp_path):
     assert "probe.ipynb" in out and "ZeroDivisionError" in out
     good = _book(tmp_path / "good", "1 / 1")
     assert good.returncode == 0, good.stdout[-2000:] + good.stderr[-2000:]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not JB.exists(), reason="jupyter-book not installed in this environment")
+def test_the_execution_mode_override_takes_effect(tmp_path):
+    """`make book EXECUTE=...` sets BRIEFING_EXECUTE, which the book's extension applies over _config.yml: with
+    execution off, the raising cell never runs and the same book builds; an unknown mode stops the build."""
+    off = _book(tmp_path / "off", "1 / 0", execute="off")
+    assert off.returncode == 0, off.stdout[-2000:] + off.stderr[-2000:]
+    forced = _book(tmp_path / "force", "1 / 0", execute="force")
+    assert forced.returncode != 0 and "ZeroDivisionError" in forced.stdout + forced.stderr
+    bad = _book(tmp_path / "bad", "1 / 1", execute="sometimes")
+    assert bad.returncode != 0 and "BRIEFING_EXECUTE" in bad.stdout + bad.stderr
+
+
+def test_the_makefile_passes_the_execution_mode_and_rewrites_no_config():
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "BRIEFING_EXECUTE=$(EXECUTE)" in recipe
+    assert "sed " not in recipe and "_config.yml >" not in recipe

@@ -5,7 +5,11 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from briefing.paths import ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def _run_nbval(path):

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import ARTICLE
+from .paths import ARTICLE, record_read
 
 # The article's five headings and the chapter (``section``) each one opens. Two headings share ``china_ties``.
 HEADINGS = {
@@ -38,6 +38,7 @@ class Paragraph:
 
 
 def sha256(path: Path = ARTICLE) -> str:
+    record_read("article")
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -55,6 +56,7 @@ def classify(text: str, in_source_list: bool) -> str:
 
 def paragraphs(path: Path = ARTICLE) -> list[Paragraph]:
     """All non-empty lines of the article, in order, each with its id and kind."""
+    record_read("article")
     try:
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:

@@ -10,18 +10,15 @@ with those recorded at the previous build (``_build/.inputs-digest.json``) and t
 - a change to ``src/briefing/``, to ``datapackage.json`` or to a file under ``data/`` that is no resource of the
   package drops the whole cache and touches every notebook.
 
-What a notebook reads is found statically in its code (:func:`dependencies`): ``load("name")``,
-``resources="name"`` or ``resources=[...]``, ``register()`` (claims, sources, claim_sources,
-article_paragraphs, developments),
-``chapter_sources(..., [names])``, the ``article`` module, and any string that names a
-resource; then every table those reference (loading a table checks its foreign keys). A notebook whose reads
-cannot be determined this way (a non-literal name, direct file access, code that does not parse) depends on
-everything.
+What a notebook reads is declared in its metadata: ``"briefing": {"reads": ["claims", ...]}`` (the data-package
+resources its code reads through the package's readers). A notebook depends on those and on every table they
+reference (loading a table checks its foreign keys). A notebook without the declaration depends on everything.
+No code is parsed: the declaration is checked against what the loader records while the notebook runs under nbval
+(``tests/conftest.py``), so a stale declaration fails the tests rather than serving stale pages.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import os
@@ -33,10 +30,7 @@ from .paths import DATA, DATAPACKAGE, ROOT
 
 PACKAGE = Path(__file__).parent
 NOTEBOOKS = ROOT / "chapters"
-EVERYTHING = "*"  # the dependency set of a notebook whose reads cannot be determined
-REGISTER = {"claims", "sources", "claim_sources", "article_paragraphs", "developments"}  # what ``register()`` loads
-OPAQUE_CALLS = {"package", "Package", "open", "read_csv", "read_text", "read_bytes", "sources_of"}  # direct reads
-OPAQUE_NAMES = {"DATA", "DATAPACKAGE", "ARTICLE"}  # briefing.paths
+EVERYTHING = "*"  # the dependency set of a notebook that declares no reads
 
 
 def _sha(path: Path) -> str:
@@ -64,72 +58,33 @@ def _resources(descriptor: dict) -> tuple[dict[str, str], dict[str, set[str]]]:
     return by_file, refs
 
 
-def _strings(node: ast.AST) -> list[str] | None:
-    """The string literal(s) of ``"x"`` or ``["x", "y"]``; None when the value is not literal."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, (ast.List, ast.Tuple)) and all(
-            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
-        return [e.value for e in node.elts]
-    return None
+class DeclarationError(ValueError):
+    """A notebook's ``briefing.reads`` metadata is malformed or names no resource of the data package."""
 
 
-def _reads(code: str, names: set[str]) -> set[str]:
-    """The resources one notebook's code reads, before following references; ``{EVERYTHING}`` if unknown."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:  # IPython magics or shell escapes: not analysable
-        return {EVERYTHING}
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if node.value in names:
-                found.add(node.value)
-            elif not any(c.isspace() for c in node.value) and (
-                    "data/" in node.value or node.value.endswith((".csv", ".json", ".txt"))):
-                return {EVERYTHING}  # a literal file path
-        elif isinstance(node, ast.Name) and node.id in OPAQUE_NAMES:
-            return {EVERYTHING}
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            if isinstance(node, ast.Import):
-                modules = {a.name for a in node.names}
-            else:
-                modules = {node.module or ""} | {f"{node.module}.{a.name}" for a in node.names}
-            if "briefing.paths" in modules:
-                return {EVERYTHING}
-            if "briefing.article" in modules:  # its functions read the article's text
-                found.add("article")
-        elif isinstance(node, ast.Call):
-            func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            kwargs = {kw.arg: kw.value for kw in node.keywords}
-            if func in OPAQUE_CALLS:
-                return {EVERYTHING}
-            if func == "register":
-                found |= REGISTER
-            named = []  # the arguments that must name resources literally
-            if func == "load":
-                named.append(node.args[0] if node.args else kwargs.get("name"))
-            elif func == "chapter_sources":
-                named.append(node.args[2] if len(node.args) > 2 else kwargs.get("datasets"))
-            if "resources" in kwargs:
-                named.append(kwargs["resources"])
-            for arg in named:
-                values = _strings(arg) if arg is not None else None
-                if values is None or not set(values) <= names:
-                    return {EVERYTHING}
-                found |= set(values)
-    return found
+def declared(notebook: Path, names: set[str] | None = None) -> set[str] | None:
+    """The resources a notebook declares in its metadata ``briefing.reads``; None when it declares none."""
+    meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    reads = meta.get("briefing", {}).get("reads")
+    if reads is None:
+        return None
+    if not isinstance(reads, list) or not all(isinstance(r, str) for r in reads):
+        raise DeclarationError(f"{notebook}: metadata briefing.reads must be a list of resource names, not {reads!r}")
+    unknown = sorted(set(reads) - names) if names is not None else []
+    if unknown:
+        raise DeclarationError(f"{notebook}: metadata briefing.reads names {unknown}, which are not resources of "
+                               "data/datapackage.json")
+    return set(reads)
 
 
 def dependencies(notebook: Path, descriptor: dict) -> set[str]:
-    """Every data resource a notebook reads (following foreign keys and ``x-references``), or ``{EVERYTHING}``."""
-    import nbformat
-
+    """Every data resource a notebook reads (its declaration, following foreign keys and ``x-references``), or
+    ``{EVERYTHING}`` when it declares nothing."""
     _, refs = _resources(descriptor)
-    nb = nbformat.read(notebook, as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    found = _reads(code, set(refs))
-    todo = list(found - {EVERYTHING})
+    found = declared(notebook, set(refs))
+    if found is None:
+        return {EVERYTHING}
+    todo = list(found)
     while todo:
         for target in refs.get(todo.pop(), ()):
             if target not in found:

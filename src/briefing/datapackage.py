@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import DATAPACKAGE
+from .paths import DATAPACKAGE, record_read
 
 DATE_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
@@ -262,6 +262,7 @@ class Package:
     # -- public --------------------------------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
         """A validated table as a typed DataFrame (strings, nullable integers/floats/booleans, dates)."""
+        record_read(name)
         self._check_references(name)
         _, rows = self._validated(name)
         fields = self.resource(name)["schema"]["fields"]

@@ -4,11 +4,15 @@
   added only to pages that hold a chart, once per page. No CDN, no require.js.
 - Publishes ``data/`` at the stable path ``/data/`` of the site so every chart's download link keeps working.
 - Adds the book's stylesheet (charts, verdict boxes, print rules).
+- Chooses how notebooks execute: ``BRIEFING_EXECUTE=force`` (or ``cache``, ``off``, ``auto``, ``inline``) in the
+  environment overrides ``execute.execute_notebooks`` of ``_config.yml``; an unknown value stops the build. The
+  Makefile sets it (``make book EXECUTE=force``); ``tests/test_build_strict.py`` shows that it takes effect.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import shutil
 from pathlib import Path
 
@@ -20,7 +24,25 @@ TEMPLATES = Path(__file__).parent / "templates"  # overrides of theme components
 BUNDLE = f"vendor/vega-bundle-vl{VEGA_LITE_VERSION}.js"
 
 
+EXECUTION_MODES = ("off", "auto", "force", "cache", "inline")  # myst-nb's nb_execution_mode
+
+
+class ExecutionModeError(ValueError):
+    pass
+
+
+def execution_mode(config) -> None:
+    """Apply ``BRIEFING_EXECUTE`` to ``nb_execution_mode`` (myst-nb reads it later, when the builder starts)."""
+    mode = os.environ.get("BRIEFING_EXECUTE", "")
+    if not mode:
+        return
+    if mode not in EXECUTION_MODES:
+        raise ExecutionModeError(f"BRIEFING_EXECUTE={mode!r}: not one of {', '.join(EXECUTION_MODES)}")
+    config.nb_execution_mode = mode
+
+
 def _config_inited(app, config):
+    execution_mode(config)
     config.html_static_path.append(str(STATIC))
     config.templates_path.append(str(TEMPLATES))
 
