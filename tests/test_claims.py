@@ -1,9 +1,14 @@
 """The claims register's rules, each shown to fail when broken."""
 
+import re
+import subprocess
+import sys
+
 import pytest
 
-from briefing.claims import ESTIMATIVE_TERMS, estimative_terms, register
+from briefing.claims import ESTIMATIVE_TERMS, RULES, estimative_terms, register
 from briefing.datapackage import DataError, Package
+from briefing.paths import ROOT
 
 from csvedit import edit_csv
 
@@ -199,3 +204,26 @@ def test_evidence_as_of_and_new_developments():
     new = new_developments(reg)
     assert (new["added_in"] == edition(reg)).all() and len(new) > 0
     assert len(new_developments(reg, since=0)) == len(reg.developments)
+
+
+def test_validate_runs_the_register_rules_and_stops_with_one_line(data_copy):
+    """`make book` runs `python -m briefing.validate` first: a quote missing from the article stops it there, with
+    one line naming file, id, field and rule, before any notebook runs."""
+    edit_csv(data_copy.parent / "claims.csv", "c010", "quote_zh", "这句话不在文章里")
+    env = {"BRIEFING_ROOT": str(data_copy.parent.parent), "PATH": ""}
+    run = subprocess.run([sys.executable, "-m", "briefing.validate"], capture_output=True, text=True, env=env,
+                         cwd=ROOT)
+    assert run.returncode == 1
+    assert run.stderr.count("\n") == 1 and "claims.csv: id c010, field 'quote_zh': quote not found" in run.stderr
+
+
+def test_every_rule_is_a_function_of_its_own_and_passes_on_the_real_register():
+    reg, pkg = register(), Package()
+    assert len({rule.__name__ for rule in RULES}) == len(RULES) >= 14
+    for rule in RULES:
+        assert rule(reg, pkg) is None, rule.__name__
+
+
+def test_the_build_validates_before_it_executes_anything():
+    recipe = re.search(r"^\$\(BUILT\):.*?\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M).group(1)
+    assert recipe.index("briefing.validate") < recipe.index("jupyter-book build")

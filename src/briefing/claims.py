@@ -143,74 +143,144 @@ def _err(pkg: Package, table: str, rule: str, msg: str, key: str, field: str | N
     return DataError(pkg.file_of(table), rule, msg, key=key, field=field)
 
 
-def check(reg: Register, pkg: Package) -> None:
-    """Apply every register rule; raise on the first broken one."""
+# -- the rules: one function each, named in RULES by the rule its DataError reports --------------------------------
+
+def _rows(reg: Register, types: tuple[str, ...] | None = None):
+    claims = reg.claims if types is None else reg.claims[reg.claims["claim_type"].isin(types)]
+    return (c for _, c in claims.iterrows())
+
+
+def paragraph_kind(reg: Register, pkg: Package) -> None:
+    """A claim quotes body text, not a heading, caption or artifact line."""
     paras = reg.paragraphs.set_index("id")
-    sources = reg.sources.set_index("id")
-    newest = evidence_as_of(reg)
-    for _, c in reg.claims.iterrows():
-        cid = c["id"]
-        para = paras.loc[c["paragraph"]]
-        if para["kind"] != "body":
-            raise _err(pkg, "claims", "paragraph kind", f"paragraph {c['paragraph']} is a {para['kind']} line, "
-                       "not body text", cid, "paragraph")
-        if c["quote_zh"] not in para["text"]:
+    for c in _rows(reg):
+        kind = paras.loc[c["paragraph"], "kind"]
+        if kind != "body":
+            raise _err(pkg, "claims", "paragraph kind", f"paragraph {c['paragraph']} is a {kind} line, "
+                       "not body text", c["id"], "paragraph")
+
+
+def quote_found(reg: Register, pkg: Package) -> None:
+    """``quote_zh`` is an exact substring of the paragraph the claim points to."""
+    paras = reg.paragraphs.set_index("id")
+    for c in _rows(reg):
+        if c["quote_zh"] not in paras.loc[c["paragraph"], "text"]:
             raise _err(pkg, "claims", "quote not found", f"'{c['quote_zh']}' is not verbatim in paragraph "
-                       f"{c['paragraph']}", cid, "quote_zh")
-        ctype, verdict = c["claim_type"], c["verdict"]
-        if ctype == "fact":
-            if verdict not in FACT_VERDICTS:
-                raise _err(pkg, "claims", "fact verdict", f"a fact needs one of {', '.join(FACT_VERDICTS)}, "
-                           f"not '{verdict}'", cid, "verdict")
-            if pd.isna(c["rationale"]):
-                raise _err(pkg, "claims", "rationale", "a fact needs a rationale", cid, "rationale")
-            if verdict != "unverified":
-                ev = reg.evidence(cid)
-                ev = ev[ev["relation"].isin(EVIDENCE_RELATIONS) & (ev["kind"] != "cited_by_article")
-                        & ev["url"].notna() & ev["published"].notna()]
-                if ev.empty:
-                    raise _err(pkg, "claims", "evidence", f"a '{verdict}' fact needs at least one source other "
-                               "than the article, with a URL and a publication date", cid, "verdict")
-        else:
-            if verdict != "not_checkable":
-                raise _err(pkg, "claims", "verdict for type", f"a {ctype} is not_checkable, not '{verdict}'",
-                           cid, "verdict")
-            if pd.isna(c["assessment"]) or not estimative_terms(c["assessment"]):
-                raise _err(pkg, "claims", "estimative language", "a judgment, forecast or question needs an "
-                           "assessment using one of the fixed terms: " + ", ".join(ESTIMATIVE_TERMS), cid,
-                           "assessment")
-            if pd.isna(c["confidence"]):
-                raise _err(pkg, "claims", "confidence", "an assessment needs a confidence", cid, "confidence")
-        if ctype in ("forecast", "question"):
+                       f"{c['paragraph']}", c["id"], "quote_zh")
+
+
+def fact_verdict(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("fact",)):
+        if c["verdict"] not in FACT_VERDICTS:
+            raise _err(pkg, "claims", "fact verdict", f"a fact needs one of {', '.join(FACT_VERDICTS)}, "
+                       f"not '{c['verdict']}'", c["id"], "verdict")
+
+
+def rationale(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("fact",)):
+        if pd.isna(c["rationale"]):
+            raise _err(pkg, "claims", "rationale", "a fact needs a rationale", c["id"], "rationale")
+
+
+def evidence(reg: Register, pkg: Package) -> None:
+    """A fact rated anything but ``unverified`` rests on a source other than the article, with a URL and date."""
+    for c in _rows(reg, ("fact",)):
+        if c["verdict"] == "unverified":
+            continue
+        ev = reg.evidence(c["id"])
+        ev = ev[ev["relation"].isin(EVIDENCE_RELATIONS) & (ev["kind"] != "cited_by_article")
+                & ev["url"].notna() & ev["published"].notna()]
+        if ev.empty:
+            raise _err(pkg, "claims", "evidence", f"a '{c['verdict']}' fact needs at least one source other "
+                       "than the article, with a URL and a publication date", c["id"], "verdict")
+
+
+def verdict_for_type(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("judgment", "forecast", "question")):
+        if c["verdict"] != "not_checkable":
+            raise _err(pkg, "claims", "verdict for type", f"a {c['claim_type']} is not_checkable, not "
+                       f"'{c['verdict']}'", c["id"], "verdict")
+
+
+def estimative_language(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("judgment", "forecast", "question")):
+        if pd.isna(c["assessment"]) or not estimative_terms(c["assessment"]):
+            raise _err(pkg, "claims", "estimative language", "a judgment, forecast or question needs an "
+                       "assessment using one of the fixed terms: " + ", ".join(ESTIMATIVE_TERMS), c["id"],
+                       "assessment")
+
+
+def confidence(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("judgment", "forecast", "question")):
+        if pd.isna(c["confidence"]):
+            raise _err(pkg, "claims", "confidence", "an assessment needs a confidence", c["id"], "confidence")
+
+
+def outcome(reg: Register, pkg: Package) -> None:
+    """Forecasts and questions carry an outcome, its date and rationale; nothing else is scored."""
+    for c in _rows(reg):
+        if c["claim_type"] in ("forecast", "question"):
             for field in ("outcome", "outcome_as_of", "outcome_rationale"):
                 if pd.isna(c[field]):
-                    raise _err(pkg, "claims", "outcome", f"a {ctype} needs {field}", cid, field)
-            if c["outcome"] not in ("too_early", "not_scorable"):
-                ev = reg.evidence(cid)
-                if ev[ev["relation"].isin(EVIDENCE_RELATIONS)].empty:
-                    raise _err(pkg, "claims", "outcome evidence", f"outcome '{c['outcome']}' needs a source",
-                               cid, "outcome")
-            _check_scoring(reg, pkg, c, newest)
+                    raise _err(pkg, "claims", "outcome", f"a {c['claim_type']} needs {field}", c["id"], field)
         elif not pd.isna(c["outcome"]) or not pd.isna(c.get("resolves_if")):
-            raise _err(pkg, "claims", "outcome", f"only forecasts and questions are scored, not a {ctype}", cid,
-                       "outcome")
+            raise _err(pkg, "claims", "outcome", f"only forecasts and questions are scored, not a "
+                       f"{c['claim_type']}", c["id"], "outcome")
+
+
+def outcome_evidence(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("forecast", "question")):
+        if c["outcome"] not in ("too_early", "not_scorable"):
+            ev = reg.evidence(c["id"])
+            if ev[ev["relation"].isin(EVIDENCE_RELATIONS)].empty:
+                raise _err(pkg, "claims", "outcome evidence", f"outcome '{c['outcome']}' needs a source",
+                           c["id"], "outcome")
+
+
+def scoring(reg: Register, pkg: Package) -> None:
+    """The scoring rules of each forecast and question (see :func:`_check_scoring`)."""
+    newest = evidence_as_of(reg)
+    for c in _rows(reg, ("forecast", "question")):
+        _check_scoring(reg, pkg, c, newest)
+
+
+def same_event_twice(reg: Register, pkg: Package) -> None:
     if reg.developments is not None:
         for first, second, why in duplicate_developments(reg.developments):
             raise _err(pkg, "developments", "same event twice", f"{first} and {second} record the same event "
                        f"(same date, track and actors; {why}): merge them into one row", second, "event")
+
+
+def coverage(reg: Register, pkg: Package) -> None:
+    """Every body paragraph of the article is covered by at least one claim."""
     covered = set(reg.claims["paragraph"])
-    for pid, para in paras.iterrows():
-        if para["kind"] == "body" and pid not in covered:
-            raise DataError(pkg.file_of("claims"), "coverage", f"body paragraph {pid} has no claim",
+    for _, para in reg.paragraphs.iterrows():
+        if para["kind"] == "body" and para["id"] not in covered:
+            raise DataError(pkg.file_of("claims"), "coverage", f"body paragraph {para['id']} has no claim",
                             field="paragraph")
-    cited = sources[sources["kind"] == "cited_by_article"]
+
+
+def cited_sources(reg: Register, pkg: Package) -> None:
+    """The article's four cited sources are in ``sources``, each linked to at least one claim."""
+    cited = reg.sources[reg.sources["kind"] == "cited_by_article"]
     if len(cited) != 4:
         raise DataError(pkg.file_of("sources"), "cited sources", f"the article cites 4 sources; {len(cited)} "
                         "rows have kind cited_by_article", field="kind")
     linked = set(reg.links.loc[reg.links["relation"] == "cited_by_article", "source_id"])
-    for sid in cited.index:
+    for sid in cited["id"]:
         if sid not in linked:
             raise _err(pkg, "sources", "cited source unused", "no claim links to this cited source", sid, "id")
+
+
+# Every rule of the register, in the order they are checked (a later rule may assume an earlier one holds).
+RULES = (paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
+         confidence, outcome, outcome_evidence, scoring, same_event_twice, coverage, cited_sources)
+
+
+def check(reg: Register, pkg: Package) -> None:
+    """Apply every register rule (:data:`RULES`); raise on the first broken one."""
+    for rule in RULES:
+        rule(reg, pkg)
 
 
 def _check_scoring(reg: Register, pkg: Package, c: pd.Series, newest: dt.date | None) -> None:

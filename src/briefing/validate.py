@@ -1,24 +1,29 @@
-"""Layer 5: ``python -m briefing.validate`` checks the whole data package before anything is built.
+"""Layer 5: ``python -m briefing.validate`` checks everything the book is made from before anything is built.
 
-On a broken rule it prints one line naming the file, row or id, field and rule, and exits with status 1, so
-``make book`` stops before a half-built book can be published.
+It runs every rule there is: the Table Schema of each table under ``data/`` (types, required fields, enums,
+keys, the article's hash) and then each rule of the claims register (:data:`briefing.claims.RULES`: quotes
+verbatim, verdicts by type, evidence, outcomes, coverage, …). On the first broken rule it prints one line naming
+the file, row or id, field and rule, and exits with status 1, so ``make book`` stops before any notebook runs.
 """
 
 from __future__ import annotations
 
 import sys
 
+from .claims import RULES, Register, register
 from .datapackage import DataError, package
 
 
 def main() -> int:
+    pkg = package()
     try:
-        counts = package().validate()
+        counts = pkg.validate()
+        reg: Register = register(pkg)
     except DataError as err:
         print(f"data error: {err}", file=sys.stderr)
         return 1
-    total = sum(counts.values())
-    print(f"data package valid: {len(counts)} tables, {total} rows")
+    print(f"data package valid: {len(counts)} tables, {sum(counts.values())} rows; claims register valid: "
+          f"{len(reg.claims)} claims, {len(RULES)} rules")
     return 0
 
 
