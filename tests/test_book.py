@@ -71,7 +71,7 @@ def test_data_is_published_at_a_stable_path():
 def test_vega_is_served_by_the_book_once_per_chart_page():
     page = (HTML / "chapters" / "china.html").read_text(encoding="utf-8")
     assert page.count("_static/vendor/vega-bundle") == 1
-    assert (HTML / "_static" / "vendor").glob("vega-bundle-*.js")
+    assert list((HTML / "_static" / "vendor").glob("vega-bundle-*.js"))
     assert "require.js" not in page and "requirejs" not in page
 
 

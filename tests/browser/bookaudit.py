@@ -24,6 +24,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPO = Path(__file__).resolve().parents[2]
 HTML_ROOT = REPO / "_build" / "html"
@@ -52,12 +54,6 @@ AXE_FAIL_IMPACTS = {"serious", "critical"}
 # The dark theme changes colours only, so the dark tab runs the rules that depend on colour (the light tab runs
 # every rule). Colour contrast is also the costliest rule: this keeps the suite inside its time budget.
 AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
-
-# Serious/critical axe findings that come from stock markup (pydata-sphinx-theme, myst-nb), cannot be fixed from
-# the book's content or its stylesheet, and have a known fix outside the files these tests own. Each entry is
-# (rule id, CSS selector of the exact stock element, why, the fix). A waived finding is still listed in the
-# report, and `test_axe_waivers_are_still_needed` fails as soon as a waiver matches nothing, so it cannot linger.
-AXE_WAIVERS: list[tuple[str, str, str, str]] = []
 
 _ICON_LINK = re.compile(r"<link[^>]+rel=\"[^\"]*\bicon\b", re.I)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -214,17 +210,12 @@ DOM_JS = """() => {
 }"""
 
 # axe runs in the page without blocking the test: start it, do other work, then collect (see audit_page).
-AXE_START_JS = """([waivers, options]) => {
+AXE_START_JS = """(options) => {
   window.__axeResult = axe.run(document, Object.assign({resultTypes: ['violations']}, options)).then(r => {
     const executed = new Set([...r.passes, ...r.violations, ...r.incomplete, ...r.inapplicable].map(x => x.id)).size;
     return {version: axe.version, executed: executed, registered: axe.getRules().length,
-      violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => {
-        const target = n.target.join(' ');
-        let el = null;
-        try { el = document.querySelector(target); } catch (e) {}
-        const w = waivers.find(([rule, sel]) => rule === v.id && el && el.matches(sel));
-        return {target: target, html: n.html.replace(/\\s+/g, ' ').slice(0, 160), waiver: w ? w[1] : null};
-      })}))};
+      violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => (
+        {target: n.target.join(' '), html: n.html.replace(/\\s+/g, ' ').slice(0, 160)}))}))};
   });
 }"""
 AXE_COLLECT_JS = "() => window.__axeResult"
@@ -254,7 +245,6 @@ class PageAudit:
     warm_render_ms: float | None = None
     cold_load_ms: float | None = None
     axe: dict[str, dict] = dataclasses.field(default_factory=dict)   # theme -> {executed, registered, ...}
-    waived: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
     link_counts: dict[str, int] = dataclasses.field(default_factory=dict)   # distinct internal links, anchors
 
@@ -292,7 +282,7 @@ def _gzip_size(site: "Site", response) -> int:
     if response.url not in _GZIP_CACHE:
         try:
             body = response.body()
-        except Exception:  # a redirected document's body is gone once the page has moved on: read it from disk
+        except PlaywrightError:  # a redirected document's body is gone once the page has moved on: read it from disk
             f = site.file_for(urlsplit(response.url).path)
             body = f.read_bytes() if f.is_file() else b""
         _GZIP_CACHE[response.url] = len(gzip.compress(body, compresslevel=6, mtime=0))
@@ -354,7 +344,7 @@ def check_headings(headings: list[dict]) -> list[str]:
 def start_axe(page, axe_source: str, options: dict | None = None):
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(content=axe_source)
-    page.evaluate(AXE_START_JS, [[[w[0], w[1]] for w in AXE_WAIVERS], options or {}])
+    page.evaluate(AXE_START_JS, options or {})
 
 
 def collect_axe(page) -> dict:
@@ -368,11 +358,7 @@ def _axe_problems(audit: PageAudit, theme: str, result: dict):
         if v["impact"] not in AXE_FAIL_IMPACTS:
             continue
         for n in v["nodes"]:
-            line = f"{v['id']} ({v['impact']}): {v['help']} — {n['target']} {n['html']}"
-            if n["waiver"]:
-                audit.waived.append(f"{theme}: [waiver {n['waiver']}] {line}")
-            else:
-                audit.problems[f"axe-{theme}"].append(line)
+            audit.problems[f"axe-{theme}"].append(f"{v['id']} ({v['impact']}): {v['help']} — {n['target']} {n['html']}")
 
 
 def _wait_for_charts(page, audit: PageAudit, label: str) -> list[dict]:
@@ -380,7 +366,7 @@ def _wait_for_charts(page, audit: PageAudit, label: str) -> list[dict]:
     if n:
         try:
             page.wait_for_function(ALL_RENDERED_JS, timeout=CHART_TIMEOUT_MS, polling=50)
-        except Exception:
+        except PlaywrightTimeout:
             audit.problems["charts"].append(f"{label}: not every chart rendered within "
                                             f"{CHART_TIMEOUT_MS} ms of the load event")
     charts = page.evaluate(CHARTS_JS)
@@ -617,7 +603,7 @@ def audit_pages(browser, site: Site, paths: list[str], axe_source: str | None = 
         for state, _ in running:
             try:
                 state.context.close()
-            except Exception:
+            except PlaywrightError:  # the browser already closed it (the test failed and is tearing down)
                 pass
     return done
 
@@ -713,15 +699,6 @@ def report_lines() -> list[str]:
                      f"column counts the distinct rules axe ran on each page (passed, violated, incomplete or "
                      f"inapplicable; the dark theme reruns the colour rules {', '.join(AXE_COLOUR_RULES)}); "
                      f"failing impacts: {', '.join(sorted(AXE_FAIL_IMPACTS))}")
-    waived = [(p, w) for p, a in REPORT.items() for w in a.waived]
-    if waived:
-        lines.append(f"Waived stock-markup axe findings ({len(waived)}; see AXE_WAIVERS in tests/browser/bookaudit.py):")
-        seen = set()
-        for p, w in waived:
-            key = w.split(" — ")[0] + " — " + w.split(" — ")[1].split(" ")[0]
-            if key not in seen:
-                seen.add(key)
-                lines.append(f"  {p}: {w}")
     problems = [(p, f) for p, a in REPORT.items() for f in a.failures()]
     if problems:
         lines.append(f"Problems ({len(problems)}):")

@@ -77,13 +77,6 @@ def test_weight_cold_and_warm(audits, path):
     assert a.warm_bytes < bookaudit.WARM_BUDGET, f"{path}: warm load {a.warm_bytes:,} B gzip >= budget"
 
 
-def test_axe_waivers_are_still_needed(audits):
-    """A waiver for stock markup must still match something, or it goes (see AXE_WAIVERS)."""
-    waived = " ".join(w for p in PAGES for w in audits(p).waived)
-    stale = [sel for rule, sel, _why, _fix in bookaudit.AXE_WAIVERS if sel not in waived]
-    assert not stale, f"these axe waivers match nothing any more; delete them from AXE_WAIVERS: {stale}"
-
-
 # ------------------------------------------------------------------------------- screenshots and CJK fonts
 
 def _screenshot_pages() -> dict[str, str]:
@@ -226,19 +219,24 @@ def _chart_page() -> str:
     return chart_pages[0]
 
 
-def test_checks_can_fail(browser, site, audits):
-    """The checking function flags a chart whose data is missing and a page that loads an external script; the
-    page they are made from passes the same checks (so the failures come from the breakage)."""
+def test_checks_can_fail(browser, site, audits, axe_source):
+    """The checking function flags a chart whose data is missing, a page that loads an external script and an
+    image without a text alternative (axe); the page they are made from passes the same checks (so the failures
+    come from the breakage)."""
     original = _chart_page()
-    assert not audits(original).failures("charts", "offline", "network", "console"), audits(original).failures()
+    assert not audits(original).failures("charts", "offline", "network", "console", "axe-light"), \
+        audits(original).failures()
     source = (bookaudit.HTML_ROOT / original).read_text(encoding="utf-8")
     pages = {
         "missing-data.html": bookaudit.spec_break_data(source),
         "external-script.html": source.replace("</head>", '<script src="https://example.com/x.js"></script></head>', 1),
+        "image-without-alt.html": re.sub(r'(<article[^>]*class="bd-article"[^>]*>)', r'\1<img src="data:image/gif;'
+                                         r'base64,R0lGODlhAQABAAAAACw=">', source, count=1),
     }
     for name, text in pages.items():
         (site.mount / name).write_text(text, encoding="utf-8")
-    found = {name: bookaudit.audit_page(browser, site, f"{bookaudit.TEST_MOUNT}/{name}", warm=False, dark=False)
+    found = {name: bookaudit.audit_page(browser, site, f"{bookaudit.TEST_MOUNT}/{name}",
+                                        axe_source if name.startswith("image") else None, warm=False, dark=False)
              for name in pages}
 
     missing = found["missing-data.html"]
@@ -247,6 +245,9 @@ def test_checks_can_fail(browser, site, audits):
     external = found["external-script.html"]
     assert any("example.com" in f for f in external.failures("offline")), (
         f"the external script was not flagged: {external.failures()}")
+    no_alt = found["image-without-alt.html"]
+    assert any(f.startswith("image-alt") for f in no_alt.failures("axe-light")), (
+        f"axe did not flag the image without alt text: {no_alt.failures()}")
     bookaudit.EXTRA_LINES.append("broken pages flagged: " + "; ".join(
-        f"{n}: " + ", ".join(f for f in a.failures("charts", "offline", "network", "console"))[:400]
+        f"{n}: " + ", ".join(f for f in a.failures("charts", "offline", "network", "console", "axe-light"))[:400]
         for n, a in found.items()))
