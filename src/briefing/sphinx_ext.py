@@ -7,14 +7,26 @@
 - Chooses how notebooks execute: ``BRIEFING_EXECUTE=force`` (or ``cache``, ``off``, ``auto``, ``inline``) in the
   environment overrides ``execute.execute_notebooks`` of ``_config.yml``; an unknown value stops the build. The
   Makefile sets it (``make book EXECUTE=force``); ``tests/test_build_strict.py`` shows that it takes effect.
+- Gives every page a description and Open Graph / Twitter card metadata (title; description from the page's
+  "Bottom line" section or its first paragraph), with no external request; writes ``sitemap.xml`` when the site's
+  URL is configured (``html.baseurl`` in ``_config.yml``).
+- Sheds theme weight (issue 11): the few Font Awesome icons of the theme's markup are drawn as inline SVG (from
+  ``fa-icons.json``), so Font Awesome's script (~540 kB gzip) and web font (~160 kB) are never loaded; the icon
+  rules of Font Awesome's stylesheet go from the theme's CSS. (``templates/layout.html`` keeps the search index
+  off the pages that do not search.)
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
+import re
 import shutil
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from sphinx.util import logging
 
 from .paths import DATA
 from .vocabulary import VEGA_LITE_VERSION
@@ -22,6 +34,9 @@ from .vocabulary import VEGA_LITE_VERSION
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"  # overrides of theme components (accessibility fixes)
 BUNDLE = f"vendor/vega-bundle-vl{VEGA_LITE_VERSION}.js"
+ICONS = json.loads((Path(__file__).parent / "fa-icons.json").read_text(encoding="utf-8"))["icons"]
+DESCRIPTION_CHARS = 200
+logger = logging.getLogger(__name__)
 
 
 EXECUTION_MODES = ("off", "auto", "force", "cache", "inline")  # myst-nb's nb_execution_mode
@@ -71,6 +86,135 @@ def _page_context(app, pagename, templatename, context, doctree):
         app.add_js_file("briefing-charts.js")
     if "briefing-register-controls" in context.get("body", ""):
         app.add_js_file("briefing-register.js")
+    context["metatags"] = context.get("metatags", "") + share_metadata(app, pagename, context, doctree)
+
+
+# -- sharing: description, Open Graph, Twitter card, sitemap ----------------------------------------------------
+def _plain(text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text or "")).split())
+
+
+def _shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    end = cut.rfind(". ")
+    if end >= limit // 2:  # whole sentences fit
+        return cut[:end + 1]
+    return cut[:cut.rfind(" ")].rstrip(",;:–—- ") + "…"
+
+
+def page_description(doctree) -> str:
+    """The first paragraph of the page's "Bottom line" section, else its first paragraph of prose (not code, not
+    a table, not an output), shortened to a sentence or two."""
+    from docutils import nodes
+
+    if doctree is None:
+        return ""
+
+    def prose(node) -> bool:
+        parent = node.parent
+        while parent is not None:
+            if isinstance(parent, (nodes.table, nodes.literal_block, nodes.admonition, nodes.raw)) or (
+                    isinstance(parent, nodes.container) and "cell" in parent.get("classes", [])):
+                return False
+            parent = parent.parent
+        return True
+
+    def first_paragraph(root) -> str:
+        for para in root.findall(nodes.paragraph):
+            if prose(para) and len(para.astext().split()) >= 5:
+                return para.astext()
+        return ""
+
+    for section in doctree.findall(nodes.section):
+        if section.children and isinstance(section[0], nodes.title) and \
+                section[0].astext().strip().lower() == "bottom line":
+            text = first_paragraph(section)
+            if text:
+                return _shorten(text)
+    return _shorten(first_paragraph(doctree))
+
+
+def share_metadata(app, pagename: str, context: dict, doctree) -> str:
+    """<meta> tags for search engines and link previews. No image: a card image would have to be an absolute URL
+    (and a file to keep up); the "summary" card needs none."""
+    site = _plain(app.config.html_title or app.config.project)
+    title = _plain(context.get("title", "")) or site
+    description = page_description(doctree)
+    tags = [("name", "description", description),
+            ("property", "og:type", "website" if pagename == app.config.root_doc else "article"),
+            ("property", "og:site_name", site), ("property", "og:title", title),
+            ("property", "og:description", description), ("property", "og:locale", "en_GB")]
+    base = (app.config.html_baseurl or "").rstrip("/")
+    if base:
+        tags.append(("property", "og:url", f"{base}/{app.builder.get_target_uri(pagename)}"))
+    tags += [("name", "twitter:card", "summary"), ("name", "twitter:title", title),
+             ("name", "twitter:description", description)]
+    return "".join(f'\n    <meta {kind}="{key}" content="{html.escape(value, quote=True)}" />'
+                   for kind, key, value in tags if value) + "\n"
+
+
+def write_sitemap(app) -> Path | None:
+    """sitemap.xml of every page of the table of contents, when the site's URL (html_baseurl) is configured."""
+    base = (app.config.html_baseurl or "").rstrip("/")
+    target = Path(app.outdir) / "sitemap.xml"
+    if not base:
+        target.unlink(missing_ok=True)
+        return None
+    docs = [app.config.root_doc] + sorted(d for d in app.env.found_docs if d != app.config.root_doc)
+    urls = "".join(f"  <url><loc>{xml_escape(base + '/' + app.builder.get_target_uri(d))}</loc></url>\n"
+                   for d in docs)
+    target.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                      '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n",
+                      encoding="utf-8")
+    return target
+
+
+# -- theme weight: Font Awesome out ------------------------------------------------------------------------------
+_ICON_TAG = re.compile(r'<(i|span)\s+class="([^"]*\bfa-(?:solid|regular|brands)\b[^"]*|(?:[^"]*\s)?fa[srb](?:\s[^"]*)?)"'
+                       r'([^>]*)>\s*</\1>')
+_FA_SCRIPT = re.compile(r'[ \t]*<!-- So that users can add custom icons -->\n|'
+                        r'[ \t]*<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>\n?')
+# A rule of Font Awesome's stylesheet that only gives an icon class its glyph: `.fa-x:before{content:"\f00d"}`.
+_FA_GLYPH_RULE = re.compile(r'(?:\.fa-[a-z0-9-]+:(?::)?before,?)+\{content:"[^"]*"\}')
+
+
+def inline_icons(page: str, where: str = "") -> str:
+    """The page with each Font Awesome icon element (``<i class="fa-solid fa-bars"></i>``) drawn as inline SVG,
+    its classes and attributes kept (the theme's CSS and scripts select on them), hidden from assistive technology
+    (every control that holds one is named by its own label), and Font Awesome's script tag dropped."""
+    def svg(m):
+        classes = m.group(2).split()
+        names = [c[3:] for c in classes if c.startswith("fa-") and c[3:] in ICONS]
+        if not names:
+            logger.warning(f"{where}: Font Awesome icon {m.group(0)!r} has no inline SVG: add it to fa-icons.json",
+                           type="briefing", subtype="icon")
+            return m.group(0)
+        width, height, path = ICONS[names[0]]
+        attrs = re.sub(r'\s+aria-hidden="[^"]*"', "", m.group(3))
+        return (f'<svg class="{" ".join(classes)} svg-inline--fa"{attrs} aria-hidden="true" focusable="false" '
+                f'viewBox="0 0 {width} {height}"><path fill="currentColor" d="{path}"/></svg>')
+
+    return _FA_SCRIPT.sub("", _ICON_TAG.sub(svg, page))
+
+
+def _shed_font_awesome(outdir: Path) -> None:
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = inline_icons(text, str(page.relative_to(outdir)))
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+    scripts = outdir / "_static" / "scripts"
+    for f in scripts.glob("fontawesome.js*"):
+        f.unlink()
+    css = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
+    if css.is_file():
+        text = css.read_text(encoding="utf-8")
+        new = _FA_GLYPH_RULE.sub("", text)
+        if new != text:
+            css.write_text(new, encoding="utf-8")
 
 
 def _build_finished(app, exception):
@@ -86,6 +230,8 @@ def _build_finished(app, exception):
             f'<meta http-equiv="Refresh" content="0; url={target}"><title>{html.escape(app.config.html_title or app.config.project)}</title>'
             '<link rel="icon" href="_static/favicon.svg"></head>'
             f'<body><p><a href="{target}">Open the briefing</a></p></body></html>\n', encoding="utf-8")
+    _shed_font_awesome(Path(app.outdir))
+    write_sitemap(app)
     out = Path(app.outdir) / "data"
     if out.exists():
         shutil.rmtree(out)
