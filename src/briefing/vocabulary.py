@@ -104,6 +104,8 @@ CATEGORY_LABELS = {
     "tourism": "Tourism",
     "us_dprk": "US–DPRK",
     "inter_korean": "Inter-Korean",
+    "dprk_weapons": "DPRK weapons tests",
+    "us_china": "US–China",
 }
 CATEGORY_COLOURS = {
     "russia_dprk": ACTOR_COLOURS["RUS"],
@@ -114,6 +116,8 @@ CATEGORY_COLOURS = {
     "tourism": ACTOR_COLOURS["JPN"],
     "us_dprk": "#444444",
     "inter_korean": ACTOR_COLOURS["other"],
+    "dprk_weapons": "#B15928",
+    "us_china": "#6A3D9A",
 }
 VOTE_LABELS = {"yes": "In favour", "no": "Against", "abstain": "Abstained"}
 VOTE_COLOURS = {"yes": ACTOR_COLOURS["USA"], "no": ACTOR_COLOURS["RUS"], "abstain": ACTOR_COLOURS["CHN"]}
