@@ -227,3 +227,15 @@ def test_every_rule_is_a_function_of_its_own_and_passes_on_the_real_register():
 def test_the_build_validates_before_it_executes_anything():
     recipe = re.search(r"^\$\(BUILT\):.*?\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M).group(1)
     assert recipe.index("briefing.validate") < recipe.index("jupyter-book build")
+
+
+def test_outcome_summary_shows_every_category_by_theme():
+    from briefing.claims import outcome_summary
+    from briefing.vocabulary import OUTCOME_LABELS
+    reg = register()
+    table = outcome_summary(reg.claims)
+    assert list(table.columns) == [*OUTCOME_LABELS, "total"]
+    assert {"russia", "pressure", "china", "all"} <= set(table.index)
+    scored = reg.claims[reg.claims["claim_type"].isin(["forecast", "question"])]
+    assert table.loc["all", "total"] == len(scored)
+    assert (table.drop(index="all").sum() == table.loc["all"]).all()

@@ -31,6 +31,7 @@ from itertools import combinations
 import pandas as pd
 
 from .datapackage import DataError, Package, package
+from .vocabulary import OUTCOME_LABELS, THEME_LABELS
 
 FACT_VERDICTS = ("supported", "partly_supported", "contradicted", "unverified")
 ESTIMATIVE_TERMS = {
@@ -52,6 +53,9 @@ DUPLICATE_WORDING = 0.5
 _STOPWORDS = frozenset("a an the of in on at to for and or by with from as its it is was were be been after before "
                        "about than since into over this that their his her".split())
 EVIDENCE_RELATIONS = ("supports", "contradicts", "context")
+# Each chapter's section belongs to one of the article's tracks (the scorecard is split by them).
+THEMES = {"us_russia_thaw": "russia", "us_japan_rok_pressure": "pressure", "eleven_nation_meeting": "pressure",
+          "china_ties": "china", "framing": "framing"}
 
 
 def estimative_terms(text: str) -> list[str]:
@@ -347,6 +351,20 @@ def new_developments(reg: Register, since: int | None = None) -> pd.DataFrame:
     since = edition(reg) - 1 if since is None else since
     new = reg.developments[reg.developments["added_in"] > since]
     return new.assign(_d=new["date"].map(_day)).sort_values(["_d", "id"]).drop(columns="_d")
+
+
+def outcome_summary(claims: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard with every outcome category, split by theme: one row per track (``THEMES``) and a row
+    ``all``; one column per outcome (in ``OUTCOME_LABELS`` order, zeros kept) and ``total``."""
+    scored = claims[claims["claim_type"].isin(["forecast", "question"])]
+    themes = scored["section"].map(THEMES)
+    table = pd.crosstab(themes, scored["outcome"]).reindex(index=list(THEME_LABELS), columns=list(OUTCOME_LABELS),
+                                                           fill_value=0)
+    table = table[(table.sum(axis=1) > 0) | (table.index != "framing")]
+    table.loc["all"] = table.sum()
+    table["total"] = table.sum(axis=1)
+    table.index.name, table.columns.name = "theme", None
+    return table.astype(int)
 
 
 def register(pkg: Package | None = None) -> Register:

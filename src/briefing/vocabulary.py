@@ -59,6 +59,13 @@ VERDICT_LABELS = {
     "unverified": "Unverified",
     "not_checkable": "Not checkable",
 }
+# The article's three tracks, for scorecards split by theme (``claims.THEMES`` maps each section to one).
+THEME_LABELS = {
+    "russia": "The Russia track",
+    "pressure": "The pressure track",
+    "china": "The China track",
+    "framing": "Framing",
+}
 VERDICT_COLOURS = {
     "supported": "#1B7837",
     "partly_supported": "#C98B00",
