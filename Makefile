@@ -17,7 +17,7 @@ JB_FLAGS := -W -n --keep-going
 
 FORCE:
 
-.PHONY: FORCE help setup book notebooks validate test test-fast test-browser lab bench lock clean
+.PHONY: FORCE help setup system-deps book notebooks validate test test-fast test-browser lab bench lock clean
 
 help:
 	@echo "make book       build the book into _build/html (sets up .venv first)"
@@ -64,16 +64,16 @@ notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
-node_modules/.installed: package.json package-lock.json
-	command -v npm >/dev/null || { echo "npm is required for the browser tests (Debian: apt-get install npm)"; exit 1; }
-	npm ci --no-audit --no-fund --silent
-	touch $@
+# The Debian packages the tests need (Chromium, a CJK font, ...): installed when run as root, else the exact
+# apt-get command is printed and make stops.
+system-deps:
+	bash .ci/system-deps.sh
 
-test: book node_modules/.installed
+test: system-deps book
 	$(BIN)/python -m pytest
 
 # Only the real-browser audit of the built book (headless Chromium, axe-core).
-test-browser: book node_modules/.installed
+test-browser: system-deps book
 	$(BIN)/python -m pytest -m browser tests/browser
 
 test-fast: $(STAMP)

@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import gzip
 import html
+import importlib.util
 import http.server
 import json
 import os
@@ -31,7 +32,9 @@ REPO = Path(__file__).resolve().parents[2]
 HTML_ROOT = REPO / "_build" / "html"
 SCREENSHOTS = REPO / "_build" / "screenshots"
 REPORT_FILE = REPO / "_build" / "browser-report.txt"
-AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core as shipped inside the axe-playwright-python wheel (pinned with its hash in requirements.lock): no Node.
+AXE_JS = Path(importlib.util.find_spec("axe_playwright_python").origin).parent / "axe.min.js"
+AXE_VERSION = "4.12.1"  # the axe-core inside the locked wheel; tests/browser/test_axe_source.py checks it
 
 CHROMIUM = os.environ.get("BRIEFING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -1,0 +1,52 @@
+"""What the tests need from outside Python: axe-core from a locked wheel (no Node, no npm), and the Debian packages
+from one script that both `.ci/run` and `make test` run; publishing waits for the tests."""
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).parent / "browser"))
+
+import bookaudit  # noqa: E402
+
+from briefing.paths import ROOT  # noqa: E402
+
+
+def test_axe_core_is_shipped_by_the_locked_wheel():
+    head = bookaudit.AXE_JS.read_text(encoding="utf-8")[:200]
+    assert head.startswith(f"/*! axe v{bookaudit.AXE_VERSION}"), head[:40]
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    assert "axe-playwright-python==" in lock and "--hash=sha256:" in lock.split("axe-playwright-python==")[1][:200]
+
+
+def test_nothing_needs_node_or_npm():
+    assert not (ROOT / "package.json").exists() and not (ROOT / "package-lock.json").exists()
+    for f in ("Makefile", ".ci/run", ".ci/system-deps.sh", ".github/workflows/test.yml"):
+        path = ROOT / f
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            assert "npm" not in text and "node_modules" not in text and "setup-node" not in text, f
+
+
+def test_one_script_installs_the_system_packages_for_ci_and_make_test():
+    assert "bash .ci/system-deps.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^test: .*\bsystem-deps\b", makefile, re.M)
+    assert re.search(r"^system-deps:\n\tbash \.ci/system-deps\.sh$", makefile, re.M)
+    script = (ROOT / ".ci" / "system-deps.sh").read_text(encoding="utf-8")
+    for package in ("chromium", "fonts-noto-cjk", "python3-venv"):
+        assert package in script
+
+
+def test_publishing_waits_for_the_tests_on_the_same_commit():
+    publish = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    test = yaml.safe_load((ROOT / ".github" / "workflows" / "test.yml").read_text(encoding="utf-8"))
+    trigger = publish[True]  # YAML reads the key `on` as True
+    assert set(trigger) == {"workflow_run"}, "publish runs only when the test workflow has run"
+    assert trigger["workflow_run"]["workflows"] == [test["name"]] and trigger["workflow_run"]["types"] == ["completed"]
+    build = publish["jobs"]["build"]
+    assert build["if"].strip() == "github.event.workflow_run.conclusion == 'success'"
+    checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["ref"] == "${{ github.event.workflow_run.head_sha }}"
