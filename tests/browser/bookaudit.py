@@ -13,7 +13,6 @@ import dataclasses
 import functools
 import gzip
 import html
-import importlib.util
 import http.server
 import json
 import os
@@ -32,9 +31,10 @@ REPO = Path(__file__).resolve().parents[2]
 HTML_ROOT = REPO / "_build" / "html"
 SCREENSHOTS = REPO / "_build" / "screenshots"
 REPORT_FILE = REPO / "_build" / "browser-report.txt"
-# axe-core as shipped inside the axe-playwright-python wheel (pinned with its hash in requirements.lock): no Node.
-AXE_JS = Path(importlib.util.find_spec("axe_playwright_python").origin).parent / "axe.min.js"
-AXE_VERSION = "4.12.1"  # the axe-core inside the locked wheel; tests/browser/test_axe_source.py checks it
+# axe-core, vendored from its npm tarball (see vendor/README.md): the tests need no Node or npm.
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_VERSION = "4.14.1"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
 
 CHROMIUM = os.environ.get("BRIEFING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -44,7 +44,7 @@ def browser():
 @pytest.fixture(scope="session")
 def axe_source():
     if not bookaudit.AXE_JS.is_file():
-        pytest.fail(f"{bookaudit.AXE_JS} is missing: run `make setup` (axe-playwright-python ships it)")
+        pytest.fail(f"{bookaudit.AXE_JS} is missing (see tests/browser/vendor/README.md)")
     return bookaudit.AXE_JS.read_text(encoding="utf-8")
 
 
