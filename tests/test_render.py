@@ -50,7 +50,8 @@ def test_claim_review_agrees_with_the_visible_verdict():
 def test_jsonld_rating_scale():
     reg = register()
     date, meta = review_context()
-    row = {**reg.claims.set_index("id").loc["c020"].to_dict(), "id": "c020"}
+    cid = reg.claims.loc[reg.claims["verdict"] == "contradicted", "id"].iloc[0]
+    row = {**reg.claims.set_index("id").loc[cid].to_dict(), "id": cid}
     data = claim_review_jsonld(row, date, meta)
     assert data["@type"] == "ClaimReview" and data["reviewRating"]["ratingValue"] == 1
 

@@ -18,14 +18,23 @@ Rules (the brief's analytic standards):
   claim;
 - developments: no event is recorded twice (same date, same track, a shared actor, and a shared source or
   highly similar wording);
-- the article's four cited sources are in ``sources`` and linked to at least one claim.
+- the article's four cited sources are in ``sources`` and linked to at least one claim;
+- the article against itself (``article_inconsistencies``): both quotes verbatim in their paragraphs, the first
+  passage body text and before the second, the second body text or a line of the reference list (then the quote is
+  that source's headline as listed), every claim named sits in one of the two paragraphs;
+- consistency (``claim_links``): linked claims about the same event whose fact verdicts differ carry a note naming
+  both claims (the explanation of the difference); a ``supported`` claim never depends on a premise claim that is
+  ``contradicted``;
+- published text holds no working notes (how a search was done, who owned a row, placeholders).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import pandas as pd
@@ -56,6 +65,30 @@ EVIDENCE_RELATIONS = ("supports", "contradicts", "context")
 # Each chapter's section belongs to one of the article's tracks (the scorecard is split by them).
 THEMES = {"us_russia_thaw": "russia", "us_japan_rok_pressure": "pressure", "eleven_nation_meeting": "pressure",
           "china_ties": "china", "framing": "framing"}
+INCONSISTENCY_KINDS = ("place", "date", "sequence", "number", "membership", "premise", "source")
+CITED_SOURCE_SEPARATOR = "——"  # the reference list reads "publisher + date —— headline"
+
+# Phrases that belong to the desk's working notes, not to a published field. Matched case-insensitively.
+WORKING_NOTE_PATTERNS = (
+    r"\bowned by\b", r"\bhelper\b", r"\bcorpus\b", r"\bstored (cop(y|ies)|pages?)\b", r"\bretrieved text\b",
+    r"\bsearch tool\b", r"\btitle searched\b", r"\bURL slug\b", r"\bTODO\b", r"\bFIXME\b", r"\bTBD\b",
+    r"\bplaceholder\b", r"\breachable archives\b",
+)
+# The reliability note says how far to rely on a source, not how it was found.
+RELIABILITY_EXTRA_PATTERNS = (r"\bsearched\b",)
+# Published text fields of the register's tables (table -> fields).
+PUBLISHED_TEXT = {
+    "claims": ("claim_en", "rationale", "assessment", "outcome_rationale"),
+    "sources": ("title", "publisher", "reliability"),
+    "claim_sources": ("note",),
+    "article_inconsistencies": ("description",),
+    "claim_links": ("note",),
+    "second_readings": ("note", "resolution"),
+}
+# The blind second reading: every contradicted and partly supported fact, plus a seeded random fifth of the
+# supported ones. The seed is the date the reading was drawn.
+SECOND_READING_SEED = 20261126
+SECOND_READING_SHARE = 5  # one in five supported facts
 
 
 def estimative_terms(text: str) -> list[str]:
@@ -125,6 +158,9 @@ class Register:
     links: pd.DataFrame
     paragraphs: pd.DataFrame
     developments: pd.DataFrame | None = None
+    inconsistencies: pd.DataFrame = field(default_factory=pd.DataFrame)
+    claim_links: pd.DataFrame = field(default_factory=pd.DataFrame)
+    second_readings: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def claims_of(self, section: str) -> pd.DataFrame:
         return self.claims[self.claims["section"] == section]
@@ -137,10 +173,67 @@ class Register:
         df["_art"] = df["kind"] != "cited_by_article"
         return df.sort_values(["_art", "published", "id"], na_position="last").drop(columns="_art")
 
+    def inconsistencies_of(self, section: str | None = None, claim_ids=None) -> pd.DataFrame:
+        """The article's internal conflicts that bear on a chapter's claims (all of them with no argument)."""
+        df = self.inconsistencies
+        if df.empty or (section is None and claim_ids is None):
+            return df
+        ids = set(claim_ids) if claim_ids is not None else set(self.claims_of(section)["id"])
+        return df[df["claim_ids"].map(lambda v: bool(ids & set(_split(v))))]
+
     def evidence(self, claim_id: str) -> pd.DataFrame:
         """The links of one claim joined with their sources."""
         links = self.links[self.links["claim_id"] == claim_id]
         return links.merge(self.sources, left_on="source_id", right_on="id", how="left")
+
+
+def _split(value) -> list[str]:
+    return [v.strip() for v in str(value).split(";") if v.strip()] if isinstance(value, str) else []
+
+
+def cited_headline(line: str) -> str:
+    """The headline of one line of the article's reference list (the words after the separator)."""
+    return line.split(CITED_SOURCE_SEPARATOR, 1)[1] if CITED_SOURCE_SEPARATOR in line else line
+
+
+def working_note(text: str, extra: tuple[str, ...] = ()) -> str | None:
+    """The first working-note phrase found in a published text, or None."""
+    if not isinstance(text, str):
+        return None
+    for pattern in WORKING_NOTE_PATTERNS + extra:
+        m = re.search(pattern, text, flags=re.IGNORECASE)
+        if m:
+            return m.group(0)
+    return None
+
+
+def second_reading_sample(supported_ids, seed: int = SECOND_READING_SEED) -> list[str]:
+    """The supported facts drawn for the blind second reading: a seeded random fifth (rounded up) of the ids of
+    the facts rated ``supported`` when the reading was set up, drawn from their sorted list."""
+    population = sorted(supported_ids)
+    return random.Random(seed).sample(population, math.ceil(len(population) / SECOND_READING_SHARE))
+
+
+def second_reading_set(claims: pd.DataFrame, seed: int = SECOND_READING_SEED) -> list[str]:
+    """The claims to send to a blind second reading of a register: all contradicted and partly supported
+    facts, plus the seeded sample of the supported ones, in id order."""
+    facts = claims[claims["claim_type"] == "fact"]
+    flagged = set(facts.loc[facts["verdict"].isin(["contradicted", "partly_supported"]), "id"])
+    supported = facts.loc[facts["verdict"] == "supported", "id"]
+    return sorted(flagged | set(second_reading_sample(supported, seed)))
+
+
+def second_reading_draw(pkg: Package | None = None) -> dict:
+    """The draw as recorded in the data package: date, seed, the supported facts it was drawn from, the sample."""
+    pkg = pkg or package()
+    return pkg.resource("second_readings")["x-draw"]
+
+
+def agreement(readings: pd.DataFrame) -> dict:
+    """How often the blind second reading gave the same verdict as the first: claims read, agreements, rate."""
+    n = len(readings)
+    agreed = int((readings["second_verdict"] == readings["first_verdict"]).sum()) if n else 0
+    return {"claims": n, "agreed": agreed, "disagreed": n - agreed, "rate": agreed / n if n else float("nan")}
 
 
 def _err(pkg: Package, table: str, rule: str, msg: str, key: str, field: str | None = None) -> DataError:
@@ -276,17 +369,6 @@ def cited_sources(reg: Register, pkg: Package) -> None:
             raise _err(pkg, "sources", "cited source unused", "no claim links to this cited source", sid, "id")
 
 
-# Every rule of the register, in the order they are checked (a later rule may assume an earlier one holds).
-RULES = (paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
-         confidence, outcome, outcome_evidence, scoring, same_event_twice, coverage, cited_sources)
-
-
-def check(reg: Register, pkg: Package) -> None:
-    """Apply every register rule (:data:`RULES`); raise on the first broken one."""
-    for rule in RULES:
-        rule(reg, pkg)
-
-
 def _check_scoring(reg: Register, pkg: Package, c: pd.Series, newest: dt.date | None) -> None:
     """The scoring rules for one forecast or question (see the module docstring)."""
     cid, outcome, ctype = c["id"], c["outcome"], c["claim_type"]
@@ -324,6 +406,148 @@ def _check_scoring(reg: Register, pkg: Package, c: pd.Series, newest: dt.date | 
                 last = bearing.loc[bearing["date"].map(_day) == latest, "id"].iloc[0]
                 raise _err(pkg, "claims", "stale outcome", f"outcome_as_of {as_of} predates development {last} "
                            f"({latest}) recorded against this claim: re-score it", cid, "outcome_as_of")
+
+
+def inconsistency_passages(reg: Register, pkg: Package) -> None:
+    """The article against itself: both passages quoted verbatim from the lines they name; the first is body
+    text, the second body text or a line of the reference list, and then its quote is that source's headline."""
+    if reg.inconsistencies.empty:
+        return
+    paras = reg.paragraphs.set_index("id")
+    for _, row in reg.inconsistencies.iterrows():
+        iid = row["id"]
+        for side in ("a", "b"):
+            pid, quote = row[f"paragraph_{side}"], row[f"quote_{side}"]
+            kind = paras.loc[pid, "kind"]
+            allowed = ("body",) if side == "a" else ("body", "cited_source")
+            if kind not in allowed:
+                raise _err(pkg, "article_inconsistencies", "paragraph kind", f"paragraph {pid} is a {kind} line; "
+                           f"paragraph_{side} must be {' or '.join(allowed)}", iid, f"paragraph_{side}")
+            text = paras.loc[pid, "text"]
+            if quote not in text:
+                raise _err(pkg, "article_inconsistencies", "quote not found", f"'{quote}' is not verbatim in "
+                           f"paragraph {pid}", iid, f"quote_{side}")
+            if kind == "cited_source" and quote != cited_headline(text):
+                raise _err(pkg, "article_inconsistencies", "cited headline", f"for a reference-list line quote_{side} "
+                           f"is the source's headline as listed, '{cited_headline(text)}'", iid, f"quote_{side}")
+
+
+def inconsistency_order(reg: Register, pkg: Package) -> None:
+    """The two passages of a conflict are distinct and listed in reading order."""
+    if reg.inconsistencies.empty:
+        return
+    order = {pid: n for n, pid in enumerate(reg.paragraphs["id"])}
+    for _, row in reg.inconsistencies.iterrows():
+        iid = row["id"]
+        if order[row["paragraph_a"]] > order[row["paragraph_b"]]:
+            raise _err(pkg, "article_inconsistencies", "reading order", f"paragraph_a ({row['paragraph_a']}) comes "
+                       f"after paragraph_b ({row['paragraph_b']})", iid, "paragraph_a")
+        if row["paragraph_a"] == row["paragraph_b"] and row["quote_a"] == row["quote_b"]:
+            raise _err(pkg, "article_inconsistencies", "same passage", "a passage cannot conflict with itself", iid,
+                       "quote_b")
+
+
+def inconsistency_claims(reg: Register, pkg: Package) -> None:
+    """Every claim a conflict names sits in one of its two paragraphs."""
+    if reg.inconsistencies.empty:
+        return
+    claims = reg.claims.set_index("id")
+    for _, row in reg.inconsistencies.iterrows():
+        for cid in _split(row["claim_ids"]):
+            where = claims.loc[cid, "paragraph"]
+            if where not in (row["paragraph_a"], row["paragraph_b"]):
+                raise _err(pkg, "article_inconsistencies", "claim paragraph", f"claim {cid} sits in {where}, not in "
+                           f"{row['paragraph_a']} or {row['paragraph_b']}", row["id"], "claim_ids")
+
+
+def link_order(reg: Register, pkg: Package) -> None:
+    """A link joins two different claims; a same_event pair is listed with the lower id first."""
+    if reg.claim_links.empty:
+        return
+    for _, row in reg.claim_links.iterrows():
+        a, b = row["claim_a"], row["claim_b"]
+        if a == b:
+            raise _err(pkg, "claim_links", "self link", "a claim cannot be linked to itself", f"{a}/{b}", "claim_b")
+        if row["link"] == "same_event" and a > b:
+            raise _err(pkg, "claim_links", "link order", "list a same_event pair with the lower id first", f"{a}/{b}",
+                       "claim_a")
+
+
+def inconsistent_verdicts(reg: Register, pkg: Package) -> None:
+    """Facts about the same event with different verdicts carry a note that explains the difference, naming
+    both claims."""
+    if reg.claim_links.empty:
+        return
+    claims = reg.claims.set_index("id")
+    for _, row in reg.claim_links[reg.claim_links["link"] == "same_event"].iterrows():
+        a, b, note = row["claim_a"], row["claim_b"], row["note"]
+        va, vb = claims.loc[a, "verdict"], claims.loc[b, "verdict"]
+        both_facts = claims.loc[a, "claim_type"] == "fact" and claims.loc[b, "claim_type"] == "fact"
+        explained = isinstance(note, str) and a in note and b in note
+        if both_facts and va != vb and not explained:
+            raise _err(pkg, "claim_links", "inconsistent verdicts", f"{a} is {va} but {b}, about the same event, "
+                       f"is {vb}; the note must explain the difference, naming both claims", f"{a}/{b}", "note")
+
+
+def contradicted_premise(reg: Register, pkg: Package) -> None:
+    """A claim rated supported never rests on a premise claim that is contradicted."""
+    if reg.claim_links.empty:
+        return
+    verdicts = reg.claims.set_index("id")["verdict"]
+    for _, row in reg.claim_links[reg.claim_links["link"] == "depends_on_premise"].iterrows():
+        a, b = row["claim_a"], row["claim_b"]
+        if verdicts[a] == "supported" and verdicts[b] == "contradicted":
+            raise _err(pkg, "claim_links", "contradicted premise", f"{a} is rated supported but rests on {b}, which "
+                       "is contradicted", f"{a}/{b}", "claim_a")
+
+
+def second_reading(reg: Register, pkg: Package) -> None:
+    """Each second reading is of a fact; where it disagrees with the first, the resolution is recorded."""
+    if reg.second_readings.empty:
+        return
+    claims = reg.claims.set_index("id")
+    for _, row in reg.second_readings.iterrows():
+        cid = row["claim_id"]
+        if claims.loc[cid, "claim_type"] != "fact":
+            raise _err(pkg, "second_readings", "fact only", f"{cid} is a {claims.loc[cid, 'claim_type']}, not a fact",
+                       cid, "claim_id")
+        if row["second_verdict"] != row["first_verdict"] and pd.isna(row["resolution"]):
+            raise _err(pkg, "second_readings", "unresolved", f"the second reading ({row['second_verdict']}) differs "
+                       f"from the first ({row['first_verdict']}) and no resolution is recorded", cid, "resolution")
+
+
+def working_notes(reg: Register, pkg: Package) -> None:
+    """Published fields hold only what a reader should read: no working notes (see WORKING_NOTE_PATTERNS)."""
+    tables = {"claims": reg.claims, "sources": reg.sources, "claim_sources": reg.links,
+              "article_inconsistencies": reg.inconsistencies, "claim_links": reg.claim_links,
+              "second_readings": reg.second_readings}
+    keys = {"claim_sources": ("claim_id", "source_id"), "claim_links": ("claim_a", "claim_b"),
+            "second_readings": ("claim_id",)}
+    for table, fields in PUBLISHED_TEXT.items():
+        df = tables[table]
+        if df.empty:
+            continue
+        key = keys.get(table, ("id",))
+        for _, row in df.iterrows():
+            for fname in fields:
+                extra = RELIABILITY_EXTRA_PATTERNS if (table, fname) == ("sources", "reliability") else ()
+                found = working_note(row[fname], extra)
+                if found:
+                    raise _err(pkg, table, "working note", f"'{found}' reads as a working note, not as text for a "
+                               "reader", "/".join(str(row[k]) for k in key), fname)
+
+
+# Every rule of the register, in the order they are checked (a later rule may assume an earlier one holds).
+RULES = (paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
+         confidence, outcome, outcome_evidence, scoring, same_event_twice, coverage, cited_sources,
+         inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
+         contradicted_premise, second_reading, working_notes)
+
+
+def check(reg: Register, pkg: Package) -> None:
+    """Apply every register rule (:data:`RULES`); raise on the first broken one."""
+    for rule in RULES:
+        rule(reg, pkg)
 
 
 def evidence_as_of(reg: Register) -> dt.date | None:
@@ -370,8 +594,11 @@ def outcome_summary(claims: pd.DataFrame) -> pd.DataFrame:
 def register(pkg: Package | None = None) -> Register:
     """The validated claims register (with the developments that outcomes are scored against)."""
     pkg = pkg or package()
+    optional = {name: pkg.table(name) if name in pkg.resources else pd.DataFrame()
+                for name in ("article_inconsistencies", "claim_links", "second_readings")}
     reg = Register(pkg.table("claims"), pkg.table("sources"), pkg.table("claim_sources"),
-                   pkg.table("article_paragraphs"), pkg.table("developments"))
+                   pkg.table("article_paragraphs"), pkg.table("developments"),
+                   optional["article_inconsistencies"], optional["claim_links"], optional["second_readings"])
     check(reg, pkg)
     return reg
 

@@ -68,17 +68,31 @@ def claim_review_jsonld(claim, review_date: str, article: dict) -> dict:
     }
 
 
-def claim_card(reg: Register, claim_id: str, review_date: str, article: dict) -> Markup:
-    """The verdict box of one claim: what the article says, what the record shows, what we judge."""
+REGISTER_PAGE = "register.html"
+
+
+def claim_card(reg: Register, claim_id: str, review_date: str, article: dict, claimreview: bool = True) -> Markup:
+    """The verdict box of one claim: what the article says, what the record shows, what we judge.
+
+    ``claimreview``: carry the claim's ClaimReview JSON-LD (facts only). The site emits it once per claim, on the
+    register; a card elsewhere (``claimreview=False``) links to the register's card instead."""
     c = {**reg.claims.set_index("id").loc[claim_id].to_dict(), "id": claim_id}
     jsonld = None
-    if c["claim_type"] == "fact":
+    if claimreview and c["claim_type"] == "fact":
         jsonld = json.dumps(claim_review_jsonld(c, review_date, article), ensure_ascii=False, sort_keys=True)
-    return render("claim_card.html", c=c, evidence=_records(reg.evidence(claim_id)), jsonld=jsonld)
+    return render("claim_card.html", c=c, evidence=_records(reg.evidence(claim_id)), jsonld=jsonld,
+                  review_page=None if claimreview else REGISTER_PAGE)
 
 
-def claim_cards(reg: Register, claim_ids, review_date: str, article: dict, label: str = "Claims") -> HTML:
-    cards = [claim_card(reg, cid, review_date, article) for cid in claim_ids]
+def claim_cards(reg: Register, claim_ids, review_date: str, article: dict, label: str = "Claims",
+                claimreview: bool | None = None) -> HTML:
+    """Verdict boxes for some claims. ClaimReview JSON-LD is emitted once per claim across the site, by the
+    register's cards: ``claimreview=True`` on the register page; a chapter leaves it out. Left as ``None``, it
+    is emitted only when the cards cover the whole register (which only the register page shows)."""
+    claim_ids = list(claim_ids)
+    if claimreview is None:
+        claimreview = set(claim_ids) == set(reg.claims["id"])
+    cards = [claim_card(reg, cid, review_date, article, claimreview) for cid in claim_ids]
     return HTML(render("claim_cards.html", cards=cards), f"{label}: {len(cards)} claims")
 
 
@@ -105,9 +119,11 @@ def register_table(reg: Register, section_labels: dict[str, str] | None = None) 
                 f"Register table: {len(reg.claims)} claims")
 
 
-def _segments(text: str, claims: pd.DataFrame) -> list[dict]:
-    """A body line cut into plain text and the spans its claims quote. Spans may overlap, so the earliest
-    non-overlapping ones are marked (every claim is still listed under the line)."""
+def _segments(text: str, claims: pd.DataFrame, conflicts: list[tuple[int, int, str]] = ()) -> list[dict]:
+    """A line cut into plain text and the spans its claims quote, each cut again into pieces where the article
+    conflicts with itself (``conflicts``: start, end and anchor id such as ``i02-a``). Claim spans may overlap,
+    so the earliest non-overlapping ones are marked (every claim is still listed under the line); conflict
+    spans may overlap anything, and every one is marked."""
     spans, taken = [], []
     for _, c in claims.iterrows():
         start = text.find(c["quote_zh"])
@@ -115,27 +131,68 @@ def _segments(text: str, claims: pd.DataFrame) -> list[dict]:
         if all(end <= a or start >= b for a, b in taken):
             taken.append((start, end))
             spans.append((start, end, c["id"], c["verdict"]))
-    out, pos = [], 0
-    for start, end, cid, verdict in sorted(spans):
-        out.append({"text": text[pos:start], "claim": None, "verdict": None})
-        out.append({"text": text[start:end], "claim": cid, "verdict": verdict})
-        pos = end
-    out.append({"text": text[pos:], "claim": None, "verdict": None})
+    cuts = sorted({0, len(text)} | {p for s in spans for p in s[:2]} | {p for c in conflicts for p in c[:2]})
+    out: list[dict] = []
+    for a, b in zip(cuts, cuts[1:]):
+        claim = next(((cid, v) for s, e, cid, v in spans if s <= a and b <= e), (None, None))
+        piece = {"text": text[a:b],
+                 "conflicts": [c[2].rsplit("-", 1)[0] for c in conflicts if c[0] <= a and b <= c[1]],
+                 "anchors": [c[2] for c in conflicts if c[0] == a]}
+        if out and out[-1]["claim"] == claim[0]:
+            out[-1]["pieces"].append(piece)
+        else:
+            out.append({"claim": claim[0], "verdict": claim[1], "pieces": [piece]})
+    return out
+
+
+def _conflicts_by_paragraph(reg: Register) -> dict[str, list[dict]]:
+    """For each paragraph, the passages of it that conflict with another: where they are and what they say."""
+    out: dict[str, list[dict]] = {}
+    paras = reg.paragraphs.set_index("id")["text"]
+    for _, row in reg.inconsistencies.iterrows():
+        for side, other in (("a", "b"), ("b", "a")):
+            pid, quote = row[f"paragraph_{side}"], row[f"quote_{side}"]
+            start = paras[pid].find(quote)
+            out.setdefault(pid, []).append({
+                "start": start, "end": start + len(quote), "anchor": f"{row['id']}-{side}", "id": row["id"],
+                "kind": row["kind"], "description": row["description"], "other": f"{row['id']}-{other}",
+                "other_paragraph": row[f"paragraph_{other}"]})
     return out
 
 
 def annotated_article(reg: Register) -> HTML:
     """The article paragraph by paragraph: quoted spans marked and linked to their claims, with the English
-    rendering and verdict beside them; scraping artifacts shown as such."""
+    rendering and verdict beside them; the passages where the article contradicts itself or its own cited
+    sources marked, each linked to the passage it conflicts with; scraping artifacts shown as such."""
+    conflicts = _conflicts_by_paragraph(reg) if not reg.inconsistencies.empty else {}
     paragraphs = []
     for _, p in reg.paragraphs.iterrows():
         claims = reg.claims[reg.claims["paragraph"] == p["id"]]
         body = p["kind"] == "body"
+        mine = conflicts.get(p["id"], [])
+        spans = [(c["start"], c["end"], c["anchor"]) for c in mine]
         paragraphs.append({"id": p["id"], "kind": p["kind"], "text": p["text"],
-                           "segments": _segments(p["text"], claims) if body else [],
-                           "claims": _records(claims) if body else []})
+                           "segments": _segments(p["text"], claims if body else claims.iloc[0:0], spans)
+                           if (body or mine) else [],
+                           "claims": _records(claims) if body else [], "conflicts": mine})
     return HTML(render("annotated_article.html", paragraphs=paragraphs),
                 f"Annotated article: {len(reg.paragraphs)} lines")
+
+
+def inconsistencies_table(reg: Register, section: str | None = None, claim_ids=None, *,
+                          caption: str = "Where the article contradicts itself", article_page: str = "article.html",
+                          register_page: str = REGISTER_PAGE) -> HTML:
+    """The article against itself, compact, for a chapter: each conflict with its kind, both passages (each
+    linked to where it is marked on the annotated article), what conflicts, and the claims it bears on.
+    ``section`` or ``claim_ids`` keeps the conflicts that bear on those claims; neither keeps them all."""
+    rows = reg.inconsistencies_of(section, claim_ids)
+    records = []
+    for r in _records(rows):
+        r["claims"] = [c.strip() for c in r["claim_ids"].split(";")]
+        records.append(r)
+    return HTML(render("inconsistencies_table.html", rows=records, caption=caption, article_page=article_page,
+                       register_page=register_page),
+                f"Inconsistencies table: {len(records)} conflicts")
 
 
 def scorecard(claims: pd.DataFrame, caption: str) -> HTML:

@@ -88,6 +88,16 @@ OUTCOME_COLOURS = {
     "not_scorable": "#A6BDDB",
 }
 REVIEWER = "The briefing team"  # the author of every ClaimReview
+# What conflicts in ``article_inconsistencies.kind`` (the article against itself or its own cited sources).
+INCONSISTENCY_LABELS = {
+    "place": "Place",
+    "date": "Date",
+    "sequence": "Sequence",
+    "number": "Number",
+    "membership": "Membership",
+    "premise": "Premise",
+    "source": "Words of its own source",
+}
 
 # -- actors and tracks ------------------------------------------------------------------------------------------
 

@@ -1,0 +1,97 @@
+"""Rendering of the article against itself, and ClaimReview JSON-LD once per claim across the site."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing.claims import register, review_context
+from briefing.paths import ROOT
+from briefing.render import annotated_article, claim_card, claim_cards, inconsistencies_table
+
+HTML_DIR = ROOT / "_build" / "html"
+
+
+def test_annotated_article_marks_both_passages_of_every_conflict():
+    reg = register()
+    html = str(annotated_article(reg))
+    for iid in reg.inconsistencies["id"]:
+        for side, other in (("a", "b"), ("b", "a")):
+            assert f'id="{iid}-{side}"' in html, (iid, side)
+            assert f'href="#{iid}-{other}"' in html, (iid, other)
+    # the headline of the first cited source is marked in its reference-list line
+    row = html[html.index('id="p68"'):html.index('id="p69"')]
+    assert '<mark class="briefing-conflict" title="i01">4.5小时' in row
+
+
+def test_conflict_marks_nest_inside_claim_marks():
+    html = str(annotated_article(register()))
+    p04 = html[html.index('id="p04"'):html.index('id="p05"')]
+    # c006's span holds two marked passages (i11 and i02) and its id once
+    c006 = p04[p04.index('href="register.html#c006"'):p04.index("<sup>c006</sup>")]
+    assert c006.count('<mark class="briefing-conflict"') == 2 and "</a>" not in c006
+
+
+def test_inconsistencies_table_for_a_chapter():
+    reg = register()
+    html = str(inconsistencies_table(reg, "eleven_nation_meeting"))
+    ids = set(re.findall(r'<tr id="(i\d\d)"', html))
+    assert ids == set(reg.inconsistencies_of("eleven_nation_meeting")["id"]) and ids
+    assert 'href="article.html#i05-a"' in html and 'href="register.html#c030"' in html
+
+
+def test_hostile_text_in_a_conflict_is_escaped():
+    reg = register()
+    reg.inconsistencies = reg.inconsistencies.copy()
+    reg.inconsistencies.loc[0, "description"] = "<script>alert(1)</script>"
+    html = str(inconsistencies_table(reg)) + str(annotated_article(reg))
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def _ld_ids(html: str) -> list[str]:
+    out = []
+    for body in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.S):
+        data = json.loads(body)
+        if data.get("@type") == "ClaimReview":
+            out.append(data["@id"])
+    return out
+
+
+def test_chapter_cards_carry_no_claimreview_and_link_to_the_register():
+    reg = register()
+    date, meta = review_context()
+    facts = list(reg.claims.loc[reg.claims["claim_type"] == "fact", "id"])[:5]
+    html = str(claim_cards(reg, facts, date, meta, label="chapter"))
+    assert _ld_ids(html) == []
+    for cid in facts:
+        assert f'href="register.html#{cid}"' in html
+
+
+def test_register_cards_carry_claimreview_once_per_fact():
+    reg = register()
+    date, meta = review_context()
+    html = str(claim_cards(reg, reg.claims["id"], date, meta, label="All claims"))
+    facts = reg.claims.loc[reg.claims["claim_type"] == "fact", "id"]
+    assert sorted(_ld_ids(html)) == sorted(f"#{c}" for c in facts)
+    assert "This claim's review on the register" not in html
+
+
+def test_claimreview_can_be_asked_for_explicitly():
+    reg = register()
+    date, meta = review_context()
+    assert _ld_ids(str(claim_card(reg, "c002", date, meta, claimreview=True))) == ["#c002"]
+    assert _ld_ids(str(claim_card(reg, "c002", date, meta, claimreview=False))) == []
+
+
+def test_built_site_emits_each_claimreview_once():
+    pages = list(HTML_DIR.rglob("*.html")) if HTML_DIR.exists() else []
+    if not pages:
+        pytest.skip("the book is not built")
+    seen: dict[str, list[str]] = {}
+    for page in pages:
+        for ld in _ld_ids(page.read_text(encoding="utf-8")):
+            seen.setdefault(ld, []).append(str(page.relative_to(HTML_DIR)))
+    twice = {k: v for k, v in seen.items() if len(v) > 1}
+    assert seen and not twice, twice
+    assert {p for v in seen.values() for p in v} == {"chapters/register.html"}
