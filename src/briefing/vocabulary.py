@@ -140,6 +140,53 @@ VOTE_LABELS = {"yes": "In favour", "no": "Against", "abstain": "Abstained"}
 VOTE_COLOURS = {"yes": ACTOR_COLOURS["USA"], "no": ACTOR_COLOURS["RUS"], "abstain": ACTOR_COLOURS["CHN"]}
 MARK_COLOUR = "#7A1F5C"  # rules and shading that mark the article's own claim on a chart
 
+# The lanes of the chapters' timelines (``timeline_chart(lane=..., lane_labels=..., colours=...)``).
+TRACK_LABELS = {"us_russia": "US–Russia contacts", "russia_dprk": "Russia–DPRK milestones"}
+TRACK_COLOURS = {"us_russia": ACTOR_COLOURS["USA"], "russia_dprk": ACTOR_COLOURS["RUS"]}
+TRILATERAL_KIND_LABELS = {
+    "summit": "Summits",
+    "ministerial": "Ministerial meetings",
+    "statement": "Joint statements",
+    "sanctions": "Sanctions steps",
+    "exercise": "Exercises",
+}
+TRILATERAL_KIND_COLOURS = {
+    "summit": ACTOR_COLOURS["USA"],
+    "ministerial": ACTOR_COLOURS["KOR"],
+    "statement": ACTOR_COLOURS["JPN"],
+    "sanctions": ACTOR_COLOURS["PRK"],
+    "exercise": ACTOR_COLOURS["other"],
+}
+MARKET_LABELS = {
+    "china": "Chinese tourists",
+    "russia": "Russian tourists",
+    "western": "Western tourists",
+    "all": "All foreign tourists",
+}
+MARKET_COLOURS = {
+    "china": ACTOR_COLOURS["CHN"],
+    "russia": ACTOR_COLOURS["RUS"],
+    "western": ACTOR_COLOURS["USA"],
+    "all": ACTOR_COLOURS["PRK"],
+}
+
+# Which labels (and colours) name the values of which field of the data package, as (resource, field).
+# tests/test_vocabulary.py checks that every value a field's schema allows has its label and colour here.
+FIELDS = {
+    ("article_paragraphs", "kind"): (KIND_LABELS, KIND_COLOURS),
+    ("article_paragraphs", "heading_section"): (SECTION_LABELS, None),
+    ("claims", "section"): (SECTION_LABELS, None),
+    ("claims", "claim_type"): (TYPE_LABELS, None),
+    ("claims", "verdict"): (VERDICT_LABELS, VERDICT_COLOURS),
+    ("claims", "outcome"): (OUTCOME_LABELS, OUTCOME_COLOURS),
+    ("article_inconsistencies", "kind"): (INCONSISTENCY_LABELS, None),
+    ("developments", "category"): (CATEGORY_LABELS, CATEGORY_COLOURS),
+    ("events_us_russia_dprk", "track"): (TRACK_LABELS, TRACK_COLOURS),
+    ("trilateral_events", "kind"): (TRILATERAL_KIND_LABELS, TRILATERAL_KIND_COLOURS),
+    ("dprk_tourism_events", "market"): (MARKET_LABELS, MARKET_COLOURS),
+    ("unsc_poe_vote_2024", "vote"): (VOTE_LABELS, VOTE_COLOURS),
+}
+
 # -- typography -------------------------------------------------------------------------------------------------
 
 FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans', sans-serif"
