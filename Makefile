@@ -17,11 +17,12 @@ JB_FLAGS := -W -n --keep-going
 
 FORCE:
 
-.PHONY: FORCE help setup system-deps book notebooks validate test test-fast test-browser lab bench lock clean
+.PHONY: FORCE help setup system-deps book pdf notebooks validate test test-fast test-browser lab bench lock clean
 
 help:
 	@echo "make book       build the book into _build/html (sets up .venv first)"
-	@echo "make test       run the whole test suite (sets up .venv and builds the book first)"
+	@echo "make pdf        build the PDF edition into _build/pdf (after make book; needs Chromium)"
+	@echo "make test       run the whole test suite (sets up .venv and builds the book and the PDF first)"
 	@echo "make notebooks  re-execute every notebook and store its outputs (after an edit)"
 	@echo "make lab        open the notebooks in JupyterLab inside the locked environment"
 	@echo "make bench      measure build times against the budgets"
@@ -69,11 +70,19 @@ notebooks: $(STAMP)
 system-deps:
 	bash .ci/system-deps.sh
 
-test: system-deps book
+# The PDF edition, printed from the built book by Chromium; also copied to the site's root (the sidebar links it).
+PDF_BUILT := _build/pdf/.built
+pdf: system-deps $(PDF_BUILT)
+
+$(PDF_BUILT): $(BUILT) src/briefing/pdf.py
+	$(BIN)/python -m briefing.pdf --copy-to-site
+	touch $@
+
+test: system-deps book pdf
 	$(BIN)/python -m pytest
 
 # Only the real-browser audit of the built book (headless Chromium, axe-core).
-test-browser: system-deps book
+test-browser: system-deps book pdf
 	$(BIN)/python -m pytest -m browser tests/browser
 
 test-fast: $(STAMP)

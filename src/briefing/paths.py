@@ -27,3 +27,20 @@ def record_read(resource: str) -> None:
 def reads() -> list[str]:
     """The resources this process has read so far, sorted."""
     return sorted(_READS)
+
+
+def pdf_name(repository_url: str | None = None, title: str = "briefing") -> str:
+    """The PDF edition's file name: the repository's name (``repository.url`` of ``_config.yml``, read from there
+    when not given), else the title, lower case and hyphenated. ``make pdf`` writes ``_build/pdf/<name>``; the
+    site serves it at its root, where the sidebar links to it."""
+    import re
+
+    if repository_url is None:
+        import yaml
+
+        cfg = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+        repository_url, title = (cfg.get("repository") or {}).get("url") or "", cfg.get("title") or title
+
+    name = repository_url.rstrip("/").rsplit("/", 1)[-1] if repository_url else ""
+    name = re.sub(r"[^a-z0-9]+", "-", (name or title).lower()).strip("-")[:60] or "briefing"
+    return name + ".pdf"

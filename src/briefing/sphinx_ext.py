@@ -10,6 +10,7 @@
 - Gives every page a description and Open Graph / Twitter card metadata (title; description from the page's
   "Bottom line" section or its first paragraph), with no external request; writes ``sitemap.xml`` when the site's
   URL is configured (``html.baseurl`` in ``_config.yml``).
+- Links the PDF edition (``make pdf``, ``briefing.pdf``) from the foot of the primary sidebar.
 - Sheds theme weight (issue 11): the few Font Awesome icons of the theme's markup are drawn as inline SVG (from
   ``fa-icons.json``), so Font Awesome's script (~540 kB gzip) and web font (~160 kB) are never loaded; the icon
   rules of Font Awesome's stylesheet go from the theme's CSS. (``templates/layout.html`` keeps the search index
@@ -28,7 +29,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from sphinx.util import logging
 
-from .paths import DATA
+from .paths import DATA, pdf_name
 from .vocabulary import VEGA_LITE_VERSION
 
 STATIC = Path(__file__).parent / "static"
@@ -60,6 +61,11 @@ def _config_inited(app, config):
     execution_mode(config)
     config.html_static_path.append(str(STATIC))
     config.templates_path.append(str(TEMPLATES))
+    # The PDF edition's link, at the foot of the primary sidebar (templates/briefing-pdf-link.html).
+    options = config.html_theme_options
+    end = list(options.get("primary_sidebar_end") or ["sidebar-ethical-ads"])
+    if "briefing-pdf-link.html" not in end:
+        options["primary_sidebar_end"] = end + ["briefing-pdf-link.html"]
 
 
 def _builder_inited(app):
@@ -87,6 +93,7 @@ def _page_context(app, pagename, templatename, context, doctree):
     if "briefing-register-controls" in context.get("body", ""):
         app.add_js_file("briefing-register.js")
     context["metatags"] = context.get("metatags", "") + share_metadata(app, pagename, context, doctree)
+    context["briefing_pdf"] = pdf_name()
 
 
 # -- sharing: description, Open Graph, Twitter card, sitemap ----------------------------------------------------
