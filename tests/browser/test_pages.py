@@ -118,12 +118,16 @@ def _hostile_fragments() -> dict[str, str]:
     links.loc[links["claim_id"] == cid, "note"] = HOSTILE[1]
     one = Register(claims[claims["id"] == cid], sources, links, paras[paras["id"] == pid])
     row = pd.DataFrame([{"id": "c999", "claim": HOSTILE[0], "note": HOSTILE[1]}])
+    conflict = reg.inconsistencies.iloc[[0]].copy()
+    conflict["description"] = HOSTILE[0] + HOSTILE[1]
+    with_conflict = Register(reg.claims, reg.sources, reg.links, reg.paragraphs, inconsistencies=conflict)
     return {
         "table": str(render.table(row, caption="Hostile fixture " + HOSTILE[1], id_column="id")),
         "claim_card": str(render.claim_cards(one, [cid], review_date, article)),
         "claims_table": str(render.claims_table(one.claims, caption=HOSTILE[1])),
         "sources_list": str(render.sources_list(sources.loc[[j]], caption=HOSTILE[0])),
         "annotated_article": str(render.annotated_article(one)),
+        "inconsistencies_table": str(render.inconsistencies_table(with_conflict, caption=HOSTILE[1])),
     }
 
 
