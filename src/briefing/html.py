@@ -14,7 +14,10 @@ How to add a component:
    ``macros.html``: ``{% from "macros.html" import verdict_badge %}``.
 2. Labels and colours come from :mod:`briefing.vocabulary`, available in every template as ``vocabulary``
    (``{{ vocabulary.VERDICT_LABELS[v] }}``); do not pass them in.
-3. In Python: ``HTML(render("<name>.html", **data), label)`` (or ``str(render(...))`` for a fragment).
+3. In Python: ``HTML(render("<name>.html", **data), label)`` (or ``render(...)`` alone for a fragment, which is
+   markup and so is not escaped again when passed into another template). Markup that Python made itself and
+   trusts (an SVG from vl-convert, say) goes in as ``markupsafe.Markup(svg)``; text from the data never does.
+   JSON inside ``<script>`` goes through the ``script_json`` filter: ``{{ spec_json | script_json }}``.
    ``tests/test_render.py`` shows that a template escapes by default; add the component to the hostile-text
    fixture of ``tests/browser/test_pages.py``.
 
