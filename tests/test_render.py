@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from briefing import render
 from briefing.claims import register, review_context
+from briefing.vocabulary import VERDICT_LABELS
 from briefing.render import claim_card, claim_review_jsonld, table
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
@@ -47,13 +49,15 @@ def test_claim_review_agrees_with_the_visible_verdict():
         assert data["itemReviewed"]["text"] == row["quote_zh"]
 
 
-def test_jsonld_rating_scale():
-    reg = register()
-    date, meta = review_context()
-    cid = reg.claims.loc[reg.claims["verdict"] == "contradicted", "id"].iloc[0]
-    row = {**reg.claims.set_index("id").loc[cid].to_dict(), "id": cid}
-    data = claim_review_jsonld(row, date, meta)
-    assert data["@type"] == "ClaimReview" and data["reviewRating"]["ratingValue"] == 1
+@pytest.mark.parametrize("verdict, rating", [("supported", 5), ("partly_supported", 3), ("contradicted", 1),
+                                             ("unverified", None)])
+def test_jsonld_rating_scale(verdict, rating):
+    claim = {"id": "c1", "verdict": verdict, "claim_en": "English", "quote_zh": "中文", "rationale": None}
+    article = {"published": "2025-03-01", "author": "A", "headline": "H"}
+    data = claim_review_jsonld(claim, "2026-01-01", article)
+    assert data["@type"] == "ClaimReview" and data["@id"] == "#c1" and data["reviewBody"] == ""
+    assert data["reviewRating"]["alternateName"] == VERDICT_LABELS[verdict]
+    assert data["reviewRating"].get("ratingValue") == rating
 
 
 def test_a_template_escapes_by_default():
