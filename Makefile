@@ -25,7 +25,7 @@ help:
 	@echo "make test       run the whole test suite (sets up .venv and builds the book and the PDF first)"
 	@echo "make notebooks  re-execute every notebook and store its outputs (after an edit)"
 	@echo "make lab        open the notebooks in JupyterLab inside the locked environment"
-	@echo "make bench      measure build times against the budgets"
+	@echo "make bench      measure build times and page weight/speed against the budgets (ONLY=browser: pages only)"
 	@echo "make lock       re-resolve requirements.lock from pyproject.toml (needs network)"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -95,7 +95,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py $(if $(RUNS),--runs $(RUNS),)
+	$(BIN)/python benchmarks/bench.py $(if $(RUNS),--runs $(RUNS),) $(if $(ONLY),--only $(ONLY),)
 
 lock:
 	$(BIN)/python -m pip install --quiet uv

@@ -11,15 +11,20 @@ Measures on this machine, ``--runs`` times each (default 3), and reports the med
   check that the edit reached the built page;
 - per notebook: execution with nbclient, split into kernel start, imports (the notebook's import statements,
   run first as one cell) and its cells (the slowest cell is named);
-- the nbval run (``pytest chapters``) and the whole ``make test``.
+- the nbval run (``pytest chapters``) and the whole ``make test``;
+- the reader's side (``benchmarks/pageload.py``; issue 11), every page of the table of contents in headless
+  Chromium: requests, cold and warm bytes (gzip level 6), largest contentful paint, time until each chart is
+  interactive once it has come into view; against the budgets of issue 11 (bytes: 400 kB cold for a page with
+  charts, 250 kB without, 60 kB warm; LCP 1.0 s; charts interactive 1.5 s after coming into view).
 
 Budgets, as ratios of the cold build: no-change rebuild <= 10 %, one-notebook markdown edit <= 35 %.
 Determinism: the notebook outputs of the cold builds (read back from the execution cache, compared after nbval's
 sanitizers from ``tests/nbval_sanitize.cfg``) are identical, and so are the files under ``data/``.
 
 Every file the benchmark edits is restored, also on Ctrl-C or SIGTERM; the book is rebuilt after each restore.
-Results: a table on stdout and JSON in ``_build/bench/`` (``<UTC time>.json`` and ``latest.json``). The exit
-status is 1 when a budget or the determinism check fails.
+Results: a table on stdout and JSON in ``_build/bench/`` (``<UTC time>.json`` and ``latest.json``; the browser
+section also on its own as ``browser-latest.json``). The exit status is 1 when a budget or the determinism check
+fails. ``make bench ONLY=browser`` measures the reader's side alone (on the book as built).
 """
 
 from __future__ import annotations
@@ -53,8 +58,8 @@ BUDGETS = {"no_change": 0.10, "md_edit": 0.35}  # fraction of the cold build
 MD_NOTEBOOK = CHAPTERS / "china.ipynb"
 NBVAL_SKIP = {"metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
               "application/vnd.jupyter.widget-view+json"}  # nbval's skip_compare
-MEASURES = ["cold", "no_change", "md_edit", "data_edit_register", "data_edit_trade", "notebooks", "nbval",
-            "make_test"]
+MEASURES = ["cold", "no_change", "md_edit", "data_edit_register", "data_edit_trade", "browser", "notebooks",
+            "nbval", "make_test"]
 
 
 # -- restoring what we touch -----------------------------------------------------------------------------------
@@ -330,6 +335,13 @@ def main(argv=None) -> int:
                            reached("china.html", '"total":5061.0', "data_edit_trade")))
     report["data_edit_reached_book"] = {k: all(v) for k, v in stale.items()}
 
+    if "browser" in want:
+        import pageload
+
+        print(f"  browser: every page of the table of contents, {args.runs} run(s) each ...", flush=True)
+        report["browser"] = pageload.measure(runs=args.runs)
+        (OUT / "browser-latest.json").write_text(json.dumps(report["browser"], indent=1) + "\n")
+
     if "notebooks" in want:
         per: dict[str, list[dict]] = {}
         for i in range(args.runs):
@@ -371,6 +383,9 @@ def main(argv=None) -> int:
         ok &= not differing and det["data_files"]["identical"]
     det["data_unchanged_by_benchmark"] = data_digest() == data_before
     ok &= det["data_unchanged_by_benchmark"] and all(report["data_edit_reached_book"].values())
+    if "browser" in report:
+        for page, v in report["browser"]["verdicts"].items():
+            ok &= all(v.values())
     report["pass"] = ok
 
     # -- report ------------------------------------------------------------------------------------------------
@@ -403,6 +418,14 @@ def main(argv=None) -> int:
               f"{'PASS' if n['identical'] and det['data_files']['identical'] else 'FAIL'}")
     else:
         print("determinism: not checked (needs the cold build with --runs >= 2)")
+    if "browser" in report:
+        import pageload
+
+        print("\nthe reader's side (headless Chromium, " + f"{report['browser']['runs']} run(s) per page):")
+        print("\n".join(pageload.table(report["browser"])))
+        failed = sorted({f"{k} ({p})" for p, v in report["browser"]["verdicts"].items() for k, ok_ in v.items()
+                         if not ok_})
+        print(f"browser budgets: {'PASS' if not failed else 'FAIL: ' + ', '.join(failed)}")
     report["finished"] = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     text = json.dumps(report, indent=1, sort_keys=True) + "\n"
     (OUT / f"{stamp}.json").write_text(text)

@@ -77,8 +77,16 @@ def toc_pages(root: Path = ROOT) -> list[str]:
 
 
 def has_chart(path: str, html_root: Path = HTML_ROOT) -> bool:
+    """Whether the page (or, for a page that only redirects, the page it sends the reader to) holds a chart."""
     f = html_root / path
-    return f.is_file() and "briefing-chart__vis" in f.read_text(encoding="utf-8")
+    if not f.is_file():
+        return False
+    text = f.read_text(encoding="utf-8")
+    m = re.search(r'<meta[^>]+http-equiv="refresh"[^>]+content="[^"]*url=([^"]+)"', text, re.I)
+    if m:
+        target = (f.parent / m.group(1).strip()).resolve()
+        return target.is_file() and "briefing-chart__vis" in target.read_text(encoding="utf-8")
+    return "briefing-chart__vis" in text
 
 
 def cold_budget(path: str, html_root: Path = HTML_ROOT) -> int:
