@@ -299,7 +299,10 @@ def document(bk: Book, html_root: Path, as_of: dt.date | None, edition: int | No
     rows.append("</ol>")
     contents = '<nav class="pdf-contents" aria-label="Contents"><h2>Contents</h2>' + "".join(rows) + "</nav>"
     margin = {k: v for k, v in MARGIN.items()}
-    scripts = "".join(f'<script src="../_static/vendor/{b.name}"></script>' for b in bundle[:1])
+    # The bundle only for figures without their inline SVG (none, once every figure carries one).
+    figures = re.findall(r'<div class="briefing-chart__vis"[^>]*>\s*(<svg)?', "".join(parts_html))
+    scripts = "".join(f'<script src="../_static/vendor/{b.name}"></script>' for b in bundle[:1]
+                      if any(not svg for svg in figures))
     return (f'<!DOCTYPE html>\n<html lang="en" data-theme="light" data-mode="light"><head><meta charset="utf-8">'
             f"<title>{esc(bk.title)}</title>\n{_stylesheets(first)}\n"
             f"<style>{EDITION_CSS % {'format': PAGE_FORMAT, **margin}}</style></head>\n"
