@@ -57,7 +57,7 @@ def test_long_descriptions_end_on_a_sentence_or_an_ellipsis():
 
 def _app(baseurl: str = "", outdir=None):
     builder = SimpleNamespace(get_target_uri=lambda doc: doc + ".html")
-    config = SimpleNamespace(html_title="A <b>briefing</b> & more", project="p", html_baseurl=baseurl,
+    config = SimpleNamespace(html_title="A <b>briefing</b> & more", project="p", html_baseurl=baseurl, language="en",
                              root_doc="chapters/index")
     env = SimpleNamespace(found_docs={"chapters/index", "chapters/china", "chapters/methods"})
     return SimpleNamespace(config=config, builder=builder, env=env, outdir=str(outdir or "."))

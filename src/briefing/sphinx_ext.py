@@ -181,7 +181,10 @@ def share_metadata(app, pagename: str, context: dict, doctree) -> str:
     tags = [("name", "description", description),
             ("property", "og:type", "website" if pagename == app.config.root_doc else "article"),
             ("property", "og:site_name", site), ("property", "og:title", title),
-            ("property", "og:description", description), ("property", "og:locale", "en_GB")]
+            ("property", "og:description", description)]
+    language = (app.config.language or "").replace("-", "_")
+    if "_" in language:  # og:locale wants language_TERRITORY; a bare language says nothing more than lang=""
+        tags.append(("property", "og:locale", language))
     base = (app.config.html_baseurl or "").rstrip("/")
     if base:
         tags.append(("property", "og:url", f"{base}/{app.builder.get_target_uri(pagename)}"))
