@@ -2,10 +2,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from briefing import analysis as an
 from briefing.charts import figure
 from briefing.vocabulary import VEGA_LITE_VERSION
-from briefing.datapackage import load
 
 
 def _chart():
@@ -38,16 +36,3 @@ def test_figure_refuses_missing_title_or_alt():
 
 def test_bundle_matches_altair_vega_lite():
     assert alt.SCHEMA_VERSION.lstrip("v").startswith(VEGA_LITE_VERSION)
-
-
-def test_half_year_counts_are_zero_filled():
-    events = pd.DataFrame({"date": ["2024-01-05", "2025-08"], "kind": ["exercise", "exercise"]})
-    df = an.per_half_year(events, "kind", "exercise")
-    assert list(df["half_year"]) == ["2024 H1", "2024 H2", "2025 H1", "2025 H2"]
-    assert list(df["events"]) == [1, 0, 0, 1]
-
-
-def test_trade_series_falls_back_to_exports_plus_imports():
-    df = an.trade_series(load("china_dprk_trade"))
-    row = df[df["year"] == 2018].iloc[0]
-    assert row["basis"] == "exports + imports" and row["total"] == 2180 + 210

@@ -1,0 +1,172 @@
+"""The functions of ``briefing.analysis``, on small synthetic tables (not the book's data): the numbers they
+compute, and for a chart the data, encodings and title it draws.
+
+The chart functions whose signatures the lead is changing (titles and alt text become arguments) get their tests
+when that change lands: lines_by_kind_chart, fact_verdicts_chart, outcomes_chart, trade_chart, membership_chart,
+vote_chart, developments_chart, and the new lines_by_part, half_year_of and vote_tally."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from briefing import analysis as an
+from briefing.claims import Register
+from briefing.vocabulary import KIND_LABELS, SECTION_LABELS, VERDICT_LABELS
+
+TITLE = {"title": "The finding", "subtitle": "What is plotted, in which unit"}
+
+
+def spec(chart) -> dict:
+    return chart.to_dict()
+
+
+def frames(chart) -> list[pd.DataFrame]:
+    """The data sets a chart carries (one per distinct inline table), in order."""
+    return [pd.DataFrame(rows) for rows in spec(chart)["datasets"].values()]
+
+
+def first(chart) -> pd.DataFrame:
+    return frames(chart)[0]
+
+
+def titled(chart) -> bool:
+    t = spec(chart)["title"]
+    return t["text"] == TITLE["title"] and t["subtitle"] == TITLE["subtitle"]
+
+
+def paragraphs() -> pd.DataFrame:
+    return pd.DataFrame({
+        "id": ["p01", "p02", "p03", "p04", "p05"],
+        "kind": ["body", "image_caption", "heading", "body", "body"],
+        "heading_section": ["opening", "opening", "us_russia_thaw", "us_russia_thaw", "us_russia_thaw"],
+        "text": ["a", "取材网络", "h", "b", "c"],
+    })
+
+
+def claims() -> pd.DataFrame:
+    return pd.DataFrame({
+        "id": ["c1", "c2", "c3", "c4", "c5", "c6"],
+        "section": ["us_russia_thaw", "us_russia_thaw", "china_ties", "china_ties", "china_ties", "framing"],
+        "claim_type": ["fact", "fact", "fact", "forecast", "question", "judgment"],
+        "verdict": ["supported", "contradicted", "partly_supported", "not_checkable", "not_checkable",
+                    "not_checkable"],
+        "outcome": [None, None, None, "borne_out", "too_early", None],
+    })
+
+
+# -- the article -------------------------------------------------------------------------------------------------
+
+def test_line_counts_lists_every_kind_with_zeros():
+    counts = an.line_counts(paragraphs())
+    assert counts["body"] == 3 and counts["image_caption"] == 1 and counts["heading"] == 1
+    assert counts["ad_artifact"] == 0 and set(counts) == set(KIND_LABELS)
+
+
+# -- dates -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [("2025-02-18", "2025-02-18"), ("2025-02", "2025-02-01")])
+def test_month_start_puts_a_month_on_its_first_day(value, expected):
+    assert an.month_start(value) == pd.Timestamp(expected)
+
+
+def test_per_half_year_counts_one_kind_and_zero_fills_the_gaps():
+    events = pd.DataFrame({"date": ["2024-01-05", "2024-02", "2025-08", "2024-09-01"],
+                           "kind": ["exercise", "exercise", "exercise", "summit"]})
+    df = an.per_half_year(events, "kind", "exercise")
+    assert list(df["half_year"]) == ["2024 H1", "2024 H2", "2025 H1", "2025 H2"]
+    assert list(df["events"]) == [2, 0, 0, 1]  # the summit counts for the span, not for the bars
+    assert list(an.per_half_year(events)["events"]) == [2, 1, 0, 1]
+
+
+def test_days_between_two_events():
+    events = pd.DataFrame({"id": ["a", "b"], "date": ["2025-02-20", "2025-03-06"]})
+    assert an.days_between(events, "a", "b") == 14
+    assert an.days_between(events, "b", "a") == -14
+
+
+# -- the claims register -----------------------------------------------------------------------------------------
+
+def test_verdict_counts_by_section_with_labels():
+    df = an.verdict_counts(claims()).set_index(["section", "verdict"])
+    assert df.loc[("china_ties", "not_checkable"), "claims"] == 2
+    assert df.loc[("us_russia_thaw", "contradicted"), "verdict_label"] == VERDICT_LABELS["contradicted"]
+    assert df["claims"].sum() == 6
+
+
+def test_verdicts_chart_stacks_sections_in_the_article_order():
+    chart = an.verdicts_chart(claims(), TITLE["title"], TITLE["subtitle"])
+    data = first(chart)
+    assert data["claims"].sum() == 6 and titled(chart)
+    assert spec(chart)["encoding"]["y"]["sort"] == [SECTION_LABELS[s] for s in
+                                                     ("us_russia_thaw", "china_ties", "framing")]
+
+
+def test_section_stats_counts_facts_by_verdict_as_text():
+    many = pd.concat([claims()] * 500, ignore_index=True)
+    stats = an.section_stats(many)
+    assert stats["claims"] == "3,000" and stats["facts"] == "1,500"
+    assert stats["supported"] == "500" and stats["flawed"] == "1,000" and stats["unverified"] == "0"
+
+
+def _register() -> Register:
+    sources = pd.DataFrame({
+        "id": ["s-art", "s-b", "s-a", "s-unused"],
+        "publisher": ["Article", "Beta", "Alpha", "Zeta"],
+        "published": ["2025-03", "2025-01-02", "2025-01-01", "2025-01-03"],
+        "kind": ["cited_by_article", "news_report", "news_report", "news_report"],
+    })
+    links = pd.DataFrame({"claim_id": ["c1", "c1", "c2", "c9"], "source_id": ["s-b", "s-art", "s-a", "s-unused"],
+                          "relation": ["supports", "cited_by_article", "contradicts", "supports"]})
+    return Register(claims(), sources, links, paragraphs())
+
+
+def test_chapter_sources_lists_the_claims_sources_article_first_then_by_publisher():
+    reg = _register()
+    df = an.chapter_sources(reg, reg.claims[reg.claims["section"] == "us_russia_thaw"], [])
+    assert list(df["id"]) == ["s-art", "s-a", "s-b"]  # s-unused backs no claim of the chapter
+
+
+# -- datasets ----------------------------------------------------------------------------------------------------
+
+def trade() -> pd.DataFrame:
+    return pd.DataFrame({
+        "year": pd.array([2019, 2020, 2021, 2022], dtype="Int64"),
+        "total_usd_million": pd.array([2800.0, None, None, 1000.0], dtype="Float64"),
+        "exports_usd_million": pd.array([None, 500.0, 300.0, None], dtype="Float64"),
+        "imports_usd_million": pd.array([None, 40.0, None, None], dtype="Float64"),
+    })
+
+
+def test_trade_series_falls_back_to_exports_plus_imports_and_drops_unknown_years():
+    df = an.trade_series(trade())
+    assert list(df["year"]) == [2019, 2020, 2022]  # 2021 has exports only: no total
+    assert list(df["total"]) == [2800.0, 540.0, 1000.0]
+    assert list(df["basis"]) == ["reported total", "exports + imports", "reported total"]
+
+
+def test_half_year_chart_marks_the_period_the_article_claims():
+    per_half = pd.DataFrame({"half_year": ["2024 H2", "2025 H1"], "events": [3, 1]})
+    chart = an.half_year_chart(per_half, mark_period="2025 H1", mark_label="article", **TITLE)
+    data = frames(chart)
+    assert list(data[0]["events"]) == [3, 1] and data[1].iloc[0]["half_year"] == "2025 H1" and titled(chart)
+    assert len(spec(an.half_year_chart(per_half, **TITLE))["layer"]) == 1  # no mark asked for, none drawn
+
+
+def events() -> pd.DataFrame:
+    return pd.DataFrame({"id": ["e1", "e2", "e3"], "date": ["2025-01-10", "2025-03", "2025-06-01"],
+                         "track": ["us_russia", "russia_dprk", "russia_dprk"], "event": ["a", "b", "c"]})
+
+
+def test_timeline_chart_puts_events_on_labelled_lanes_with_marks():
+    chart = an.timeline_chart(events(), lane="track", lane_labels={"us_russia": "US–Russia",
+                              "russia_dprk": "Russia–DPRK", "unused": "Never"},
+                              colours={"us_russia": "#000001", "russia_dprk": "#000002", "unused": "#000003"},
+                              marks={"2025-02-18": "Riyadh"}, **TITLE)
+    points, rules = frames(chart)[:2]
+    assert list(points["lane_label"]) == ["US–Russia", "Russia–DPRK", "Russia–DPRK"]
+    assert list(points["what"]) == ["a", "b", "c"] and list(rules["label"]) == ["Riyadh"]
+    color = spec(chart)["layer"][0]["encoding"]["color"]["scale"]
+    assert color == {"domain": ["US–Russia", "Russia–DPRK"], "range": ["#000001", "#000002"]}  # no empty lane
+    assert titled(chart)
+
