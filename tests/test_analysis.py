@@ -1,9 +1,8 @@
 """The functions of ``briefing.analysis``, on small synthetic tables (not the book's data): the numbers they
 compute, and for a chart the data, encodings and title it draws.
 
-The chart functions whose signatures the lead is changing (titles and alt text become arguments) get their tests
-when that change lands: lines_by_kind_chart, fact_verdicts_chart, outcomes_chart, trade_chart, membership_chart,
-vote_chart, developments_chart, and the new lines_by_part, half_year_of and vote_tally."""
+The tests of the chart functions whose signatures are changing (titles and alt text become arguments) are at the
+end: they run once that change has landed."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ import pytest
 
 from briefing import analysis as an
 from briefing.claims import Register
-from briefing.vocabulary import KIND_LABELS, SECTION_LABELS, VERDICT_LABELS
+from briefing.vocabulary import CATEGORY_COLOURS, KIND_LABELS, SECTION_LABELS, VERDICT_LABELS, VOTE_LABELS
 
 TITLE = {"title": "The finding", "subtitle": "What is plotted, in which unit"}
 
@@ -170,3 +169,106 @@ def test_timeline_chart_puts_events_on_labelled_lanes_with_marks():
     assert color == {"domain": ["US–Russia", "Russia–DPRK"], "range": ["#000001", "#000002"]}  # no empty lane
     assert titled(chart)
 
+
+# -- the functions as the lead's analysis.py makes them (titles and alt text as arguments) ------------------------
+# Skipped until that version lands (it adds vote_tally); then they run, and the last test requires that every
+# function of analysis has a test here.
+NEW_API = pytest.mark.skipif(not hasattr(an, "vote_tally"), reason="waits for analysis.py with titles as arguments")
+
+
+def votes() -> pd.DataFrame:
+    return pd.DataFrame({"country": ["Russia", "China", "France", "Japan"], "vote": ["no", "abstain", "yes", "yes"]})
+
+
+@NEW_API
+def test_lines_by_part_counts_lines_per_labelled_part_longest_first():
+    parts = an.lines_by_part(paragraphs())
+    assert list(parts.index) == [SECTION_LABELS["us_russia_thaw"], SECTION_LABELS["opening"]]
+    assert list(parts) == [3, 2]
+
+
+@NEW_API
+def test_lines_by_kind_chart_counts_lines_by_part_and_kind():
+    chart = an.lines_by_kind_chart(paragraphs(), **TITLE)
+    data = first(chart).set_index(["part", "kind_label"])["lines"]
+    assert data[(SECTION_LABELS["us_russia_thaw"], KIND_LABELS["body"])] == 2
+    assert data[(SECTION_LABELS["opening"], KIND_LABELS["image_caption"])] == 1
+    assert data.sum() == 5 and titled(chart)
+    assert spec(chart)["encoding"]["y"]["sort"] == [SECTION_LABELS["opening"], SECTION_LABELS["us_russia_thaw"]]
+
+
+@NEW_API
+@pytest.mark.parametrize("value, expected", [("2025-06-30", "2025 H1"), ("2025-07", "2025 H2"),
+                                             (pd.Timestamp("2024-01-01"), "2024 H1")])
+def test_half_year_of(value, expected):
+    assert an.half_year_of(value) == expected
+
+
+@NEW_API
+def test_fact_verdicts_chart_counts_facts_only():
+    chart = an.fact_verdicts_chart(claims(), **TITLE)
+    data = first(chart).set_index("verdict")["facts"]
+    assert dict(data) == {"contradicted": 1, "partly_supported": 1, "supported": 1} and titled(chart)
+    assert spec(chart)["encoding"]["y"]["sort"] == [VERDICT_LABELS[v] for v in
+                                                     ("supported", "partly_supported", "contradicted")]
+
+
+@NEW_API
+def test_outcomes_chart_counts_scored_claims_by_type_and_outcome():
+    chart = an.outcomes_chart(claims(), **TITLE)
+    data = first(chart).set_index(["claim_type", "outcome"])["claims"]
+    assert dict(data) == {("forecast", "borne_out"): 1, ("question", "too_early"): 1} and titled(chart)
+
+
+@NEW_API
+def test_trade_chart_draws_billions_and_the_baseline():
+    chart = an.trade_chart(an.trade_series(trade()), baseline=2.8, baseline_label="2019 level", **TITLE)
+    bars, rule = frames(chart)[:2]
+    assert list(bars["total_bn"]) == [2.8, 0.54, 1.0]
+    assert rule.iloc[0].to_dict() == {"y": 2.8, "label": "2019 level"} and titled(chart)
+
+
+@NEW_API
+def test_membership_chart_puts_a_dot_for_each_yes_coloured_by_actor():
+    members = pd.DataFrame({"country_iso3": ["USA", "FRA", "CHN"], "country": ["United States", "France", "China"],
+                            "msmt_member": pd.array([True, True, False], dtype="boolean"),
+                            "named_by_article": pd.array([True, False, True], dtype="boolean")})
+    chart = an.membership_chart(members, **TITLE)
+    dots = first(chart)
+    assert len(dots) == 4 and titled(chart)
+    assert set(dots.loc[dots["country"] == "France", "actor"]) == {"other"}
+    assert set(dots.loc[dots["country"] == "China", "column"]) == {"Named by the article"}
+
+
+@NEW_API
+def test_vote_tally_counts_every_kind_of_vote():
+    assert an.vote_tally(votes()) == {"yes": 2, "no": 1, "abstain": 1}
+    assert an.vote_tally(votes()[votes()["vote"] == "yes"]) == {"yes": 2, "no": 0, "abstain": 0}
+
+
+@NEW_API
+def test_vote_chart_names_the_countries_of_each_vote():
+    chart = an.vote_chart(votes(), **TITLE)
+    data = first(chart).set_index("vote")
+    assert data.loc["yes", "countries"] == "France, Japan" and data.loc["yes", "n"] == 2
+    assert data.loc["no", "vote_label"] == VOTE_LABELS["no"] and titled(chart)
+
+
+@NEW_API
+def test_developments_chart_shows_only_what_came_after_the_article():
+    developments = pd.DataFrame({"id": ["d1", "d2"], "date": ["2025-02-01", "2025-04"],
+                                 "category": ["tourism", "china_dprk"], "event": ["before", "after"]})
+    chart = an.developments_chart(developments, **TITLE)
+    points = first(chart)
+    assert list(points["what"]) == ["after"] and titled(chart)
+    assert spec(chart)["layer"][0]["encoding"]["color"]["scale"]["range"] == [CATEGORY_COLOURS["china_dprk"]]
+
+
+@NEW_API
+def test_every_analysis_function_has_a_test_here():
+    import inspect
+
+    functions = {n for n, f in inspect.getmembers(an, inspect.isfunction) if f.__module__ == an.__name__}
+    source = open(__file__, encoding="utf-8").read()
+    untested = sorted(n for n in functions if f"an.{n}(" not in source)
+    assert not untested, f"analysis functions without a unit test: {untested}"
