@@ -38,15 +38,16 @@ def test_bundle_matches_altair_vega_lite():
     assert alt.SCHEMA_VERSION.lstrip("v").startswith(VEGA_LITE_VERSION)
 
 
-@pytest.mark.xfail(not hasattr(__import__("briefing.analysis").analysis, "vote_tally"), strict=True, raises=AssertionError,
-                   reason="charts.source_note drops string dates; fixed by the charts.py that lands with vote_tally")
+@pytest.mark.xfail(not hasattr(__import__("briefing.analysis").analysis, "vote_tally"), strict=True,
+                   raises=AssertionError, reason="charts.source_note drops string dates; fixed by the charts.py that lands with vote_tally")
 def test_the_source_note_dates_every_dated_source():
     from briefing.charts import source_note
     from briefing.datapackage import load, package
 
     sources = load("sources").set_index("id")
     note = source_note(["trilateral_events"])
-    dated = [sid for sid in package().sources_of("trilateral_events") if isinstance(sources.at[sid, "published"], str)]
+    dated = [sid for sid in package().sources_of("trilateral_events")
+             if isinstance(sources.at[sid, "published"], str)]
     assert dated
     for sid in dated:
         assert f"{sources.at[sid, 'publisher']} ({sources.at[sid, 'published']})" in note, (sid, note[:300])
