@@ -39,7 +39,8 @@ def test_bundle_matches_altair_vega_lite():
 
 
 @pytest.mark.xfail(not hasattr(__import__("briefing.analysis").analysis, "vote_tally"), strict=True,
-                   raises=AssertionError, reason="charts.source_note drops string dates; fixed by the charts.py that lands with vote_tally")
+                   raises=AssertionError,
+                   reason="charts.source_note drops string dates; the charts.py that lands with vote_tally fixes it")
 def test_the_source_note_dates_every_dated_source():
     from briefing.charts import source_note
     from briefing.datapackage import load, package
