@@ -14,17 +14,22 @@ EXECUTE ?= $(if $(CI),force,cache)
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 STAGE := _build/stage
 JB_FLAGS := -W -n --keep-going
+# JupyterLab's own environment (see `lab` below); defined here because prerequisites expand when read.
+LAB_VENV := .venv-lab
+LAB_BIN := $(LAB_VENV)/bin
+LAB_STAMP := $(LAB_VENV)/.installed
+LAB_FLAGS := --ServerApp.ip=127.0.0.1 --ServerApp.open_browser=False $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 FORCE:
 
-.PHONY: FORCE help setup system-deps book pdf notebooks validate test test-fast test-browser lab bench lock clean
+.PHONY: FORCE help setup system-deps book pdf notebooks validate test test-fast test-browser lab lab-setup bench lock clean
 
 help:
 	@echo "make book       build the book into _build/html (sets up .venv first)"
 	@echo "make pdf        build the PDF edition into _build/pdf (after make book; needs Chromium)"
 	@echo "make test       run the whole test suite (sets up .venv and builds the book and the PDF first)"
 	@echo "make notebooks  re-execute every notebook and store its outputs (after an edit)"
-	@echo "make lab        open the notebooks in JupyterLab inside the locked environment"
+	@echo "make lab        open the notebooks in JupyterLab (its own locked environment, .venv-lab)"
 	@echo "make bench      measure build times and page weight/speed against the budgets (ONLY=browser: pages only)"
 	@echo "make lock       re-resolve requirements.lock from pyproject.toml (needs network)"
 
@@ -32,8 +37,9 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
-	# The project's own package is put on the path directly (no build step, nothing unpinned fetched).
-	$(BIN)/python -c 'import site, pathlib; pathlib.Path(site.getsitepackages()[0], "briefing.pth").write_text(str(pathlib.Path("src").resolve()) + "\n")'
+	# The project's own package, editable, built offline with the locked setuptools (nothing unpinned fetched); it
+	# registers the book's figure renderer with myst-nb (an entry point).
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index -e .
 	$(BIN)/python -m pip check
 	touch $(STAMP)
 
@@ -78,7 +84,7 @@ $(PDF_BUILT): $(BUILT) src/briefing/pdf.py
 	$(BIN)/python -m briefing.pdf --copy-to-site
 	touch $@
 
-test: system-deps book pdf
+test: system-deps book pdf $(LAB_STAMP)
 	$(BIN)/python -m pytest
 
 # Only the real-browser audit of the built book (headless Chromium, axe-core).
@@ -86,13 +92,24 @@ test-browser: system-deps book pdf
 	$(BIN)/python -m pytest -m browser tests/browser
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser and not slow"
+	$(BIN)/python -m pytest -m "not browser and not lab and not slow"
 
-# JupyterLab has its own lock (same versions, plus the lab): kept out of the build environment because one of its
-# dependencies (rfc3987-syntax, via jsonschema's format extras) adds ~2 s to every kernel and build start.
-lab: $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-lab.lock
-	$(BIN)/jupyter lab chapters/
+# JupyterLab lives in its own environment, .venv-lab, from its own lock (the build's versions plus the lab), so
+# the build environment stays lean (the lab's rfc3987-syntax costs every kernel start ~2 s). As root (as on CI
+# machines) JupyterLab refuses to start without --allow-root.
+
+$(LAB_STAMP): requirements-lab.lock pyproject.toml
+	test -x $(LAB_BIN)/python || $(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-lab.lock
+	$(LAB_BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index -e .
+	$(LAB_BIN)/python -m pip check
+	touch $(LAB_STAMP)
+
+lab-setup: $(LAB_STAMP)
+
+lab: $(LAB_STAMP)
+	@echo "JupyterLab on http://127.0.0.1:8888/lab (the link with its token follows); Ctrl-C stops it."
+	$(LAB_BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir=chapters
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(if $(RUNS),--runs $(RUNS),) $(if $(ONLY),--only $(ONLY),)

@@ -22,14 +22,18 @@ def line_counts(paragraphs: pd.DataFrame) -> dict[str, int]:
     return {k: int(counts.get(k, 0)) for k in KINDS}
 
 
-def lines_by_kind_chart(paragraphs: pd.DataFrame) -> alt.Chart:
+def lines_by_part(paragraphs: pd.DataFrame) -> pd.Series:
+    """Non-empty lines per part of the article, longest first."""
+    return paragraphs["heading_section"].map(SECTION_LABELS).value_counts()
+
+
+def lines_by_kind_chart(paragraphs: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
     df = paragraphs.assign(
         part=paragraphs["heading_section"].map(SECTION_LABELS),
         kind_label=paragraphs["kind"].map(KIND_LABELS),
     )
     data = df.groupby(["part", "kind_label"], as_index=False).size().rename(columns={"size": "lines"})
     order = [SECTION_LABELS[s] for s in SECTION_LABELS if SECTION_LABELS[s] in set(data["part"])]
-    longest = data.groupby("part")["lines"].sum().idxmax()
     return (
         alt.Chart(data)
         .mark_bar()
@@ -42,8 +46,7 @@ def lines_by_kind_chart(paragraphs: pd.DataFrame) -> alt.Chart:
             tooltip=["part:N", "kind_label:N", "lines:Q"],
         )
         .properties(
-            title=alt.Title(f"{longest} is the article's longest part",
-                            subtitle="Non-empty lines of the article by part and kind; count of lines"),
+            title=alt.Title(title, subtitle=subtitle),
             width=560,
         )
     )
@@ -84,10 +87,9 @@ def verdicts_chart(claims: pd.DataFrame, title: str, subtitle: str) -> alt.Chart
     )
 
 
-def fact_verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
-    """The facts of one chapter (or the book) by verdict; the title counts those that hold in full."""
+def fact_verdicts_chart(claims: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
+    """The facts of one chapter (or the book) by verdict."""
     facts = claims[claims["claim_type"] == "fact"]
-    title = f"{int((facts['verdict'] == 'supported').sum())} of {len(facts)} checkable facts here hold in full"
     df = facts.groupby("verdict").size().reset_index(name="facts")
     df["verdict_label"] = df["verdict"].map(VERDICT_LABELS)
     order = [VERDICT_LABELS[v] for v in VERDICT_COLOURS if v in set(df["verdict"])]
@@ -100,16 +102,13 @@ def fact_verdicts_chart(claims: pd.DataFrame) -> alt.Chart:
                             scale=colour_scale({VERDICT_LABELS[k]: v for k, v in VERDICT_COLOURS.items()})),
             tooltip=["verdict_label:N", "facts:Q"],
         )
-        .properties(title=alt.Title(title, subtitle="Factual claims of this section by verdict; count of claims"),
-                    width=480, height=30 * max(len(df), 2))
+        .properties(title=alt.Title(title, subtitle=subtitle), width=480, height=30 * max(len(df), 2))
     )
 
 
-def outcomes_chart(claims: pd.DataFrame, subtitle: str) -> alt.Chart:
-    """Forecasts and questions by outcome; the title counts those borne out in full."""
+def outcomes_chart(claims: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
+    """Forecasts and questions by outcome, one bar per claim type."""
     scored = claims[claims["outcome"].notna()]
-    title = (f"Only {int((scored['outcome'] == 'borne_out').sum())} of {len(scored)} forecasts and questions "
-             "were borne out in full")
     df = scored.groupby(["claim_type", "outcome"]).size().reset_index(name="claims")
     df["outcome_label"] = df["outcome"].map(OUTCOME_LABELS)
     return (
@@ -154,12 +153,16 @@ def timeline_chart(events: pd.DataFrame, *, lane: str, lane_labels: dict[str, st
                                          height=60 + 45 * len(domain))
 
 
+def half_year_of(value) -> str:
+    """'2025 H1' for any date in January–June 2025 (a string as in the data, or a timestamp)."""
+    when = month_start(value) if isinstance(value, str) else pd.Timestamp(value)
+    return f"{when.year} H{1 if when.month <= 6 else 2}"
+
+
 def per_half_year(events: pd.DataFrame, kind_field: str | None = None, kind: str | None = None) -> pd.DataFrame:
     """Count events per half-year (H1/H2), zero-filled between the first and last half-year."""
     df = events if kind is None else events[events[kind_field] == kind]
-    when = df["date"].map(month_start)
-    labels = when.dt.year.astype(str) + " H" + ((when.dt.month > 6).astype(int) + 1).astype(str)
-    counts = labels.value_counts()
+    counts = df["date"].map(half_year_of).value_counts()
     all_when = events["date"].map(month_start)
     first, last = all_when.min(), all_when.max()
     periods, y, h = [], first.year, 1 if first.month <= 6 else 2
@@ -199,26 +202,21 @@ def trade_series(trade: pd.DataFrame) -> pd.DataFrame:
     return df[df["total"].notna()][["year", "total", "basis"]].reset_index(drop=True)
 
 
-def trade_chart(trade: pd.DataFrame, baseline_year: int = 2019) -> alt.Chart:
-    df = trade_series(trade)
+def trade_chart(series: pd.DataFrame, *, baseline: float, baseline_label: str, title: str,
+                subtitle: str) -> alt.Chart:
+    """Annual totals (``trade_series``) as bars in US$ billion, with a dashed line at ``baseline`` (US$ bn)."""
+    df = series.copy()
     df["total_bn"] = (df["total"] / 1000).round(2)
-    base = float(df.loc[df["year"] == baseline_year, "total_bn"].iloc[0])
-    latest = df.iloc[-1]
-    share = latest["total_bn"] / base
-    title = (f"Trade in {int(latest['year'])} was back to {share:.0%} of its {baseline_year} level")
     bars = alt.Chart(df).mark_bar(color="#E69F00").encode(
         x=alt.X("year:O", title=None),
         y=alt.Y("total_bn:Q", title="US$ billion"),
         tooltip=["year:O", alt.Tooltip("total_bn:Q", title="US$ bn"), "basis:N"],
     )
-    rule_df = pd.DataFrame({"y": [base], "label": [f"{baseline_year} pre-pandemic level: the article expects "
-                                                   "trade may return to it (c068)"]})
+    rule_df = pd.DataFrame({"y": [baseline], "label": [baseline_label]})
     rule = alt.Chart(rule_df).mark_rule(strokeDash=[5, 3], color=MARK_COLOUR).encode(y="y:Q")
     text = alt.Chart(rule_df).mark_text(align="left", dx=2, dy=-7, color=MARK_COLOUR, fontSize=10).encode(
         y="y:Q", x=alt.value(2), text="label:N")
-    return alt.layer(bars, rule, text).properties(
-        title=alt.Title(title, subtitle="China's recorded trade with North Korea (exports + imports), by year; "
-                        "US$ billion, China customs figures as reported"), width=520, height=280)
+    return alt.layer(bars, rule, text).properties(title=alt.Title(title, subtitle=subtitle), width=520, height=280)
 
 
 def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_period: str | None = None,
@@ -238,9 +236,8 @@ def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_p
     return alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), width=480, height=260)
 
 
-def membership_chart(members: pd.DataFrame) -> alt.Chart:
+def membership_chart(members: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
     """Countries against 'MSMT member' and 'named by the article', dots coloured by actor."""
-    named = members[members["named_by_article"]]
     long = members.melt(id_vars=["country_iso3", "country"], value_vars=["msmt_member", "named_by_article"],
                         var_name="column", value_name="yes")
     long = long[long["yes"].astype(bool)].copy()
@@ -257,14 +254,17 @@ def membership_chart(members: pd.DataFrame) -> alt.Chart:
             color=alt.Color("actor:N", title="Actor", scale=actor_scale(actors)),
             tooltip=["country:N", "column:N"],
         )
-        .properties(title=alt.Title(f"{int((~named['msmt_member']).sum())} of the {len(named)} countries the "
-                                    "article names are not in the MSMT",
-                                    subtitle="MSMT membership against the countries the article names as "
-                                    "taking part; a dot means yes"), width=260, height=340)
+        .properties(title=alt.Title(title, subtitle=subtitle), width=260, height=340)
     )
 
 
-def vote_chart(votes: pd.DataFrame) -> alt.Chart:
+def vote_tally(votes: pd.DataFrame) -> dict[str, int]:
+    """Votes cast: {'yes': n, 'no': n, 'abstain': n} (zero where nobody voted that way)."""
+    counts = votes["vote"].value_counts()
+    return {v: int(counts.get(v, 0)) for v in ("yes", "no", "abstain")}
+
+
+def vote_chart(votes: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
     df = votes.groupby("vote").agg(countries=("country", lambda s: ", ".join(sorted(s))),
                                    n=("country", "size")).reset_index()
     df["vote_label"] = df["vote"].map(VOTE_LABELS)
@@ -277,9 +277,7 @@ def vote_chart(votes: pd.DataFrame) -> alt.Chart:
             color=alt.Color("vote_label:N", legend=None, scale=colour_scale(colours)),
             tooltip=["vote_label:N", "n:Q", "countries:N"],
         )
-        .properties(title=alt.Title("One veto ended the UN's monitoring of DPRK sanctions",
-                                    subtitle="Votes on renewing the 1718 Committee Panel of Experts, "
-                                    "28 March 2024; number of Council members"), width=480, height=120)
+        .properties(title=alt.Title(title, subtitle=subtitle), width=480, height=120)
     )
 
 
@@ -289,25 +287,10 @@ def days_between(events: pd.DataFrame, first_id: str, second_id: str) -> int:
     return (pd.Timestamp(dates[second_id]) - pd.Timestamp(dates[first_id])).days
 
 
-def developments_chart(developments: pd.DataFrame) -> alt.Chart:
+def developments_chart(developments: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
     after = developments[developments["date"].map(month_start) >= month_start(ARTICLE_DATE)]
     return timeline_chart(
         after, lane="category", lane_labels=CATEGORY_LABELS, colours=CATEGORY_COLOURS,
-        title="Russia–DPRK and China–DPRK ties both moved forward after the article",
-        subtitle="Developments since March 2025 by track; one dot per development",
+        title=title, subtitle=subtitle,
         marks={ARTICLE_DATE: "article"},
     )
-
-
-def flawed_facts_title(claims: pd.DataFrame) -> str:
-    """'N of M checkable facts are wrong in at least one particular' (partly supported or contradicted)."""
-    facts = claims[claims["claim_type"] == "fact"]
-    flawed = int(facts["verdict"].isin(["partly_supported", "contradicted"]).sum())
-    return f"{flawed} of {len(facts)} checkable facts are wrong in at least one particular"
-
-
-def most_contradicted_title(claims: pd.DataFrame) -> str:
-    """'<Section>: the section with the most contradicted facts (n)'."""
-    counts = claims[claims["verdict"] == "contradicted"].groupby("section").size()
-    top = counts.idxmax()
-    return f"{SECTION_LABELS[top]}: the section with the most contradicted facts ({int(counts.max())})"

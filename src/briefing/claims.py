@@ -165,6 +165,14 @@ class Register:
     def claims_of(self, section: str) -> pd.DataFrame:
         return self.claims[self.claims["section"] == section]
 
+    def claim_quoting(self, words: str) -> str:
+        """The id of the one claim whose quote contains the article's ``words`` (so a chart names the claim it
+        tests from the data, not from a typed id)."""
+        hits = self.claims[self.claims["quote_zh"].str.contains(words, regex=False)]
+        if len(hits) != 1:
+            raise KeyError(f"claims.csv: {len(hits)} claims quote {words!r}; expected exactly one")
+        return str(hits["id"].iloc[0])
+
     def sources_for(self, claim_ids) -> pd.DataFrame:
         """Sources linked to the given claims, cited sources of the article first, then by date."""
         ids = set(claim_ids)

@@ -1,7 +1,7 @@
 """Layer 5 (entry point): the book's Sphinx extension, loaded from ``_config.yml``.
 
-- Serves a pinned, matched vega + vega-lite + vega-embed bundle (made by vl-convert) from ``_static/vendor/``,
-  added only to pages that hold a chart, once per page. No CDN, no require.js.
+- Serves a pinned, matched vega + vega-lite + vega-embed bundle (made by vl-convert) from ``_static/vendor/``;
+  pages that hold a chart get the small script that loads it when a chart comes into view. No CDN, no require.js.
 - Publishes ``data/`` at the stable path ``/data/`` of the site so every chart's download link keeps working.
 - Adds the book's stylesheet (charts, verdict boxes, print rules).
 - Chooses how notebooks execute: ``BRIEFING_EXECUTE=force`` (or ``cache``, ``off``, ``auto``, ``inline``) in the
@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape as xml_escape
 from sphinx.util import logging
 
 from .paths import DATA, pdf_name
-from .vocabulary import VEGA_LITE_VERSION
+from .vocabulary import FIGURE_MIME, VEGA_LITE_MIME, VEGA_LITE_VERSION
 
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"  # overrides of theme components (accessibility fixes)
@@ -55,6 +55,25 @@ def execution_mode(config) -> None:
     if mode not in EXECUTION_MODES:
         raise ExecutionModeError(f"BRIEFING_EXECUTE={mode!r}: not one of {', '.join(EXECUTION_MODES)}")
     config.nb_execution_mode = mode
+
+
+class FigureMimeRenderer:
+    """myst-nb mime-render plugin (entry point ``myst_nb.mime_renderers`` in pyproject.toml): puts the book's own
+    figure member of a chart's MIME bundle on HTML pages, ahead of the SVG and Vega-Lite members that notebook
+    viewers use."""
+
+    mime_priority_overrides = [(builder, FIGURE_MIME, 5) for builder in ("html", "dirhtml", "singlehtml")]
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        if data.mime_type == FIGURE_MIME:
+            from docutils import nodes
+
+            return [nodes.raw(text=data.string, format="html", classes=["output", "text_html"])]
+        if FIGURE_MIME in data.output_metadata and data.mime_type in (VEGA_LITE_MIME, "image/svg+xml"):
+            # The figure member already carries this chart (its SVG inline, its spec for the upgrade).
+            return []
+        return None
 
 
 def _config_inited(app, config):
@@ -88,8 +107,8 @@ def _page_context(app, pagename, templatename, context, doctree):
     if "body" in context:
         context["body"] = context["body"].replace('<summary aria-label="Toggle hidden content">', "<summary>")
     if "briefing-chart__vis" in context.get("body", ""):
-        app.add_js_file(BUNDLE)
-        app.add_js_file("briefing-charts.js")
+        # Only the small upgrade script is on the page; it fetches the bundle when a chart comes into view.
+        app.add_js_file("briefing-charts.js", **{"data-bundle": BUNDLE})
     if "briefing-register-controls" in context.get("body", ""):
         app.add_js_file("briefing-register.js")
     context["metatags"] = context.get("metatags", "") + share_metadata(app, pagename, context, doctree)

@@ -10,6 +10,14 @@ from __future__ import annotations
 # -- versions of what the book serves ---------------------------------------------------------------------------
 
 VEGA_LITE_VERSION = "6.4"  # must match the Vega-Lite schema of the pinned Altair (see tests/test_charts.py)
+# JupyterLab 4 (and VS Code) draw Vega-Lite natively under the v5 MIME type only (their renderers carry
+# Vega-Lite 5); the spec is handed to them with the v5 schema URL. tests/lab checks that every figure draws there.
+VEGA_LITE_MIME = "application/vnd.vegalite.v5+json"
+VEGA_LITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+# The book's own figure (SVG inline, caption, source note, downloads). Not text/html: JupyterLab ranks text/html
+# above its Vega renderer and would show the static copy instead of the interactive chart. The book picks this
+# member through a myst-nb mime-render plugin (``sphinx_ext.FigureMimeRenderer``).
+FIGURE_MIME = "application/vnd.briefing.figure+html"
 
 # -- the article ------------------------------------------------------------------------------------------------
 
@@ -189,4 +197,7 @@ FIELDS = {
 
 # -- typography -------------------------------------------------------------------------------------------------
 
-FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans', sans-serif"
+# Liberation Sans is built into vl-convert, so the offline SVG measures text the same way on every machine (a
+# system font would make the layout depend on what is installed); it is metric-compatible with Arial and
+# Helvetica, the fallbacks a browser uses where it is not installed, so the drawn text fits the same boxes.
+FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"

@@ -71,7 +71,6 @@ def test_screenshots_and_chinese_in_a_cjk_font(page, site):
     found = {}
     for role, path in _screenshot_pages().items():
         page.goto(site.url(path), wait_until="load")
-        page.wait_for_function(bookaudit.ALL_RENDERED_JS, timeout=bookaudit.CHART_TIMEOUT_MS)
         page.evaluate("() => document.fonts.ready")
         name = f"{role}-{path.split('/')[-1].removesuffix('.html')}.png"
         # The whole landing page; the top of longer pages (a full screenshot of a long page costs seconds).
@@ -168,8 +167,8 @@ def test_print_keeps_charts_and_drops_navigation(page, site):
     chart_pages = [p for p in PAGES if _has_chart(p) and p.startswith("chapters/") and p != "chapters/index.html"]
     assert chart_pages, "no chapter of the book has a chart to print"
     path = chart_pages[0]
+    # No waiting for the script: the charts print from their inline SVG.
     page.goto(site.url(path), wait_until="load")
-    page.wait_for_function(bookaudit.ALL_RENDERED_JS, timeout=bookaudit.CHART_TIMEOUT_MS)
     page.emulate_media(media="print")
     state = page.evaluate("""() => ({
       charts: [...document.querySelectorAll('.briefing-chart__vis')].map(el => {
@@ -192,6 +191,28 @@ def test_print_keeps_charts_and_drops_navigation(page, site):
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     bookaudit.EXTRA_LINES.append(f"print: {out} ({len(pdf) / 1e3:.0f} kB), {len(state['charts'])} chart(s) "
                                  f"visible in print media, navigation hidden: {[n[0] for n in state['nav']]}")
+
+
+# ------------------------------------------------------------------------------- without JavaScript
+
+def test_every_chart_shows_without_javascript(browser, site):
+    """A reader with JavaScript off (or before any script loads) sees every chart: inline SVG with marks."""
+    ctx = browser.new_context(viewport=bookaudit.VIEWPORT, java_script_enabled=False)
+    page = ctx.new_page()
+    seen, bad = 0, []
+    try:
+        for path in PAGES:
+            bookaudit._goto(page, site, site.url(path))
+            for c in page.evaluate(bookaudit.CHARTS_JS):
+                seen += 1
+                if not (c["svg"] and c["marks"]) or c["state"]:
+                    bad.append(f"{path}#{c['id']}: svg={c['svg']} marks={c['marks']} state={c['state']}")
+    finally:
+        ctx.close()
+    bookaudit.EXTRA_LINES.append(f"without JavaScript: {seen} charts on {len(PAGES)} pages, "
+                                 f"{seen - len(bad)} drawn from inline SVG")
+    assert seen, "no chart found on any page of the book"
+    assert not bad, "charts not shown without JavaScript: " + "; ".join(bad)
 
 
 # ------------------------------------------------------------------------------ the checks can fail
