@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
@@ -255,3 +256,39 @@ def test_checks_can_fail(browser, site, audits, axe_source):
     bookaudit.EXTRA_LINES.append("broken pages flagged: " + "; ".join(
         f"{n}: " + ", ".join(f for f in a.failures("charts", "offline", "network", "console", "axe-light"))[:400]
         for n, a in found.items()))
+
+
+# ------------------------------------------------------------------------------- served under a sub-path
+
+SUB_PATH = "dprk-after-riyadh"  # as a project Pages site serves it: https://<owner>.github.io/<repository>/
+
+
+def test_the_book_works_under_a_sub_path(browser, html_root, tmp_path):
+    """Every page, served from /<repository>/ instead of the site root, loads all it asks for from under that
+    path, and its charts still upgrade to the interactive ones (the bundle is found relative to the script)."""
+    (tmp_path / SUB_PATH).symlink_to(html_root, target_is_directory=True)
+    site = bookaudit.serve(tmp_path, tmp_path)
+    ctx = browser.new_context(viewport=bookaudit.VIEWPORT)
+    page = ctx.new_page()
+    failed, outside, charts = [], [], 0
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("request", lambda r: outside.append(r.url)
+            if urlsplit(r.url).hostname in bookaudit.LOCAL_HOSTS
+            and not urlsplit(r.url).path.startswith(f"/{SUB_PATH}/") else None)
+    try:
+        for path in PAGES:
+            bookaudit._goto(page, site, site.url(f"{SUB_PATH}/{path}"))
+            vis = page.locator(".briefing-chart__vis")
+            for i in range(vis.count()):
+                vis.nth(i).scroll_into_view_if_needed()
+                page.wait_for_function(bookaudit.UPGRADED_JS, arg=vis.nth(i).element_handle(),
+                                       timeout=bookaudit.CHART_TIMEOUT_MS)
+                charts += 1
+            states = page.evaluate(bookaudit.CHARTS_JS)
+            assert all(c["state"] == "true" and c["marks"] for c in states), f"{path}: {states}"
+    finally:
+        ctx.close()
+        site.close()
+    bookaudit.EXTRA_LINES.append(f"under /{SUB_PATH}/: {len(PAGES)} pages, {charts} charts upgraded")
+    assert not failed, f"failed requests under /{SUB_PATH}/: {failed}"
+    assert not outside, f"requests outside /{SUB_PATH}/: {sorted(set(outside))}"
