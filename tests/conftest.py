@@ -15,6 +15,17 @@ from briefing.paths import DATA
 READS_EXPRESSION = "__import__('briefing.paths', fromlist=['reads']).reads()"
 
 
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright driver for the whole run: its sync API refuses to start while another instance's event loop
+    is running, so the book's and the lab's browser fixtures share this one."""
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    yield pw
+    pw.stop()
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A copy of data/ (returns the path of its datapackage.json)."""

@@ -29,16 +29,12 @@ def site(html_root, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
+def browser(playwright):
     if not shutil.which(bookaudit.CHROMIUM):
         pytest.fail(f"no Chromium at {bookaudit.CHROMIUM} (Debian: apt-get install chromium)")
-    pw = sync_playwright().start()
-    b = bookaudit.launch(pw)
+    b = bookaudit.launch(playwright)
     yield b
     b.close()
-    pw.stop()
 
 
 @pytest.fixture(scope="session")

@@ -105,16 +105,12 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
+def browser(playwright):
     if not shutil.which(CHROMIUM):
         pytest.fail(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    pw = sync_playwright().start()
-    b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     yield b
     b.close()
-    pw.stop()
 
 
 def _stop_kernels(lab):
