@@ -109,6 +109,32 @@ def test_fact_without_dated_evidence(data_copy):
     _fails(data_copy, "c002", "evidence")
 
 
+# -- facts are judged as of the article's publication (issue 14 item 1) --------------------------------------------
+
+def test_later_evidence_unlabelled_fails(data_copy):
+    # c052 rests on KOTRA's report on 2024, published in July 2025: its rationale must call that evidence later
+    edit_csv(data_copy.parent / "claims.csv", "c052", "rationale",
+             "KOTRA's report on 2024 puts China at about 98% of the DPRK's recorded trade.")
+    _fails(data_copy, "claims.csv", "c052", "'rationale'", "as of publication", "s-segye-20250729-kotra-2024-trade")
+
+
+@pytest.mark.parametrize("published, ok", [("2025-03-31", True), ("2025-03", True), ("2025-04-01", False),
+                                           ("2025-04", False)])
+def test_a_month_only_date_counts_as_the_months_last_day(data_copy, published, ok):
+    # c002's rationale says nothing of later evidence; move one of its supporting sources across the line
+    edit_csv(data_copy.parent / "sources.csv", "s-ap-20250219-riyadh-talks", "published", published)
+    if ok:
+        register(Package(data_copy))
+    else:
+        _fails(data_copy, "c002", "as of publication", "s-ap-20250219-riyadh-talks")
+
+
+def test_context_links_need_no_label(data_copy):
+    # only supports/contradicts links decide a verdict; a later source given as context is not held to the rule
+    edit_csv(data_copy.parent / "sources.csv", "s-politico-20250218-dmitriev-arctic", "published", "2026-01-01")
+    register(Package(data_copy))
+
+
 # -- scoring rules and developments (issue 12 item 4, issue 14 item 1) ------------------------------------------
 
 def _append_row(path, cells: dict) -> None:

@@ -89,3 +89,28 @@ def test_render_py_holds_no_html():
                and id(n) not in docstrings]
     markup = [s for s in strings if re.search(r"<[a-z]+[ >/]|</[a-z]+>", s)]
     assert strings and not markup, f"markup belongs in templates/components/: {markup}"
+
+
+def test_a_card_shows_the_translators_note_escaped_and_only_when_present():
+    reg = register()
+    date, meta = review_context()
+    claims = reg.claims.set_index("id")
+    cid = claims.index[claims["translator_note"].isna()][0]
+    assert "Translator's note" not in claim_card(reg, cid, date, meta)
+    note = "浮衍 is a slip for 浮现. " + HOSTILE
+    reg.claims.loc[reg.claims["id"] == cid, "translator_note"] = note
+    html = claim_card(reg, cid, date, meta)
+    assert "<strong>Translator's note.</strong> 浮衍 is a slip for 浮现." in html
+    assert "<img" not in html and "&lt;script&gt;" in html
+    # under the translation, before the record
+    assert html.index("briefing-en") < html.index("Translator's note") < html.index("</article>")
+
+
+def test_the_register_shows_its_translators_notes():
+    reg = register()
+    date, meta = review_context()
+    noted = reg.claims.loc[reg.claims["translator_note"].notna(), "id"]
+    assert len(noted) > 0
+    for cid in noted:
+        row = reg.claims.set_index("id").loc[cid]
+        assert row["translator_note"] in html.unescape(claim_card(reg, cid, date, meta))

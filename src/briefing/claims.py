@@ -18,6 +18,9 @@ Rules (the brief's analytic standards):
   claim;
 - developments: no event is recorded twice (same date, same track, a shared actor, and a shared source or
   highly similar wording);
+- facts are judged as of the article's publication: a fact whose supporting or contradicting source was published
+  after the article (a month-only date counts as the month's last day) labels that evidence as later in its
+  rationale (the word "later");
 - the article's four cited sources are in ``sources`` and linked to at least one claim;
 - the article against itself (``article_inconsistencies``): both quotes verbatim in their paragraphs, the first
   passage body text and before the second, the second body text or a line of the reference list (then the quote is
@@ -30,6 +33,7 @@ Rules (the brief's analytic standards):
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import random
@@ -62,6 +66,8 @@ DUPLICATE_WORDING = 0.5
 _STOPWORDS = frozenset("a an the of in on at to for and or by with from as its it is was were be been after before "
                        "about than since into over this that their his her".split())
 EVIDENCE_RELATIONS = ("supports", "contradicts", "context")
+# A fact is judged as of the article's publication: evidence published after it is labelled with this word.
+LATER_EVIDENCE = re.compile(r"\blater\b", re.IGNORECASE)
 # Each chapter's section belongs to one of the article's tracks (the scorecard is split by them).
 THEMES = {"us_russia_thaw": "russia", "us_japan_rok_pressure": "pressure", "eleven_nation_meeting": "pressure",
           "china_ties": "china", "framing": "framing"}
@@ -78,7 +84,7 @@ WORKING_NOTE_PATTERNS = (
 RELIABILITY_EXTRA_PATTERNS = (r"\bsearched\b",)
 # Published text fields of the register's tables (table -> fields).
 PUBLISHED_TEXT = {
-    "claims": ("claim_en", "rationale", "assessment", "outcome_rationale"),
+    "claims": ("claim_en", "translator_note", "rationale", "assessment", "outcome_rationale"),
     "sources": ("title", "publisher", "reliability"),
     "claim_sources": ("note",),
     "article_inconsistencies": ("description",),
@@ -109,6 +115,18 @@ def _day(value) -> dt.date | None:
     if hasattr(value, "date"):
         return value.date()
     return dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
+
+
+def _last_day(value) -> dt.date | None:
+    """A ``YYYY-MM-DD`` or ``YYYY-MM`` string (or a timestamp) as a date; a month counts as its last day."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "date"):
+        return value.date()
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date.fromisoformat(value)
 
 
 def _ids(value) -> list[str]:
@@ -349,6 +367,26 @@ def scoring(reg: Register, pkg: Package) -> None:
         _check_scoring(reg, pkg, c, newest)
 
 
+def as_of_publication(reg: Register, pkg: Package) -> None:
+    """Facts are judged as of the article's publication: a ``supports`` or ``contradicts`` link to a source
+    published after the article (a month-only date on either side counts as that month's last day) requires the
+    claim's rationale to label the evidence as later (the word "later")."""
+    published = _last_day(pkg.resource("article").get("x-published"))
+    if published is None:
+        return
+    dates = reg.sources.set_index("id")["published"]
+    decisive = reg.links[reg.links["relation"].isin(("supports", "contradicts"))]
+    for c in _rows(reg, ("fact",)):
+        if isinstance(c["rationale"], str) and LATER_EVIDENCE.search(c["rationale"]):
+            continue
+        for sid in decisive.loc[decisive["claim_id"] == c["id"], "source_id"]:
+            when = _last_day(dates.get(sid))
+            if when and when > published:
+                raise _err(pkg, "claims", "as of publication", f"the claim rests on source {sid}, published "
+                           f"{dates[sid]}, after the article ({published}); the rationale must label it as later "
+                           "evidence", c["id"], "rationale")
+
+
 def same_event_twice(reg: Register, pkg: Package) -> None:
     if reg.developments is not None:
         for first, second, why in duplicate_developments(reg.developments):
@@ -549,7 +587,7 @@ def working_notes(reg: Register, pkg: Package) -> None:
 RULES = (paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
          confidence, outcome, outcome_evidence, scoring, same_event_twice, coverage, cited_sources,
          inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
-         contradicted_premise, second_reading, working_notes)
+         contradicted_premise, second_reading, working_notes, as_of_publication)
 
 
 def check(reg: Register, pkg: Package) -> None:
