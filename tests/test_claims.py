@@ -93,11 +93,12 @@ def test_uncovered_body_paragraph(data_copy):
     links = data_copy.parent / "claim_sources.csv"
     links.write_text("".join(l for l in links.read_text(encoding="utf-8").splitlines(keepends=True)
                              if l.split(",")[0] not in dropped), encoding="utf-8")
-    dev = data_copy.parent / "developments.csv"
-    text = dev.read_text(encoding="utf-8")
-    for cid in dropped:
-        text = text.replace(f";{cid}", "").replace(f"{cid};", "").replace(f",{cid}\n", ",\n")
-    dev.write_text(text, encoding="utf-8")
+    for name in ("developments.csv", "briefing_calls.csv", "watch_indicators.csv"):
+        path = data_copy.parent / name
+        text = path.read_text(encoding="utf-8")
+        for cid in dropped:
+            text = text.replace(f";{cid}", "").replace(f"{cid};", "").replace(f",{cid}\n", ",\n")
+        path.write_text(text, encoding="utf-8")
     _fails(data_copy, "coverage", "p02")
 
 

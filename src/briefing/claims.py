@@ -28,7 +28,12 @@ Rules (the brief's analytic standards):
 - consistency (``claim_links``): linked claims about the same event whose fact verdicts differ carry a note naming
   both claims (the explanation of the difference); a ``supported`` claim never depends on a premise claim that is
   ``contradicted``;
-- published text holds no working notes (how a search was done, who owned a row, placeholders).
+- published text holds no working notes (how a search was done, who owned a row, placeholders);
+- the briefing's own calls (``briefing_calls``): between ``MIN_CALLS`` and ``MAX_CALLS`` of them; the statement
+  carries exactly one estimative term, the one in ``probability_term``; the call is made no earlier than the newest
+  evidence and its horizon lies after the date it was made; its confidence is no higher than the highest confidence
+  recorded for the claims it bears on (``moderate`` where none is recorded); every call is informed by at least one
+  of at least ``MIN_WATCH`` indicators to watch (``watch_indicators``).
 """
 
 from __future__ import annotations
@@ -82,6 +87,10 @@ WORKING_NOTE_PATTERNS = (
 )
 # The reliability note says how far to rely on a source, not how it was found.
 RELIABILITY_EXTRA_PATTERNS = (r"\bsearched\b",)
+# The briefing's own calls and what to watch: how many (issue 14: at least eight of each, at most twelve calls).
+MIN_CALLS, MAX_CALLS, MIN_WATCH = 8, 12, 8
+CONFIDENCE_LEVELS = ("low", "moderate", "high")  # in order; a call's confidence is capped by its claims'
+DEFAULT_CONFIDENCE_CAP = "moderate"  # the cap for a call whose claims record no confidence
 # Published text fields of the register's tables (table -> fields).
 PUBLISHED_TEXT = {
     "claims": ("claim_en", "translator_note", "rationale", "assessment", "outcome_rationale"),
@@ -90,6 +99,8 @@ PUBLISHED_TEXT = {
     "article_inconsistencies": ("description",),
     "claim_links": ("note",),
     "second_readings": ("note", "resolution"),
+    "briefing_calls": ("statement", "resolves_if"),
+    "watch_indicators": ("indicator", "would_move", "where_to_watch"),
 }
 # The blind second reading: every contradicted and partly supported fact, plus a seeded random fifth of the
 # supported ones. The seed is the date the reading was drawn.
@@ -179,6 +190,8 @@ class Register:
     inconsistencies: pd.DataFrame = field(default_factory=pd.DataFrame)
     claim_links: pd.DataFrame = field(default_factory=pd.DataFrame)
     second_readings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    calls: pd.DataFrame = field(default_factory=pd.DataFrame)  # the briefing's own calls (briefing_calls)
+    watch: pd.DataFrame = field(default_factory=pd.DataFrame)  # what to watch (watch_indicators)
 
     def claims_of(self, section: str) -> pd.DataFrame:
         return self.claims[self.claims["section"] == section]
@@ -566,7 +579,7 @@ def working_notes(reg: Register, pkg: Package) -> None:
     """Published fields hold only what a reader should read: no working notes (see WORKING_NOTE_PATTERNS)."""
     tables = {"claims": reg.claims, "sources": reg.sources, "claim_sources": reg.links,
               "article_inconsistencies": reg.inconsistencies, "claim_links": reg.claim_links,
-              "second_readings": reg.second_readings}
+              "second_readings": reg.second_readings, "briefing_calls": reg.calls, "watch_indicators": reg.watch}
     keys = {"claim_sources": ("claim_id", "source_id"), "claim_links": ("claim_a", "claim_b"),
             "second_readings": ("claim_id",)}
     for table, fields in PUBLISHED_TEXT.items():
@@ -583,11 +596,78 @@ def working_notes(reg: Register, pkg: Package) -> None:
                                "reader", "/".join(str(row[k]) for k in key), fname)
 
 
+# -- the briefing's own calls and what to watch --------------------------------------------------------------------
+
+def call_count(reg: Register, pkg: Package) -> None:
+    """Between MIN_CALLS and MAX_CALLS calls, and at least MIN_WATCH indicators to watch."""
+    if not reg.calls.empty and not MIN_CALLS <= len(reg.calls) <= MAX_CALLS:
+        raise DataError(pkg.file_of("briefing_calls"), "call count", f"{len(reg.calls)} calls; the briefing makes "
+                        f"between {MIN_CALLS} and {MAX_CALLS}", field="id")
+    if not reg.watch.empty and len(reg.watch) < MIN_WATCH:
+        raise DataError(pkg.file_of("watch_indicators"), "watch count", f"{len(reg.watch)} indicators; what to watch "
+                        f"lists at least {MIN_WATCH}", field="id")
+
+
+def call_term(reg: Register, pkg: Package) -> None:
+    """A call's statement carries exactly one estimative term, and it is the call's ``probability_term``."""
+    for _, b in reg.calls.iterrows():
+        found = estimative_terms(b["statement"])
+        if found != [b["probability_term"]]:
+            said = ", ".join(f"'{t}'" for t in found) or "no estimative term"
+            raise _err(pkg, "briefing_calls", "probability term", f"the statement says {said}; it must carry exactly "
+                       f"one term, its probability_term '{b['probability_term']}'", b["id"], "statement")
+
+
+def call_dates(reg: Register, pkg: Package) -> None:
+    """A call is made with the newest evidence in hand (``assessed_on`` no earlier than the evidence-as-of date),
+    and it resolves later than it was made (``horizon`` after ``assessed_on``), so nothing already resolved is
+    given a probability."""
+    if reg.calls.empty:
+        return
+    newest = evidence_as_of(reg)
+    for _, b in reg.calls.iterrows():
+        made, horizon = _day(b["assessed_on"]), _day(b["horizon"])
+        if newest and made < newest:
+            raise _err(pkg, "briefing_calls", "call date", f"assessed_on {made} is earlier than the newest evidence "
+                       f"in the record ({newest})", b["id"], "assessed_on")
+        if horizon <= made:
+            raise _err(pkg, "briefing_calls", "horizon", f"horizon {horizon} is not after assessed_on {made}: a call "
+                       "resolves after it is made", b["id"], "horizon")
+
+
+def call_confidence(reg: Register, pkg: Package) -> None:
+    """A call's confidence is no higher than the highest confidence recorded for the claims it bears on
+    (``DEFAULT_CONFIDENCE_CAP`` where none of them records one)."""
+    if reg.calls.empty:
+        return
+    recorded = reg.claims.set_index("id")["confidence"].dropna()
+    rank = {level: n for n, level in enumerate(CONFIDENCE_LEVELS)}
+    for _, b in reg.calls.iterrows():
+        levels = [recorded[c] for c in _ids(b["claim_ids"]) if c in recorded.index]
+        cap = max(levels, key=rank.__getitem__) if levels else DEFAULT_CONFIDENCE_CAP
+        if rank[b["confidence"]] > rank[cap]:
+            basis = "the highest recorded for its claims" if levels else "the cap where its claims record none"
+            raise _err(pkg, "briefing_calls", "call confidence", f"confidence '{b['confidence']}' is higher than "
+                       f"'{cap}', {basis}", b["id"], "confidence")
+
+
+def call_watched(reg: Register, pkg: Package) -> None:
+    """Every call is informed by at least one indicator to watch."""
+    if reg.calls.empty or reg.watch.empty:
+        return
+    watched = {cid for value in reg.watch["call_ids"] for cid in _ids(value)}
+    for cid in reg.calls["id"]:
+        if cid not in watched:
+            raise _err(pkg, "briefing_calls", "call unwatched", "no indicator in watch_indicators.csv names this call "
+                       "in its call_ids: say what to watch for it", cid, "id")
+
+
 # Every rule of the register, in the order they are checked (a later rule may assume an earlier one holds).
 RULES = (paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
          confidence, outcome, outcome_evidence, scoring, same_event_twice, coverage, cited_sources,
          inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
-         contradicted_premise, second_reading, working_notes, as_of_publication)
+         contradicted_premise, second_reading, call_count, call_term, call_dates, call_confidence, call_watched,
+         working_notes, as_of_publication)
 
 
 def check(reg: Register, pkg: Package) -> None:
@@ -638,13 +718,16 @@ def outcome_summary(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def register(pkg: Package | None = None) -> Register:
-    """The validated claims register (with the developments that outcomes are scored against)."""
+    """The validated claims register (with the developments that outcomes are scored against, and the
+    briefing's own calls and indicators to watch)."""
     pkg = pkg or package()
     optional = {name: pkg.table(name) if name in pkg.resources else pd.DataFrame()
-                for name in ("article_inconsistencies", "claim_links", "second_readings")}
+                for name in ("article_inconsistencies", "claim_links", "second_readings", "briefing_calls",
+                             "watch_indicators")}
     reg = Register(pkg.table("claims"), pkg.table("sources"), pkg.table("claim_sources"),
                    pkg.table("article_paragraphs"), pkg.table("developments"),
-                   optional["article_inconsistencies"], optional["claim_links"], optional["second_readings"])
+                   optional["article_inconsistencies"], optional["claim_links"], optional["second_readings"],
+                   optional["briefing_calls"], optional["watch_indicators"])
     check(reg, pkg)
     return reg
 

@@ -12,7 +12,7 @@ import json
 import pandas as pd
 from markupsafe import Markup
 
-from .claims import Register
+from .claims import ESTIMATIVE_TERMS, Register
 from .html import HTML, macro, render
 from .vocabulary import REVIEWER, SECTION_LABELS, VERDICT_LABELS
 
@@ -199,3 +199,35 @@ def scorecard(claims: pd.DataFrame, caption: str) -> HTML:
     """Forecasts and questions with their outcome, date and rationale."""
     return HTML(render("scorecard.html", claims=_records(claims), caption=caption),
                 f"Scorecard: {len(claims)} claims")
+
+
+# -- the briefing's own calls and what to watch -----------------------------------------------------------------
+
+def _id_list(value) -> list[str]:
+    return [v.strip() for v in value.split(";") if v.strip()] if isinstance(value, str) else []
+
+
+def probability_range(term: str) -> str:
+    """The probability range an estimative term stands for, e.g. ``55–80%`` for "likely" ('' for another word)."""
+    low, high = ESTIMATIVE_TERMS.get(term, (None, None))
+    return "" if low is None else f"{low}–{high}%"
+
+
+def calls_table(calls: pd.DataFrame, caption: str = "Our own calls", page: str = REGISTER_PAGE) -> HTML:
+    """The briefing's own calls (``briefing_calls``), for a later edition to score: statement, probability term
+    with its range, confidence, made on, resolves by, what decides it, and the claims it bears on (linked to the
+    register). Each row is anchored at the call's id, so ``watch_table`` can link to it."""
+    records = [{**r, "range": probability_range(r["probability_term"]), "claims": _id_list(r["claim_ids"])}
+               for r in _records(calls)]
+    return HTML(render("calls_table.html", calls=records, caption=caption, page=page),
+                f"Calls table: {len(records)} calls")
+
+
+def watch_table(watch: pd.DataFrame, caption: str = "What to watch", page: str = REGISTER_PAGE,
+                calls_page: str = "") -> HTML:
+    """What to watch (``watch_indicators``): each indicator, what would move the assessment and which way, where
+    to watch it, the claims it bears on (linked to the register) and the calls it informs (linked to their rows
+    in the calls table on ``calls_page``; the same page by default)."""
+    records = [{**r, "claims": _id_list(r["claim_ids"]), "calls": _id_list(r["call_ids"])} for r in _records(watch)]
+    return HTML(render("watch_table.html", watch=records, caption=caption, page=page, calls_page=calls_page),
+                f"Watch table: {len(records)} indicators")

@@ -96,6 +96,16 @@ OUTCOME_COLOURS = {
     "not_scorable": "#A6BDDB",
 }
 REVIEWER = "The briefing team"  # the author of every ClaimReview
+# Confidence in an assessment or a call: how good the evidence is, not how likely the event is.
+CONFIDENCE_LABELS = {"low": "Low", "moderate": "Moderate", "high": "High"}
+# The chapters of the book (page names) that the briefing's own calls and its indicators to watch belong to.
+CHAPTER_LABELS = {
+    "thaw": "US–Russia thaw",
+    "pressure": "US–Japan–ROK pressure",
+    "eleven": "The 11-nation meeting",
+    "china": "China ties",
+    "next": "What happened next",
+}
 # What conflicts in ``article_inconsistencies.kind`` (the article against itself or its own cited sources).
 INCONSISTENCY_LABELS = {
     "place": "Place",
@@ -188,6 +198,9 @@ FIELDS = {
     ("claims", "verdict"): (VERDICT_LABELS, VERDICT_COLOURS),
     ("claims", "outcome"): (OUTCOME_LABELS, OUTCOME_COLOURS),
     ("article_inconsistencies", "kind"): (INCONSISTENCY_LABELS, None),
+    ("briefing_calls", "chapter"): (CHAPTER_LABELS, None),
+    ("briefing_calls", "confidence"): (CONFIDENCE_LABELS, None),
+    ("watch_indicators", "chapter"): (CHAPTER_LABELS, None),
     ("developments", "category"): (CATEGORY_LABELS, CATEGORY_COLOURS),
     ("events_us_russia_dprk", "track"): (TRACK_LABELS, TRACK_COLOURS),
     ("trilateral_events", "kind"): (TRILATERAL_KIND_LABELS, TRILATERAL_KIND_COLOURS),

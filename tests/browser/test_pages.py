@@ -121,6 +121,9 @@ def _hostile_fragments() -> dict[str, str]:
     conflict = reg.inconsistencies.iloc[[0]].copy()
     conflict["description"] = HOSTILE[0] + HOSTILE[1]
     with_conflict = Register(reg.claims, reg.sources, reg.links, reg.paragraphs, inconsistencies=conflict)
+    calls, watch = reg.calls.iloc[[0]].copy(), reg.watch.iloc[[0]].copy()
+    calls[["statement", "resolves_if"]] = [HOSTILE[1], HOSTILE[0]]
+    watch[["indicator", "would_move", "where_to_watch"]] = [HOSTILE[0], HOSTILE[1], HOSTILE[0]]
     return {
         "table": str(render.table(row, caption="Hostile fixture " + HOSTILE[1], id_column="id")),
         "claim_card": str(render.claim_cards(one, [cid], review_date, article)),
@@ -128,6 +131,8 @@ def _hostile_fragments() -> dict[str, str]:
         "sources_list": str(render.sources_list(sources.loc[[j]], caption=HOSTILE[0])),
         "annotated_article": str(render.annotated_article(one)),
         "inconsistencies_table": str(render.inconsistencies_table(with_conflict, caption=HOSTILE[1])),
+        "calls_table": str(render.calls_table(calls, caption=HOSTILE[0])),
+        "watch_table": str(render.watch_table(watch, caption=HOSTILE[1])),
     }
 
 
