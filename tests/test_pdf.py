@@ -68,8 +68,11 @@ def test_book_follows_the_table_of_contents():
 
 
 def test_pdf_name():
-    assert pdf_name("https://github.com/open-briefings/dprk-after-riyadh/") == "dprk-after-riyadh.pdf"
-    assert pdf_name("", "Squeezed? North Korea") == "squeezed-north-korea.pdf"
+    assert pdf_name("https://github.com/example/dprk-after-riyadh/") == "dprk-after-riyadh.pdf"
+    assert pdf_name("", "Squeezed? North Korea", package="dprk-data") == "dprk-data.pdf"
+    assert pdf_name("", "Squeezed? North Korea", package="") == "squeezed-north-korea.pdf"
+    # No repository configured (none is invented): the data package's name.
+    assert pdf_name() == "dprk-after-riyadh.pdf"
 
 
 # --------------------------------------------------------------------------------------------- the PDF

@@ -29,10 +29,12 @@ def reads() -> list[str]:
     return sorted(_READS)
 
 
-def pdf_name(repository_url: str | None = None, title: str = "briefing") -> str:
+def pdf_name(repository_url: str | None = None, title: str = "briefing", package: str | None = None) -> str:
     """The PDF edition's file name: the repository's name (``repository.url`` of ``_config.yml``, read from there
-    when not given), else the title, lower case and hyphenated. ``make pdf`` writes ``_build/pdf/<name>``; the
-    site serves it at its root, where the sidebar links to it."""
+    when not given), else the data package's ``name`` (``package``, read from ``datapackage.json`` when not given),
+    else the title; lower case and hyphenated. ``make pdf`` writes ``_build/pdf/<name>``; the site serves it at
+    its root, where the sidebar links to it."""
+    import json
     import re
 
     if repository_url is None:
@@ -40,7 +42,9 @@ def pdf_name(repository_url: str | None = None, title: str = "briefing") -> str:
 
         cfg = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
         repository_url, title = (cfg.get("repository") or {}).get("url") or "", cfg.get("title") or title
+    if package is None:
+        package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8")).get("name") or ""
 
-    name = repository_url.rstrip("/").rsplit("/", 1)[-1] if repository_url else ""
+    name = repository_url.rstrip("/").rsplit("/", 1)[-1] if repository_url else package
     name = re.sub(r"[^a-z0-9]+", "-", (name or title).lower()).strip("-")[:60] or "briefing"
     return name + ".pdf"

@@ -113,6 +113,9 @@ def _page_context(app, pagename, templatename, context, doctree):
         app.add_js_file("briefing-register.js")
     context["metatags"] = context.get("metatags", "") + share_metadata(app, pagename, context, doctree)
     context["briefing_pdf"] = pdf_name()
+    # A page made from a notebook offers that notebook (with its outputs) for download: see _build_finished.
+    source = Path(app.env.doc2path(pagename)) if pagename in app.env.all_docs else None
+    context["briefing_notebook"] = pagename + ".ipynb" if source and source.suffix == ".ipynb" else None
     drop_unused_assets(context)
 
 
@@ -288,6 +291,12 @@ def _build_finished(app, exception):
             '<link rel="icon" href="_static/favicon.svg"></head>'
             f'<body><p><a href="{target}">Open the briefing</a></p></body></html>\n', encoding="utf-8")
     _shed_font_awesome(Path(app.outdir))
+    for docname in app.env.all_docs:
+        source = Path(app.env.doc2path(docname))
+        if source.suffix == ".ipynb":
+            target = Path(app.outdir) / (docname + ".ipynb")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
     write_sitemap(app)
     out = Path(app.outdir) / "data"
     if out.exists():
