@@ -272,3 +272,25 @@ def test_every_analysis_function_has_a_test_here():
     source = open(__file__, encoding="utf-8").read()
     untested = sorted(n for n in functions if f"an.{n}(" not in source)
     assert not untested, f"analysis functions without a unit test: {untested}"
+
+
+def test_confidence_ceiling_is_the_lowest_recorded_for_assessed_claims():
+    claims = pd.DataFrame({"id": ["c1", "c2", "c3", "c4"], "claim_type": ["fact", "forecast", "judgment", "fact"],
+                           "confidence": [None, "low", "moderate", None]})
+    assert an.confidence_ceiling(claims, ["c2", "c3"]) == "low"
+    assert an.confidence_ceiling(claims, ["c3", "c1"]) == "moderate"
+    # Facts alone record no confidence: the register's highest recorded confidence is the ceiling.
+    assert an.confidence_ceiling(claims, ["c1", "c4"]) == "moderate"
+    assert an.confidence_ceiling(claims.assign(confidence=None), ["c1"]) == "low"
+
+
+def test_outcome_line_names_every_category_with_zeros():
+    line = an.outcome_line(pd.Series({"borne_out": 2, "not_scorable": 1}))
+    assert line == "2 borne out, 0 partly borne out, 0 not borne out, 0 too early to tell and 1 not scorable"
+
+
+def test_scorecard_by_theme_labels_rows_and_columns():
+    summary = pd.DataFrame({"borne_out": [1, 1], "total": [1, 1]}, index=pd.Index(["china", "all"], name="theme"))
+    table = an.scorecard_by_theme(summary)
+    assert list(table.index) == ["The China track", "All"] and list(table.columns) == ["Borne out", "Total"]
+    assert table.index.name == "Theme"

@@ -183,9 +183,40 @@ def section_stats(claims: pd.DataFrame) -> dict[str, str]:
     return {k: f"{v:,}" for k, v in out.items()}
 
 
-def chapter_sources(reg, claims: pd.DataFrame, datasets: list[str]) -> pd.DataFrame:
-    """Every source behind a chapter: those linked to its claims and those cited by its datasets."""
-    ids = list(reg.sources_for(claims["id"])["id"])
+CONFIDENCE_LEVELS = ("low", "moderate", "high")  # in order; the register's `confidence` enum
+
+
+def confidence_ceiling(claims: pd.DataFrame, ids) -> str:
+    """The highest confidence a bottom line may state when it rests on the claims ``ids``: the lowest confidence
+    recorded for the judgments, forecasts and questions among them; for a bottom line that rests on facts alone
+    (which record a verdict, not a confidence), the highest confidence recorded anywhere in ``claims``."""
+    recorded = claims.loc[claims["id"].isin(list(ids)), "confidence"].dropna()
+    pool = recorded if not recorded.empty else claims["confidence"].dropna()
+    if pool.empty:
+        return CONFIDENCE_LEVELS[0]
+    rank = pool.map(CONFIDENCE_LEVELS.index)
+    return CONFIDENCE_LEVELS[rank.min() if not recorded.empty else rank.max()]
+
+
+def outcome_line(counts: pd.Series) -> str:
+    """One line of prose that names every outcome category, zeros included, in the vocabulary's order:
+    "4 borne out, 5 partly borne out, … and 10 not scorable". ``counts`` is indexed by outcome code."""
+    parts = [f"{int(counts.get(code, 0)):,} {label[0].lower() + label[1:]}" for code, label in OUTCOME_LABELS.items()]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def scorecard_by_theme(summary: pd.DataFrame) -> pd.DataFrame:
+    """``claims.outcome_summary`` with reader's labels: themes as rows, outcomes as columns, every category."""
+    from .vocabulary import THEME_LABELS
+
+    labels = {**THEME_LABELS, "all": "All"}
+    return summary.rename(index=labels, columns={**OUTCOME_LABELS, "total": "Total"}).rename_axis(index="Theme")
+
+
+def chapter_sources(reg, claims: pd.DataFrame | None, datasets: list[str]) -> pd.DataFrame:
+    """The sources behind a chapter: those cited by its datasets, and (unless ``claims`` is None) those linked to
+    its claims; the article's own cited sources first."""
+    ids = [] if claims is None else list(reg.sources_for(claims["id"])["id"])
     for name in datasets:
         ids += [s for s in package().sources_of(name) if s not in ids]
     df = reg.sources[reg.sources["id"].isin(ids)].copy()

@@ -102,8 +102,10 @@ def claims_table(claims: pd.DataFrame, caption: str, page: str = "register.html"
                 f"Claims table: {len(claims)} claims")
 
 
-def sources_list(sources: pd.DataFrame, caption: str = "Sources") -> HTML:
-    return HTML(render("sources_list.html", sources=_records(sources), caption=caption),
+def sources_list(sources: pd.DataFrame, caption: str = "Sources", compact: bool = False) -> HTML:
+    """Numbered sources; ``compact`` (for a chapter) leaves out the kind and reliability notes, which the
+    register's full list gives."""
+    return HTML(render("sources_list.html", sources=_records(sources), caption=caption, compact=compact),
                 f"{caption}: {len(sources)} sources")
 
 

@@ -101,7 +101,37 @@ def _builder_inited(app):
         target.write_text("(function () {\n" + bundle + "\n})();\n", encoding="utf-8")
 
 
+_DATES: dict[str, str] = {}
+
+
+def page_dates() -> dict[str, str]:
+    """The review date and the evidence-as-of date that every page states, from the data package (computed once
+    per build; the import of the register is deferred so that loading this extension stays light)."""
+    if not _DATES:
+        import datetime as dt
+
+        from .claims import evidence_as_of, register, review_context
+
+        def day(value) -> str:
+            value = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+            return f"{value.day} {value:%B %Y}"
+
+        reviewed, _article = review_context()
+        _DATES.update(reviewed=day(reviewed), evidence=day(evidence_as_of(register())))
+    return _DATES
+
+
+def dates_line(dates: dict[str, str]) -> str:
+    return (f'<p class="briefing-dates">Reviewed {html.escape(dates["reviewed"])} · evidence as of '
+            f'{html.escape(dates["evidence"])}</p>')
+
+
 def _page_context(app, pagename, templatename, context, doctree):
+    # Every page says when it was reviewed and how recent its evidence is, under its title (not the build date:
+    # a rebuild is not a review).
+    context["last_updated"] = None
+    if "body" in context and "</h1>" in context["body"]:
+        context["body"] = context["body"].replace("</h1>", "</h1>\n" + dates_line(page_dates()), 1)
     # myst-nb names the hide-input toggle "Toggle hidden content" while it shows "Show code cell source":
     # the visible text must be part of the accessible name (WCAG 2.5.3), so let the visible text name it.
     if "body" in context:
