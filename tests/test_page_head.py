@@ -180,3 +180,35 @@ def test_no_sitemap_without_a_site_url():
     cfg = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     baseurl = (cfg.get("html") or {}).get("baseurl") or (cfg.get("sphinx", {}).get("config") or {}).get("html_baseurl")
     assert (HTML / "sitemap.xml").exists() == bool(baseurl)
+
+
+# ----------------------------------------------------------------------------------------- dates and downloads
+
+def test_the_dates_line_is_escaped_and_names_both_dates():
+    line = sphinx_ext.dates_line({"reviewed": "26 November 2026", "evidence": "<15 May 2026>"})
+    assert line == ('<p class="briefing-dates">Reviewed 26 November 2026 · evidence as of &lt;15 May 2026&gt;</p>')
+
+
+@built
+@pytest.mark.parametrize("page", _toc_pages())
+def test_every_page_states_its_review_and_evidence_dates(page):
+    """Under its title, from the data (not the build date, which says nothing about the evidence)."""
+    text = (HTML / page).read_text(encoding="utf-8")
+    expected = sphinx_ext.dates_line(sphinx_ext.page_dates())
+    assert re.search(r"</h1>\s*" + re.escape(expected), text), f"{page}: no review and evidence-as-of dates"
+    assert "Last updated on" not in text, f"{page} still gives the build date as an update date"
+
+
+@built
+@pytest.mark.parametrize("page", _toc_pages())
+def test_a_page_made_from_a_notebook_offers_that_notebook(page):
+    source = ROOT / page.replace(".html", ".ipynb")
+    text = (HTML / page).read_text(encoding="utf-8")
+    link = re.search(r'<a href="([^"]+\.ipynb)"[^>]*download>', text)
+    if not source.exists():
+        assert link is None, f"{page} offers a notebook it was not made from"
+        return
+    assert link, f"{page}: no download link for {source.name}"
+    served = (HTML / page).parent / link.group(1)
+    assert served.resolve() == (HTML / page.replace(".html", ".ipynb")).resolve()
+    assert served.read_bytes() == source.read_bytes(), f"{page}: the served notebook is not the committed one"
