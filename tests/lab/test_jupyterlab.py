@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from briefing.charts import VEGA_LITE_MIME
 
@@ -31,7 +32,7 @@ CHROMIUM = os.environ.get("BRIEFING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run",
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
-RUN_TIMEOUT_MS = 240_000
+RUN_TIMEOUT_MS = int(os.environ.get("BRIEFING_LAB_TIMEOUT_MS", 240_000))
 SHOTS = REPO / "_build" / "screenshots"
 
 # Settings of a fresh user, written for the test: no news or update checks (they would go to the network).
@@ -40,13 +41,12 @@ SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings":
 
 
 def figure_counts() -> dict[str, int]:
-    """Notebooks of chapters/ with figures, and how many each stores (outputs with the Vega-Lite member)."""
+    """Every notebook of chapters/, and how many figures it stores (outputs with the Vega-Lite member)."""
     counts = {}
     for nb in sorted((REPO / "chapters").glob("*.ipynb")):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         n = sum(VEGA_LITE_MIME in out.get("data", {}) for c in cells for out in c.get("outputs", []))
-        if n:
-            counts[nb.name] = n
+        counts[nb.name] = n
     return counts
 
 
@@ -79,7 +79,9 @@ def lab(tmp_path_factory):
            "IPYTHONDIR": str(root / "ipython")}
     cmd = [str(LAB_JUPYTER), "lab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}", "--ServerApp.open_browser=False",
-           "--LabApp.news_url=", "--ServerApp.port_retries=0"]
+           "--LabApp.news_url=", "--ServerApp.port_retries=0",
+           # window.jupyterapp: the test reads the kernel's connection state and runs the lab's own commands.
+           "--LabApp.expose_app_in_browser=True"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     log = (root / "lab.log").open("w")
@@ -124,6 +126,20 @@ def _stop_kernels(lab):
                                timeout=10)
 
 
+KERNEL_READY_JS = """() => {
+  const app = window.jupyterapp;
+  const widget = app && app.shell.currentWidget;
+  const kernel = widget && widget.sessionContext && widget.sessionContext.session
+    && widget.sessionContext.session.kernel;
+  return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+}"""
+
+CLEARED_JS = """() => {
+  const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
+  return !!nb && !nb.querySelector('.jp-OutputArea-output')
+    && [...nb.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].every(p => p.textContent.trim() === '[ ]:');
+}"""
+
 STATE_JS = """() => {
   const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
   if (!nb) return null;
@@ -139,14 +155,14 @@ STATE_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("name", list(NOTEBOOKS))
-def test_notebook_runs_and_draws_every_figure_in_jupyterlab(lab, browser, name):
-    started = time.monotonic()
+def _run_all(browser, lab, name, timeout_ms):
+    """Open the notebook in a reset workspace, run all cells from the Run menu, and wait until every code cell
+    has run and every figure is drawn. Returns (finished, state, requests, console)."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     requests, console = [], []
     page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
     try:
         # A workspace of its own, reset: only this notebook is open (the lab would restore every earlier tab).
         page.goto(f"{lab['base']}/lab/workspaces/{Path(name).stem}/tree/{name}?reset&token={lab['token']}",
@@ -154,11 +170,15 @@ def test_notebook_runs_and_draws_every_figure_in_jupyterlab(lab, browser, name):
         page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
         # Wait for the kernel before running: the toolbar shows its status.
         page.wait_for_selector(".jp-NotebookPanel-toolbar .jp-KernelName", timeout=60_000)
-        page.wait_for_function(
-            "() => { const s = document.querySelector('.jp-NotebookPanel-toolbar .jp-Toolbar-kernelStatus');"
-            " return !s || (s.getAttribute('data-status') || '').match(/idle/); }", timeout=60_000)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        # Wait until the notebook's kernel is connected and idle: execute requests sent while its WebSocket is
+        # still connecting can be lost, and the cells then never run.
+        page.wait_for_function(KERNEL_READY_JS, timeout=120_000, polling=250)
+        # Clear the stored outputs first (JupyterLab draws them on opening), so that only this run's outputs count;
+        # then run all cells: the commands of the Edit menu's "Clear Outputs of All Cells" and the Run menu's
+        # "Run All Cells", called directly.
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+        page.wait_for_function(CLEARED_JS, timeout=30_000, polling=250)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_function(
             """([expected]) => { const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
               if (!nb) return false;
@@ -167,16 +187,23 @@ def test_notebook_runs_and_draws_every_figure_in_jupyterlab(lab, browser, name):
               const drawn = [...nb.querySelectorAll('.jp-RenderedVegaLite, .jp-RenderedVega5')]
                 .filter(v => v.querySelector('svg g.role-mark, canvas')).length;
               return done && drawn >= expected; }""",
-            arg=[NOTEBOOKS[name]], timeout=RUN_TIMEOUT_MS, polling=250)
-        state = page.evaluate(STATE_JS)
-    except Exception:
+            arg=[NOTEBOOKS[name]], timeout=timeout_ms, polling=250)
+        return True, page.evaluate(STATE_JS), requests, console
+    except PlaywrightTimeout:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"lab-{name}.png"), full_page=False)
-        print(f"{name}: state at failure: {page.evaluate(STATE_JS)}; screenshot in {SHOTS}")
-        raise
+        return False, page.evaluate(STATE_JS), requests, console
     finally:
         ctx.close()
         _stop_kernels(lab)
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_notebook_runs_and_draws_every_figure_in_jupyterlab(lab, browser, name):
+    started = time.monotonic()
+    finished, state, requests, console = _run_all(browser, lab, name, RUN_TIMEOUT_MS)
+    assert finished, (f"{name}: not every cell ran and drew its figures within {RUN_TIMEOUT_MS // 1000} s: {state}; "
+                      f"console: {console[-8:]}; screenshot in {SHOTS}")
     assert not state["errors"], f"{name}: error output in JupyterLab: {state['errors']}"
     assert len(state["views"]) == NOTEBOOKS[name], f"{name}: {len(state['views'])} Vega views, expected {NOTEBOOKS[name]}"
     empty = [i for i, v in enumerate(state["views"]) if not (v["svg"] and v["marks"]) or v["error"]]
