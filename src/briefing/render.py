@@ -69,6 +69,7 @@ def claim_review_jsonld(claim, review_date: str, article: dict) -> dict:
 
 
 REGISTER_PAGE = "register.html"
+SOURCES_PAGE = "sources.html"  # every source in full, each at #src-<id> (chapters/sources.ipynb)
 
 
 def claim_card(reg: Register, claim_id: str, review_date: str, article: dict, claimreview: bool = True) -> Markup:
@@ -81,7 +82,7 @@ def claim_card(reg: Register, claim_id: str, review_date: str, article: dict, cl
     if claimreview and c["claim_type"] == "fact":
         jsonld = json.dumps(claim_review_jsonld(c, review_date, article), ensure_ascii=False, sort_keys=True)
     return render("claim_card.html", c=c, evidence=_records(reg.evidence(claim_id)), jsonld=jsonld,
-                  review_page=None if claimreview else REGISTER_PAGE)
+                  review_page=None if claimreview else REGISTER_PAGE, sources_page=SOURCES_PAGE)
 
 
 def claim_cards(reg: Register, claim_ids, review_date: str, article: dict, label: str = "Claims",
