@@ -114,3 +114,15 @@ def test_the_register_shows_its_translators_notes():
     for cid in noted:
         row = reg.claims.set_index("id").loc[cid]
         assert row["translator_note"] in html.unescape(claim_card(reg, cid, date, meta))
+
+
+def test_a_headline_carries_its_language_so_cjk_glyphs_are_right():
+    sources = pd.DataFrame([
+        {"id": "s-zh", "title": "外交部:立场没有变化", "publisher": "Xinhua", "published": "2025-02-19",
+         "url": "https://example.org/zh", "language": "zh", "kind": "news_report", "reliability": "State agency."},
+        {"id": "s-en", "title": "Talks end", "publisher": "AP", "published": "2025-02-18",
+         "url": "https://example.org/en", "language": "en", "kind": "news_report", "reliability": "Wire."},
+    ])
+    html = str(render.sources_list(sources, caption="Sources"))
+    assert '“<span lang="zh">外交部:立场没有变化</span>”' in html
+    assert '“<span>Talks end</span>”' in html
