@@ -53,7 +53,7 @@ def test_calls_and_watch_are_loaded_valid_and_spread_over_the_chapters():
 
 # -- each rule, broken on purpose ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("file, row, field, value, parts", [
+RULE_BREAKS = [
     pytest.param("briefing_calls.csv", "b03", "statement", "It is very likely that the bridge opens by mid-2027.",
                  ["briefing_calls.csv", "b03", "'statement'", "probability term", "'very likely'"],
                  id="term_differs_from_probability_term"),
@@ -74,10 +74,7 @@ def test_calls_and_watch_are_loaded_valid_and_spread_over_the_chapters():
                  ["briefing_calls.csv", "b05", "'resolves_if'", "working note"], id="working_note_in_resolves_if"),
     pytest.param("watch_indicators.csv", "w05", "where_to_watch", "placeholder",
                  ["watch_indicators.csv", "w05", "'where_to_watch'", "working note"], id="working_note_in_watch"),
-])
-def test_one_broken_cell_fails_its_rule(data_copy, file, row, field, value, parts):
-    edit_csv(data_copy.parent / file, row, field, value)
-    _fails(data_copy, *parts)
+]
 
 
 @pytest.mark.parametrize("call", ["b02", "b09", "b10"])
@@ -104,7 +101,7 @@ def test_confidence_cap_without_recorded_claims(data_copy):
 
 
 # The loader's own rules (table schema), each naming file, row, id, field and rule.
-@pytest.mark.parametrize("file, row, field, value, parts", [
+SCHEMA_BREAKS = [
     pytest.param("briefing_calls.csv", "b04", "resolves_if", "",
                  ["briefing_calls.csv", "row 4", "b04", "'resolves_if'", "required"], id="resolves_if_empty"),
     pytest.param("briefing_calls.csv", "b04", "claim_ids", "c017;c999",
@@ -125,8 +122,13 @@ def test_confidence_cap_without_recorded_claims(data_copy):
                  ["watch_indicators.csv", "w03", "'claim_ids'", "pattern"], id="malformed_claim_id"),
     pytest.param("watch_indicators.csv", "w03", "would_move", "",
                  ["watch_indicators.csv", "w03", "'would_move'", "required"], id="would_move_empty"),
-])
-def test_the_schema_catches_a_broken_cell(data_copy, file, row, field, value, parts):
+]
+
+
+@pytest.mark.parametrize("file, row, field, value, parts", RULE_BREAKS + SCHEMA_BREAKS)
+def test_one_broken_cell_fails_its_rule(data_copy, file, row, field, value, parts):
+    """One cell broken in a copy of the data: the register's rule (RULE_BREAKS) or the table schema
+    (SCHEMA_BREAKS) fails, naming file, row or id, field and rule."""
     edit_csv(data_copy.parent / file, row, field, value)
     _fails(data_copy, *parts)
 

@@ -11,8 +11,8 @@ import pandas as pd
 from .article import KINDS
 from .charts import actor_scale, colour_scale
 from .datapackage import package
-from .vocabulary import (ACTOR_COLOURS, CATEGORY_COLOURS, CATEGORY_LABELS, KIND_COLOURS, KIND_LABELS,
-                         MARK_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS, VERDICT_COLOURS,
+from .vocabulary import (ACTOR_COLOURS, CATEGORY_COLOURS, CATEGORY_LABELS, CONFIDENCE_LEVELS, KIND_COLOURS,
+                         KIND_LABELS, MARK_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS, VERDICT_COLOURS,
                          VERDICT_LABELS, VOTE_COLOURS, VOTE_LABELS)
 
 
@@ -181,9 +181,6 @@ def section_stats(claims: pd.DataFrame) -> dict[str, str]:
         out[v] = int((facts["verdict"] == v).sum())
     out["flawed"] = out["partly_supported"] + out["contradicted"]
     return {k: f"{v:,}" for k, v in out.items()}
-
-
-CONFIDENCE_LEVELS = ("low", "moderate", "high")  # in order; the register's `confidence` enum
 
 
 def confidence_ceiling(claims: pd.DataFrame, ids) -> str:

@@ -49,7 +49,7 @@ from itertools import combinations
 import pandas as pd
 
 from .datapackage import DataError, Package, package
-from .vocabulary import OUTCOME_LABELS, THEME_LABELS
+from .vocabulary import CONFIDENCE_LEVELS, OUTCOME_LABELS, THEME_LABELS
 
 FACT_VERDICTS = ("supported", "partly_supported", "contradicted", "unverified")
 ESTIMATIVE_TERMS = {
@@ -89,7 +89,6 @@ WORKING_NOTE_PATTERNS = (
 RELIABILITY_EXTRA_PATTERNS = (r"\bsearched\b",)
 # The briefing's own calls and what to watch: how many (issue 14: at least eight of each, at most twelve calls).
 MIN_CALLS, MAX_CALLS, MIN_WATCH = 8, 12, 8
-CONFIDENCE_LEVELS = ("low", "moderate", "high")  # in order; a call's confidence is capped by its claims'
 DEFAULT_CONFIDENCE_CAP = "moderate"  # the cap for a call whose claims record no confidence
 # Published text fields of the register's tables (table -> fields).
 PUBLISHED_TEXT = {

@@ -110,14 +110,13 @@ def sources_list(sources: pd.DataFrame, caption: str = "Sources", compact: bool 
                 f"{caption}: {len(sources)} sources")
 
 
-def register_table(reg: Register, section_labels: dict[str, str] | None = None) -> HTML:
+def register_table(reg: Register) -> HTML:
     """The whole register as one searchable, sortable, filterable table (plain JS, works offline).
 
     The section filter offers the sections that hold claims, in the article's order, labelled from the
-    vocabulary. ``section_labels`` is accepted for older notebooks and only its keys are used: leave it out.
     """
     present = set(reg.claims["section"])
-    sections = [s for s in (section_labels or SECTION_LABELS) if s in present]
+    sections = [s for s in SECTION_LABELS if s in present]
     return HTML(render("register_table.html", claims=_records(reg.claims), sections=sections),
                 f"Register table: {len(reg.claims)} claims")
 

@@ -98,6 +98,7 @@ OUTCOME_COLOURS = {
 REVIEWER = "The briefing team"  # the author of every ClaimReview
 # Confidence in an assessment or a call: how good the evidence is, not how likely the event is.
 CONFIDENCE_LABELS = {"low": "Low", "moderate": "Moderate", "high": "High"}
+CONFIDENCE_LEVELS = tuple(CONFIDENCE_LABELS)  # in order, lowest first (the `confidence` enum of claims and calls)
 # The chapters of the book (page names) that the briefing's own calls and its indicators to watch belong to.
 CHAPTER_LABELS = {
     "thaw": "US–Russia thaw",
