@@ -117,6 +117,9 @@ INCONSISTENCY_LABELS = {
     "premise": "Premise",
     "source": "Words of its own source",
 }
+# Which copy of a story a source's address points to (``sources.copy``); the sources list names the kind after
+# the publisher, except for the publisher's own page.
+COPY_LABELS = {"original": "Original", "agency_copy": "Agency copy", "mirror": "Mirror copy"}
 
 # -- actors and tracks ------------------------------------------------------------------------------------------
 
@@ -199,6 +202,7 @@ FIELDS = {
     ("claims", "verdict"): (VERDICT_LABELS, VERDICT_COLOURS),
     ("claims", "outcome"): (OUTCOME_LABELS, OUTCOME_COLOURS),
     ("article_inconsistencies", "kind"): (INCONSISTENCY_LABELS, None),
+    ("sources", "copy"): (COPY_LABELS, None),
     ("briefing_calls", "chapter"): (CHAPTER_LABELS, None),
     ("briefing_calls", "confidence"): (CONFIDENCE_LABELS, None),
     ("watch_indicators", "chapter"): (CHAPTER_LABELS, None),
