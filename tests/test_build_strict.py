@@ -18,7 +18,8 @@ from briefing.paths import ROOT
 JB = Path(sys.executable).with_name("jupyter-book")
 
 
-def _book(tmp_path: Path, source: str, execute: str | None = None) -> subprocess.CompletedProcess:
+def _book(tmp_path: Path, source: str, execute: str | None = None,
+          prose: str = "# Probe") -> subprocess.CompletedProcess:
     tmp_path.mkdir()
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: probe\n", encoding="utf-8")
@@ -27,7 +28,7 @@ def _book(tmp_path: Path, source: str, execute: str | None = None) -> subprocess
     shutil.copy(ROOT / "src" / "briefing" / "static" / "favicon.svg", favicon)
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell("# Probe"), nbformat.v4.new_code_cell(source)]
+    nb.cells = [nbformat.v4.new_markdown_cell(prose), nbformat.v4.new_code_cell(source)]
     nbformat.write(nb, tmp_path / "probe.ipynb")
     env = {k: v for k, v in os.environ.items() if k != "BRIEFING_EXECUTE"}
     if execute is not None:
@@ -58,6 +59,20 @@ def test_the_execution_mode_override_takes_effect(tmp_path):
     assert forced.returncode != 0 and "ZeroDivisionError" in forced.stdout + forced.stderr
     bad = _book(tmp_path / "bad", "1 / 1", execute="sometimes")
     assert bad.returncode != 0 and "BRIEFING_EXECUTE" in bad.stdout + bad.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not JB.exists(), reason="jupyter-book not installed in this environment")
+def test_an_unknown_claim_or_call_fails_the_build_and_names_the_page_and_the_id(tmp_path):
+    """{claim} and {call} (briefing.roles) resolve against the register: a known id builds into a relative link
+    to its card; an unknown one fails the strict build, and the message names the page and the id."""
+    good = _book(tmp_path / "good", "1", prose="# Probe\n\nSee {claim}`c017` and {call}`b03`.")
+    assert good.returncode == 0, good.stdout[-2000:] + good.stderr[-2000:]
+    page = (tmp_path / "good" / "_build" / "html" / "probe.html").read_text(encoding="utf-8")
+    assert 'href="chapters/register.html#c017"' in page and 'href="chapters/calls.html#b03"' in page
+    bad = _book(tmp_path / "bad", "1", prose="# Probe\n\nSee {claim}`c999` and {call}`b03`.")
+    out = bad.stdout + bad.stderr
+    assert bad.returncode != 0 and "probe" in out and "c999" in out, out[-2000:]
 
 
 def test_the_makefile_passes_the_execution_mode_and_rewrites_no_config():

@@ -7,7 +7,7 @@ Layers, each importing only those below it:
 2. ``datapackage``: load and validate every table under ``data/``
 3. ``claims``, ``charts``: the claims register and its rules; the chart helper
 4. ``render``, ``analysis``: HTML for the page (tables, verdict boxes, JSON-LD); the numbers and charts of each chapter
-5. ``validate``, ``cache``, ``environment``, ``sphinx_ext``, ``pdf``: entry points
+5. ``validate``, ``cache``, ``environment``, ``sphinx_ext``, ``roles``, ``pdf``: entry points
 """
 
 __version__ = "0.1.0"

@@ -340,12 +340,16 @@ def _own_digest() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for f in [Path(__file__), Path(__file__).parent / "fa-icons.json", *sorted(TEMPLATES.glob("*.html"))]:
+    for f in [Path(__file__), Path(__file__).parent / "roles.py", Path(__file__).parent / "fa-icons.json",
+              *sorted(TEMPLATES.glob("*.html"))]:
         h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
 
 
 def setup(app):
+    from . import roles  # {claim}`c017` and {call}`b03`, checked against the register (roles.py)
+
+    roles.setup(app)
     app.add_config_value("briefing_extension_digest", _own_digest(), "html")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
