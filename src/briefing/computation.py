@@ -1,0 +1,82 @@
+"""Layer 5 (entry point): "the computation behind this page", the analyst's face of a reading page.
+
+The book's pages are the reader's face: prose, charts and formatted tables, no code. Each page made from a notebook
+links the notebook itself (downloadable, byte for byte the committed file) and this static rendering of it: the
+export a static notebook viewer makes (nbconvert's JupyterLab template), with code and stored outputs, nothing
+loaded from the network, and the MyST roles of the prose resolved (a glued number shows its stored value, a
+cross-reference becomes a link), so the prose reads as it does in the book.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+SUFFIX = ".notebook.html"  # next.ipynb -> next.notebook.html, beside next.html
+TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
+ROLE = re.compile(r"\{([a-z:]+)\}`([^`]*)`")
+TITLED = re.compile(r"^(.*?)\s*<([^>]+)>$", re.S)
+
+
+def glued_values(nb) -> dict[str, str]:
+    """The values a notebook glued (myst-nb stores each as an output tagged with its name), as plain text."""
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get("application/papermill.record/text/plain")
+            if name and text is not None:
+                try:
+                    value = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    value = text
+                values[name] = str(value)
+    return values
+
+
+def resolve_roles(markdown: str, glued: dict[str, str]) -> str:
+    """MyST roles as the book shows them, in plain Markdown: ``{glue:text}`key``` → its value; ``{doc}`page``` →
+    a link to the page; ``{claim}`c017``` and ``{call}`b03``` → links to their entries; any other role → its text."""
+
+    def one(match: re.Match) -> str:
+        role, content = match.groups()
+        titled = TITLED.match(content)
+        text, target = (titled.group(1), titled.group(2)) if titled else (content, content)
+        if role.startswith("glue"):
+            return glued.get(content.strip(), content)
+        if role == "doc":
+            return f"[{text}]({target}.html)"
+        if role == "claim":
+            return f"[{text}](register.html#{target})"
+        if role == "call":
+            return f"[{text}](calls.html#{target})"
+        return text
+
+    return ROLE.sub(one, markdown)
+
+
+def export(notebook: Path, *, title: str) -> str:
+    """The static rendering of ``notebook`` (read from disk with its stored outputs), linking back to its page."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(notebook, as_version=4)
+    glued = glued_values(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = resolve_roles(cell.source, glued)
+        elif cell.cell_type == "code":
+            # A glued value's own output is a record for the book, not something to show.
+            cell.outputs = [o for o in cell.outputs if "scrapbook" not in o.get("metadata", {})]
+    exporter = HTMLExporter(template_name="briefing_static", extra_template_basedirs=[str(TEMPLATES)])
+    resources = {"metadata": {"name": title},
+                 "briefing": {"page": notebook.stem + ".html", "title": title, "notebook": notebook.name}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def write(notebook: Path, outdir: Path, *, title: str) -> Path:
+    target = outdir / (notebook.stem + SUFFIX)
+    target.write_text(export(notebook, title=title), encoding="utf-8")
+    return target
