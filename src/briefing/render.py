@@ -27,9 +27,13 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def table(df: pd.DataFrame, *, caption: str, columns: dict[str, str] | None = None, label: str | None = None,
           id_column: str | None = None, classes: str = "", lang: dict[str, str] | None = None) -> HTML:
     """A plain, accessible HTML table. ``columns`` maps field names to header labels (and picks the order);
-    ``lang`` marks columns in another language (e.g. ``{"text": "zh"}``) so browsers pick the right glyphs."""
-    html = render("table.html", rows=_records(df), caption=caption, columns=columns or {c: c for c in df.columns},
-                  id_column=id_column, classes=classes, lang=lang or {})
+    ``lang`` marks columns in another language (e.g. ``{"text": "zh"}``) so browsers pick the right glyphs.
+    Numeric columns are right-aligned with figures of equal width, so their digits line up."""
+    numeric = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])}
+    columns = columns or {c: c for c in df.columns}
+    html = render("table.html", rows=_records(df), caption=caption, columns=columns, id_column=id_column,
+                  classes=classes, lang=lang or {}, numeric=numeric,
+                  numeric_headers=[label for c, label in columns.items() if c in numeric])
     return HTML(html, label or f"Table: {caption}")
 
 
