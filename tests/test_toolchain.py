@@ -46,7 +46,20 @@ def test_publishing_waits_for_the_tests_on_the_same_commit():
     trigger = publish[True]  # YAML reads the key `on` as True
     assert set(trigger) == {"workflow_run"}, "publish runs only when the test workflow has run"
     assert trigger["workflow_run"]["workflows"] == [test["name"]] and trigger["workflow_run"]["types"] == ["completed"]
-    build = publish["jobs"]["build"]
-    assert build["if"].strip() == "github.event.workflow_run.conclusion == 'success'"
-    checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout"))
-    assert checkout["with"]["ref"] == "${{ github.event.workflow_run.head_sha }}"
+    deploy = publish["jobs"]["deploy"]
+    assert deploy["if"].strip() == "github.event.workflow_run.conclusion == 'success'"
+
+
+def test_publish_deploys_the_site_the_tests_built():
+    """Publishing ships the artifact of the test run that passed, byte for byte: it builds nothing itself."""
+    workflows = ROOT / ".github" / "workflows"
+    test = yaml.safe_load((workflows / "test.yml").read_text(encoding="utf-8"))
+    publish = yaml.safe_load((workflows / "publish.yml").read_text(encoding="utf-8"))
+    uploads = [s for s in test["jobs"]["test"]["steps"] if "upload-artifact" in s.get("uses", "")
+               and s.get("with", {}).get("name") == "site"]
+    assert uploads and uploads[0]["with"]["path"] == "_build/html"
+    steps = [s for job in publish["jobs"].values() for s in job["steps"]]
+    assert not [s for s in steps if "run" in s], "the publish workflow must not build or run anything"
+    download = [s for s in steps if "download-artifact" in s.get("uses", "")]
+    assert download and download[0]["with"]["name"] == "site"
+    assert "workflow_run.id" in download[0]["with"]["run-id"]
