@@ -274,14 +274,34 @@ def test_every_analysis_function_has_a_test_here():
     assert not untested, f"analysis functions without a unit test: {untested}"
 
 
-def test_confidence_ceiling_is_the_lowest_recorded_for_assessed_claims():
-    claims = pd.DataFrame({"id": ["c1", "c2", "c3", "c4"], "claim_type": ["fact", "forecast", "judgment", "fact"],
-                           "confidence": [None, "low", "moderate", None]})
-    assert an.confidence_ceiling(claims, ["c2", "c3"]) == "low"
-    assert an.confidence_ceiling(claims, ["c3", "c1"]) == "moderate"
-    # Facts alone record no confidence: the register's highest recorded confidence is the ceiling.
-    assert an.confidence_ceiling(claims, ["c1", "c4"]) == "moderate"
-    assert an.confidence_ceiling(claims.assign(confidence=None), ["c1"]) == "low"
+def test_confidence_ceiling_is_the_weakest_load_bearing_claim_or_call():
+    confidence = pd.Series({"c1": "high", "c2": "low", "c3": "moderate", "b01": "moderate"})
+    assert an.confidence_ceiling(confidence, ["c1"]) == "high"  # a fact from a primary record
+    assert an.confidence_ceiling(confidence, ["c1", "c3"]) == "moderate"
+    assert an.confidence_ceiling(confidence, ["c1", "b01", "c2"]) == "low"
+    assert an.confidence_ceiling(confidence, []) is None  # cites nothing: nothing to calibrate against
+    with pytest.raises(KeyError, match="c9"):
+        an.confidence_ceiling(confidence, ["c1", "c9"])
+
+
+def test_second_reading_agreement_counts_disagreements_by_direction():
+    readings = pd.DataFrame({
+        "first_verdict": ["contradicted", "partly_supported", "partly_supported", "partly_supported", "supported",
+                          "contradicted"],
+        "second_verdict": ["contradicted", "supported", "contradicted", "unverified", "supported",
+                           "partly_supported"]})
+    stats = an.second_reading_agreement(readings)
+    assert stats == {"read": 6, "agreed": 2, "disagreed": 4, "milder": 2, "harsher": 1, "unverified": 1, "other": 0}
+    assert an.agreement_line(stats) == ("a blind second reading of 6 of these verdicts agreed on 2 (33%); of the 4 "
+                                        "disagreements, 2 were milder on the article, 1 harsher and 1 found too "
+                                        "little to judge")
+    assert an.agreement_line(an.second_reading_agreement(readings.iloc[[0, 4]])).endswith("agreed on 2 (100%)")
+
+
+def test_trade_recovery_gives_one_phrase_for_the_latest_year_against_the_base():
+    series = pd.DataFrame({"year": [2019, 2020, 2025], "total": [2000.0, 500.0, 1960.0]})
+    out = an.trade_recovery(series, 2019)
+    assert out["phrase"] == "98% of its 2019 level" and out["year"] == 2025 and out["total_bn"] == 1.96
 
 
 def test_outcome_line_names_every_category_with_zeros():

@@ -1,11 +1,18 @@
-"""Calibration: the book claims no more confidence than its register records.
+"""Calibration: each bottom line states the confidence of the evidence it rests on, no more and no less.
 
-Each bottom line (the numbered items under "Bottom line" or "Key judgments" of a page) states its confidence in
-italics ("*Moderate confidence.*"). It may be no higher than ``analysis.confidence_ceiling`` of the claims it
-links to: the lowest confidence recorded for the judgments and forecasts among them, or, for a bottom line that
-rests on facts alone, the highest confidence recorded anywhere in the register. A bottom line also gives no
-probability (an estimative term with its range) for something the record has already resolved: it states the
-record instead.
+Three checks (issue 18 item 3):
+
+(a) no fact is rated high without a primary record behind its verdict (``claims.evidence_confidence``; the register
+    rule ``fact confidence`` also refuses such a row, see ``tests/test_claims.py``);
+(b) each bottom line (the numbered items under "Bottom line" or "Key judgments" of a page) cites the claims and
+    calls it rests on with the ``{claim}`` and ``{call}`` roles, and states in italics ("*Moderate confidence.*")
+    exactly the confidence of its weakest load-bearing one (``analysis.confidence_ceiling``); it gives no
+    probability (an estimative term with its range) for what the record has already resolved;
+(c) the landing page's headline verdict counts carry the blind second reading's agreement beside them, glued from
+    ``analysis.agreement_line``.
+
+Prose cites claims only through the roles: a hand-typed ``register.html#c…`` link fails (the strict build cannot
+check it).
 """
 
 from __future__ import annotations
@@ -17,15 +24,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from briefing.analysis import CONFIDENCE_LEVELS, confidence_ceiling
-from briefing.claims import ESTIMATIVE_TERMS, register
+from briefing.analysis import confidence_ceiling
+from briefing.claims import ESTIMATIVE_TERMS, PRIMARY_SOURCE_KINDS, DECISIVE_RELATIONS, register
 from briefing.paths import ROOT
+from briefing.vocabulary import CONFIDENCE_LEVELS
 
 PAGES = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "chapters").glob("*.md"))
 BOTTOM_LINE = re.compile(r"^## (Bottom line|Key judgments)\s*$", re.M)
 ITEM = re.compile(r"^(?:\d+\.|-) ", re.M)
 CONFIDENCE = re.compile(r"\*(low|moderate|high)(?: to (low|moderate|high))? confidence\b", re.I)
-CLAIM = re.compile(r"#(c\d{3})\b")
+CITED = re.compile(r"\{(claim|call)\}`\s*([cb]\d{2,3})\s*`")
+HAND_TYPED = re.compile(r"register\.html#c\d")
 RESOLVED = {"borne_out", "partly_borne_out", "not_borne_out"}
 # An estimative term in bold followed by its range, e.g. "**likely** (55–80%)".
 PROBABILITY = re.compile(r"\*\*(" + "|".join(sorted(map(re.escape, ESTIMATIVE_TERMS), key=len, reverse=True))
@@ -33,10 +42,16 @@ PROBABILITY = re.compile(r"\*\*(" + "|".join(sorted(map(re.escape, ESTIMATIVE_TE
 
 
 def page_text(path: Path) -> str:
+    """A page's prose: the Markdown cells of a notebook, or a Markdown page."""
     if path.suffix == ".ipynb":
         nb = json.loads(path.read_text(encoding="utf-8"))
         return "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     return path.read_text(encoding="utf-8")
+
+
+def code_text(path: Path) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
 
 
 def bottom_lines(text: str) -> list[str]:
@@ -51,33 +66,71 @@ def bottom_lines(text: str) -> list[str]:
     return items
 
 
-def calibration_errors(text: str, claims: pd.DataFrame) -> list[str]:
+def cited(text: str) -> list[str]:
+    """The claim and call ids a text cites through the roles, in order."""
+    return [ident for _kind, ident in CITED.findall(text)]
+
+
+def calibration_errors(text: str, confidence: pd.Series, outcomes: pd.Series) -> list[str]:
+    """``confidence``: every claim's and call's confidence by id; ``outcomes``: forecasts' and questions' outcomes."""
     errors = []
     for item in bottom_lines(text):
-        ids = CLAIM.findall(item)
+        ids = cited(item)
         head = item[:60].replace("\n", " ")
-        for found in CONFIDENCE.finditer(item):
-            stated = max(CONFIDENCE_LEVELS.index(level.lower()) for level in found.groups() if level)
-            ceiling = confidence_ceiling(claims, ids)
-            if stated > CONFIDENCE_LEVELS.index(ceiling):
-                errors.append(f"'{head}…' states {found.group(0).strip('*')} but rests on {ids or 'facts only'}, "
-                              f"whose recorded confidence allows at most {ceiling}")
-        resolved = claims[claims["id"].isin(ids) & claims["outcome"].isin(RESOLVED)]
+        stated = [level.lower() for found in CONFIDENCE.finditer(item) for level in found.groups() if level]
+        if not ids:
+            errors.append(f"'{head}…' cites no claim or call: cite what it rests on with {{claim}}/{{call}}")
+            continue
+        ceiling = confidence_ceiling(confidence, ids)
+        if not stated:
+            errors.append(f"'{head}…' states no confidence; its weakest claim ({', '.join(ids)}) is {ceiling}")
+        elif min(stated, key=CONFIDENCE_LEVELS.index) != ceiling:
+            weakest = [i for i in ids if confidence[i] == ceiling]
+            errors.append(f"'{head}…' states {' to '.join(stated)} confidence but its weakest load-bearing claim "
+                          f"({', '.join(weakest)}) is {ceiling}")
+        resolved = [i for i in ids if outcomes.get(i) in RESOLVED]
         for found in PROBABILITY.finditer(item):
-            if not resolved.empty:
+            if resolved:
                 errors.append(f"'{head}…' gives a probability ({found.group(0)}) for what the record has resolved "
-                              f"({', '.join(resolved['id'])}): state the record instead")
+                              f"({', '.join(resolved)}): state the record instead")
     return errors
 
 
+def hand_typed_links(text: str) -> list[str]:
+    return [text[max(0, m.start() - 30):m.end() + 10].replace("\n", " ") for m in HAND_TYPED.finditer(text)]
+
+
 @pytest.fixture(scope="module")
-def claims():
-    return register().claims
+def reg():
+    return register()
 
 
+@pytest.fixture(scope="module")
+def confidence(reg):
+    return pd.concat([reg.confidence(), reg.calls.set_index("id")["confidence"]])
+
+
+@pytest.fixture(scope="module")
+def outcomes(reg):
+    return reg.claims.set_index("id")["outcome"]
+
+
+# (a) -------------------------------------------------------------------------------------------------------------
+def test_no_fact_is_high_without_a_primary_record(reg):
+    confidence = reg.confidence()
+    facts = reg.claims.loc[reg.claims["claim_type"] == "fact", "id"]
+    high = [c for c in facts if confidence[c] == "high"]
+    decisive = reg.links[reg.links["relation"].isin(DECISIVE_RELATIONS)].merge(
+        reg.sources[["id", "kind"]], left_on="source_id", right_on="id", suffixes=("", "_source"))
+    primary = set(decisive.loc[decisive["kind"].isin(PRIMARY_SOURCE_KINDS), "claim_id"])
+    assert high, "no fact is rated high: the rule allows it where a primary record decides the verdict"
+    assert [c for c in high if c not in primary] == []
+
+
+# (b) -------------------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
-def test_bottom_lines_claim_no_more_confidence_than_the_register(path, claims):
-    assert calibration_errors(page_text(path), claims) == []
+def test_each_bottom_line_states_the_confidence_of_its_weakest_claim(path, confidence, outcomes):
+    assert calibration_errors(page_text(path), confidence, outcomes) == []
 
 
 def test_the_pages_have_bottom_lines_to_check():
@@ -85,35 +138,59 @@ def test_the_pages_have_bottom_lines_to_check():
     assert {"index.ipynb", "thaw.ipynb", "pressure.ipynb", "eleven.ipynb", "china.ipynb", "next.ipynb"} <= set(checked)
 
 
-# The rule, shown to fail when broken, on a synthetic register.
-SYNTHETIC = pd.DataFrame({
-    "id": ["c001", "c002", "c003"],
-    "claim_type": ["fact", "forecast", "judgment"],
-    "confidence": [None, "low", "moderate"],
-    "outcome": [None, "not_borne_out", None],
-})
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_prose_cites_claims_through_the_role_not_by_hand(path):
+    assert hand_typed_links(page_text(path)) == []
 
 
-def test_high_confidence_on_facts_fails_when_the_register_records_no_high():
-    text = "## Bottom line\n\n1. **A finding** (<a href=\"register.html#c001\">c001</a>). *High confidence.*\n"
-    errors = calibration_errors(text, SYNTHETIC)
-    assert len(errors) == 1 and "at most moderate" in errors[0]
+# (c) -------------------------------------------------------------------------------------------------------------
+def test_the_headline_counts_carry_the_second_readings_agreement():
+    index = ROOT / "chapters" / "index.ipynb"
+    prose, code = page_text(index), code_text(index)
+    glued = re.search(r"glue\(\s*\"(\w+)\"\s*,\s*(?:an\.)?agreement_line\(", code)
+    assert glued, "the landing notebook glues analysis.agreement_line"
+    counts = next(item for item in bottom_lines(prose) if "{glue:text}`i_contradicted`" in item)
+    assert f"{{glue:text}}`{glued.group(1)}`" in counts
 
 
-def test_confidence_above_the_claims_it_rests_on_fails():
-    text = "## Key judgments\n\n- **A call** (<a href=\"register.html#c002\">c002</a>). *Moderate confidence.*\n"
-    assert "at most low" in calibration_errors(text, SYNTHETIC)[0]
-    ok = "## Key judgments\n\n- **A call** (<a href=\"register.html#c003\">c003</a>). *Moderate confidence.*\n"
-    assert calibration_errors(ok, SYNTHETIC) == []
+# The rules, shown to fail when broken, on a synthetic register.
+CONF = pd.Series({"c001": "high", "c002": "low", "c003": "moderate", "b01": "moderate"})
+OUTCOMES = pd.Series({"c002": "not_borne_out"})
+
+
+def test_a_bottom_line_above_its_weakest_claim_fails():
+    text = "## Bottom line\n\n1. **A finding** ({claim}`c001`, {claim}`c002`). *Moderate confidence.*\n"
+    errors = calibration_errors(text, CONF, OUTCOMES)
+    assert len(errors) == 1 and "(c002) is low" in errors[0]
+
+
+def test_a_bottom_line_below_its_evidence_fails_too():
+    text = "## Key judgments\n\n- **A fact from the record** ({claim}`c001`). *Moderate confidence.*\n"
+    assert "(c001) is high" in calibration_errors(text, CONF, OUTCOMES)[0]
+    ok = "## Key judgments\n\n- **A call** ({claim}`c003`, {call}`b01`, {claim}`c001`). *Moderate confidence.*\n"
+    assert calibration_errors(ok, CONF, OUTCOMES) == []
+
+
+def test_a_bottom_line_citing_nothing_or_stating_nothing_fails():
+    assert "cites no claim" in calibration_errors("## Bottom line\n\n1. Fine. *High confidence.*\n", CONF,
+                                                  OUTCOMES)[0]
+    assert "states no confidence" in calibration_errors("## Bottom line\n\n1. Fine ({claim}`c003`).\n", CONF,
+                                                        OUTCOMES)[0]
+
+
+def test_a_hand_typed_register_link_is_not_a_citation():
+    text = "## Bottom line\n\n1. Fine (<a href=\"register.html#c003\">c003</a>). *Moderate confidence.*\n"
+    assert "cites no claim" in calibration_errors(text, CONF, OUTCOMES)[0]
+    assert hand_typed_links(text)
 
 
 def test_a_probability_for_a_resolved_forecast_fails():
     text = ("## Bottom line\n\n1. We judge it **very unlikely** (5–20%) that it happens "
-            "(<a href=\"register.html#c002\">c002</a>). *Low confidence.*\n")
-    errors = calibration_errors(text, SYNTHETIC)
+            "({claim}`c002`). *Low confidence.*\n")
+    errors = calibration_errors(text, CONF, OUTCOMES)
     assert len(errors) == 1 and "resolved (c002)" in errors[0]
 
 
 def test_only_the_bottom_line_is_checked():
-    text = "## Bottom line\n\n1. Fine. *Moderate confidence.*\n\n## Later\n\n- Aside (#c001). *High confidence.*\n"
-    assert calibration_errors(text, SYNTHETIC) == []
+    text = "## Bottom line\n\n1. Fine ({claim}`c003`). *Moderate confidence.*\n\n## Later\n\n- Aside. *High confidence.*\n"
+    assert calibration_errors(text, CONF, OUTCOMES) == []

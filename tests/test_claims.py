@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from briefing.claims import ESTIMATIVE_TERMS, RULES, estimative_terms, register
+from briefing.claims import ESTIMATIVE_TERMS, RULES, estimative_terms, evidence_confidence, register
 from briefing.datapackage import DataError, Package
 from briefing.paths import ROOT
 
@@ -232,3 +232,34 @@ def test_outcome_summary_shows_every_category_by_theme():
     scored = reg.claims[reg.claims["claim_type"].isin(["forecast", "question"])]
     assert table.loc["all", "total"] == len(scored)
     assert (table.drop(index="all").sum() == table.loc["all"]).all()
+
+
+# -- a fact's confidence follows from its evidence (issue 18 item 3) ------------------------------------------------
+
+@pytest.mark.parametrize("verdict, kinds, n, level", [
+    ("supported", ["news_report", "official_statement"], 2, "high"),
+    ("contradicted", ["data_release"], 1, "high"),
+    ("partly_supported", ["official_statement"], 1, "moderate"),   # a primary record, but a particular is wrong
+    ("supported", ["news_report", "state_media"], 2, "moderate"),
+    ("contradicted", ["news_report"], 1, "low"),                    # one secondary report
+    ("unverified", [], 0, "low"),
+])
+def test_a_facts_confidence_is_what_its_evidence_earns(verdict, kinds, n, level):
+    assert evidence_confidence(verdict, kinds, n) == level
+
+
+def test_primary_records_rate_high():
+    confidence = register().confidence()
+    assert confidence["c031"] == "high"  # MSMT membership: the eleven states' own launch statement
+    assert confidence["c042"] == "high"  # the recorded 13-1-1 vote (UN meetings coverage)
+
+
+def test_a_fact_rated_high_without_a_primary_record_fails(data_copy):
+    # c002 (the Riyadh talks' length) rests on news reports and state media only
+    edit_csv(data_copy.parent / "claims.csv", "c002", "confidence", "high")
+    _fails(data_copy, "claims.csv", "c002", "'confidence'", "fact confidence", "no source of a primary kind")
+
+
+def test_a_fact_may_record_less_than_its_evidence_earns(data_copy):
+    edit_csv(data_copy.parent / "claims.csv", "c042", "confidence", "moderate")
+    assert register(Package(data_copy)).confidence()["c042"] == "moderate"

@@ -183,16 +183,54 @@ def section_stats(claims: pd.DataFrame) -> dict[str, str]:
     return {k: f"{v:,}" for k, v in out.items()}
 
 
-def confidence_ceiling(claims: pd.DataFrame, ids) -> str:
-    """The highest confidence a bottom line may state when it rests on the claims ``ids``: the lowest confidence
-    recorded for the judgments, forecasts and questions among them; for a bottom line that rests on facts alone
-    (which record a verdict, not a confidence), the highest confidence recorded anywhere in ``claims``."""
-    recorded = claims.loc[claims["id"].isin(list(ids)), "confidence"].dropna()
-    pool = recorded if not recorded.empty else claims["confidence"].dropna()
-    if pool.empty:
-        return CONFIDENCE_LEVELS[0]
-    rank = pool.map(CONFIDENCE_LEVELS.index)
-    return CONFIDENCE_LEVELS[rank.min() if not recorded.empty else rank.max()]
+def confidence_ceiling(confidence: pd.Series, ids) -> str | None:
+    """The confidence a bottom line states when it rests on the claims and calls ``ids``: that of its weakest
+    load-bearing one, the lowest in ``confidence`` (every claim's and call's confidence by id: ``Register.confidence``
+    for claims, where a fact's follows from its evidence, and ``briefing_calls`` for calls). None when ``ids`` cites
+    nothing that records one. An unknown id is an error."""
+    ids = list(dict.fromkeys(ids))
+    missing = [i for i in ids if i not in confidence.index]
+    if missing:
+        raise KeyError(f"no confidence recorded for {', '.join(missing)}")
+    if not ids:
+        return None
+    return min((confidence[i] for i in ids), key=CONFIDENCE_LEVELS.index)
+
+
+# Fact verdicts from the harshest to the mildest on the article (unverified stands apart: nothing adequate found).
+VERDICT_SEVERITY = ("contradicted", "partly_supported", "supported")
+
+
+def second_reading_agreement(readings: pd.DataFrame) -> dict[str, int]:
+    """How the blind second reading (``second_readings``: ``first_verdict``, ``second_verdict``) compares with
+    the first: verdicts read, agreed, and the disagreements by direction: ``milder`` (the second reader was
+    kinder to the article, e.g. partly supported for contradicted), ``harsher``, ``unverified`` (the second reader
+    found nothing adequate either way)."""
+    first, second = readings["first_verdict"], readings["second_verdict"]
+    rank = {v: n for n, v in enumerate(VERDICT_SEVERITY)}
+    differ = first != second
+    unverified = differ & (second == "unverified")
+    ranked = differ & ~unverified & first.isin(list(rank)) & second.isin(list(rank))
+    milder = ranked & (second.map(rank) > first.map(rank))
+    out = {"read": len(readings), "agreed": int((~differ).sum()), "disagreed": int(differ.sum()),
+           "milder": int(milder.sum()), "harsher": int((ranked & ~milder).sum()), "unverified": int(unverified.sum())}
+    out["other"] = out["disagreed"] - out["milder"] - out["harsher"] - out["unverified"]
+    return out
+
+
+def agreement_line(stats: dict[str, int]) -> str:
+    """The second reading's agreement as one phrase for prose next to the verdict counts (``stats`` from
+    :func:`second_reading_agreement`): "a blind second reading of 32 of these verdicts agreed on 18 (56%); of the 14
+    disagreements, 8 were milder on the article, 2 harsher and 4 found too little to judge"."""
+    read, agreed, disagreed = stats["read"], stats["agreed"], stats["disagreed"]
+    line = f"a blind second reading of {read:,} of these verdicts agreed on {agreed:,} ({agreed / read:.0%})"
+    if not disagreed:
+        return line
+    parts = [f"{stats['milder']:,} were milder on the article", f"{stats['harsher']:,} harsher",
+             f"{stats['unverified']:,} found too little to judge"]
+    if stats.get("other"):
+        parts.append(f"{stats['other']:,} otherwise")
+    return line + f"; of the {disagreed:,} disagreements, " + ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def outcome_line(counts: pd.Series) -> str:
@@ -228,6 +266,16 @@ def trade_series(trade: pd.DataFrame) -> pd.DataFrame:
     df["total"] = df["total_usd_million"].fillna(derived)
     df["basis"] = df["total_usd_million"].notna().map({True: "reported total", False: "exports + imports"})
     return df[df["total"].notna()][["year", "total", "basis"]].reset_index(drop=True)
+
+
+def trade_recovery(series: pd.DataFrame, base_year: int) -> dict:
+    """The latest year's recorded trade against ``base_year`` (``series`` from :func:`trade_series`), and the one
+    phrase every page uses for it: "98% of its 2019 level"."""
+    base = float(series.loc[series["year"] == base_year, "total"].iloc[0])
+    latest = series.iloc[-1]
+    share = float(latest["total"]) / base
+    return {"year": int(latest["year"]), "total_bn": float(latest["total"]) / 1000, "base_year": int(base_year),
+            "base_bn": base / 1000, "share": share, "phrase": f"{share:.0%} of its {base_year} level"}
 
 
 def trade_chart(series: pd.DataFrame, *, baseline: float, baseline_label: str, title: str,

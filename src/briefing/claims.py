@@ -7,6 +7,10 @@ Rules (the brief's analytic standards):
 - every body paragraph of the article is covered by at least one claim;
 - facts get a fact verdict; judgments, forecasts and questions get ``not_checkable`` and carry an assessment in
   the fixed estimative language, with a confidence;
+- a fact's confidence follows from its evidence (:func:`evidence_confidence`): ``high`` only when it is supported
+  or contradicted by a primary record (``PRIMARY_SOURCE_KINDS``: an official text, a recorded vote, a membership
+  list, a customs release), ``low`` when unverified or resting on one secondary report, ``moderate`` otherwise; a
+  confidence recorded on a fact row is never higher than that;
 - every fact not ``unverified`` rests on at least one source other than the article, with a URL and a date;
 - forecasts and questions carry an outcome, its date and rationale, and (unless ``too_early`` or
   ``not_scorable``) a source;
@@ -71,6 +75,11 @@ DUPLICATE_WORDING = 0.5
 _STOPWORDS = frozenset("a an the of in on at to for and or by with from as its it is was were be been after before "
                        "about than since into over this that their his her".split())
 EVIDENCE_RELATIONS = ("supports", "contradicts", "context")
+DECISIVE_RELATIONS = ("supports", "contradicts")  # the links that decide a fact's verdict
+# Primary records: the official text itself, as the government or body issued it (a statement or joint statement,
+# a recorded vote, a membership list), or an official data release (customs figures). Everything else, wire copy and
+# state media included, reports the record at second hand.
+PRIMARY_SOURCE_KINDS = ("official_statement", "data_release")
 # A fact is judged as of the article's publication: evidence published after it is labelled with this word.
 LATER_EVIDENCE = re.compile(r"\blater\b", re.IGNORECASE)
 # Each chapter's section belongs to one of the article's tracks (the scorecard is split by them).
@@ -218,6 +227,12 @@ class Register:
             return df
         ids = set(claim_ids) if claim_ids is not None else set(self.claims_of(section)["id"])
         return df[df["claim_ids"].map(lambda v: bool(ids & set(_split(v))))]
+
+    def confidence(self) -> pd.Series:
+        """Every claim's confidence, by id: as recorded for judgments, forecasts and questions; for a fact, as its
+        evidence earns it (:func:`fact_confidences`), unless its row records a (lower) one."""
+        recorded = self.claims.set_index("id")["confidence"]
+        return recorded.fillna(fact_confidences(self)).dropna()
 
     def evidence(self, claim_id: str) -> pd.DataFrame:
         """The links of one claim joined with their sources."""
@@ -595,6 +610,52 @@ def working_notes(reg: Register, pkg: Package) -> None:
                                "reader", "/".join(str(row[k]) for k in key), fname)
 
 
+def evidence_confidence(verdict: str, decisive_kinds, n_sources: int) -> str:
+    """The confidence a fact's verdict earns from its evidence (the rule Methods states).
+
+    ``decisive_kinds``: the kinds of the sources that support or contradict it; ``n_sources``: how many sources it
+    rests on (supporting, contradicting or context; the article's own cited sources not counted).
+
+    - ``high``: supported or contradicted, and a primary record (``PRIMARY_SOURCE_KINDS``) supports or contradicts it;
+    - ``low``: unverified, or resting on a single source that is not a primary record;
+    - ``moderate``: otherwise (several secondary reports, or a primary record behind a partly supported verdict).
+    """
+    if verdict == "unverified":
+        return "low"
+    primary = any(kind in PRIMARY_SOURCE_KINDS for kind in decisive_kinds)
+    if primary and verdict in ("supported", "contradicted"):
+        return "high"
+    return "moderate" if primary or n_sources >= 2 else "low"
+
+
+def fact_confidences(reg: Register) -> pd.Series:
+    """The confidence each fact earns from its evidence (:func:`evidence_confidence`), by claim id."""
+    facts = reg.claims[reg.claims["claim_type"] == "fact"]
+    links = reg.links[reg.links["relation"].isin(EVIDENCE_RELATIONS)].merge(
+        reg.sources[["id", "kind"]], left_on="source_id", right_on="id", how="left", suffixes=("", "_source"))
+    links = links[links["kind"] != "cited_by_article"]
+    out = {}
+    for cid, verdict in zip(facts["id"], facts["verdict"]):
+        own = links[links["claim_id"] == cid]
+        decisive = own.loc[own["relation"].isin(DECISIVE_RELATIONS), "kind"]
+        out[cid] = evidence_confidence(verdict, list(decisive), own["source_id"].nunique())
+    return pd.Series(out, name="confidence", dtype="object")
+
+
+def fact_confidence(reg: Register, pkg: Package) -> None:
+    """A confidence recorded on a fact is no higher than its evidence earns (:func:`evidence_confidence`): above
+    all, no fact is rated high without a primary record behind its verdict."""
+    earned = fact_confidences(reg)
+    rank = {level: n for n, level in enumerate(CONFIDENCE_LEVELS)}
+    for c in _rows(reg, ("fact",)):
+        stated = c["confidence"]
+        if isinstance(stated, str) and rank[stated] > rank[earned[c["id"]]]:
+            why = ("no source of a primary kind (" + ", ".join(PRIMARY_SOURCE_KINDS) + ") supports or contradicts it"
+                   if stated == "high" else "its evidence earns no more")
+            raise _err(pkg, "claims", "fact confidence", f"confidence '{stated}' is higher than "
+                       f"'{earned[c['id']]}': {why}", c["id"], "confidence")
+
+
 # -- the briefing's own calls and what to watch --------------------------------------------------------------------
 
 def call_count(reg: Register, pkg: Package) -> None:
@@ -663,7 +724,7 @@ def call_watched(reg: Register, pkg: Package) -> None:
 
 # Every rule of the register, in the order they are checked (a later rule may assume an earlier one holds).
 RULES = (paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
-         confidence, outcome, outcome_evidence, scoring, same_event_twice, coverage, cited_sources,
+         confidence, fact_confidence, outcome, outcome_evidence, scoring, same_event_twice, coverage, cited_sources,
          inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
          contradicted_premise, second_reading, call_count, call_term, call_dates, call_confidence, call_watched,
          working_notes, as_of_publication)
