@@ -314,3 +314,27 @@ def test_scorecard_by_theme_labels_rows_and_columns():
     table = an.scorecard_by_theme(summary)
     assert list(table.index) == ["The China track", "All"] and list(table.columns) == ["Borne out", "Total"]
     assert table.index.name == "Theme"
+
+
+def test_hits_hedging_line_counts_hedged_hits_and_names_thesis_misses():
+    claims = pd.DataFrame({
+        "id": ["c001", "c002", "c003", "c004", "c005", "c006", "c007", "c008"],
+        "claim_type": ["forecast", "forecast", "question", "forecast", "forecast", "forecast", "fact", "forecast"],
+        "outcome": ["borne_out", "borne_out", "partly_borne_out", "partly_borne_out", "not_borne_out",
+                    "not_borne_out", None, "not_scorable"],
+        "hedged": pd.array([True, True, True, False, True, False, None, True], dtype="boolean"),
+        "thesis": pd.array([False, True, False, True, True, False, None, True], dtype="boolean"),
+    })
+    assert an.hits_hedging_line(claims) == (
+        "All 2 forecasts borne out and 1 of the 2 forecasts partly borne out were hedged in the article's own "
+        "words; of its 4 thesis forecasts, 1 missed (c005), 1 was partly borne out, 1 was borne out and 1 could "
+        "not be scored")
+    # a fact's marks never count, and a thesis without misses says so
+    claims.loc[claims["id"] == "c005", "outcome"] = "borne_out"
+    line = an.hits_hedging_line(claims)
+    assert line.startswith("All 3 forecasts borne out") and "none missed" in line and "2 were borne out" in line
+    # nothing hedged, one hit
+    one = claims.iloc[[3]].assign(hedged=pd.array([False], dtype="boolean"))
+    assert an.hits_hedging_line(one) == ("No forecast borne out and 0 of the 1 forecast partly borne out were hedged "
+                                         "in the article's own words; of its 1 thesis forecast, none missed and 1 was "
+                                         "partly borne out")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from briefing import render
-from briefing.claims import (CONFIDENCE_LEVELS, ESTIMATIVE_TERMS, MAX_CALLS, MIN_CALLS, MIN_WATCH, estimative_terms, evidence_as_of,
-                             register)
+from briefing.claims import (CONFIDENCE_LEVELS, ESTIMATIVE_TERMS, MAX_CALLS, MIN_CALLS, MIN_WATCH, NOTE_ABOVE,
+                             estimative_terms, register)
 from briefing.datapackage import DataError, Package
 from briefing.vocabulary import CHAPTER_LABELS
 
@@ -43,11 +43,18 @@ def test_calls_and_watch_are_loaded_valid_and_spread_over_the_chapters():
     calls, watch = reg.calls, reg.watch
     assert MIN_CALLS <= len(calls) <= MAX_CALLS and len(watch) >= MIN_WATCH
     assert set(calls["chapter"]) == set(CHAPTER_LABELS)
-    assert calls[["assessed_on", "horizon", "resolves_if"]].notna().all().all()
+    assert calls[["assessed_on", "horizon", "resolves_if", "resolves_not_if"]].notna().all().all()
+    published = reg.sources.set_index("id")["published"]
     for _, b in calls.iterrows():
         assert estimative_terms(b["statement"]) == [b["probability_term"]]
-        assert b["horizon"] > b["assessed_on"] >= evidence_as_of(reg).isoformat()
+        assert b["horizon"] > b["assessed_on"]
+        # dated by its newest source (a month-only date stands for a day of that month), not by the book
+        newest = max(published[s] for s in b["source_id"].split(";"))
+        assert b["assessed_on"].startswith(newest), (b["id"], b["assessed_on"], newest)
+        assert b["resolves_if"].startswith("Borne out if") and b["resolves_not_if"].startswith("Not borne out if")
         assert b["confidence"] != "high"
+        if ESTIMATIVE_TERMS[b["probability_term"]][1] > NOTE_ABOVE:
+            assert isinstance(b["note"], str) and b["note"].strip()
     assert set(calls["id"]) <= {c for v in watch["call_ids"].dropna() for c in v.split(";")}
 
 
@@ -62,12 +69,25 @@ RULE_BREAKS = [
                  id="statement_without_a_term"),
     pytest.param("briefing_calls.csv", "b03", "statement", "It is likely, though very unlikely before 2027, that it "
                  "opens.", ["briefing_calls.csv", "b03", "'statement'", "probability term"], id="two_terms"),
-    pytest.param("briefing_calls.csv", "b03", "horizon", "2026-11-26",
+    pytest.param("briefing_calls.csv", "b03", "horizon", "2026-03-31",
                  ["briefing_calls.csv", "b03", "'horizon'", "horizon", "not after assessed_on"],
                  id="horizon_not_after_assessed_on"),
-    pytest.param("briefing_calls.csv", "b03", "assessed_on", "2025-03-01",
-                 ["briefing_calls.csv", "b03", "'assessed_on'", "call date", "newest evidence"],
-                 id="assessed_before_the_newest_evidence"),
+    pytest.param("briefing_calls.csv", "b04", "assessed_on", "2026-02-22",
+                 ["briefing_calls.csv", "b04", "'assessed_on'", "call date", "earlier than the newest evidence",
+                  "s-rferl-20260223-fifth-year"], id="assessed_before_its_newest_source"),
+    pytest.param("briefing_calls.csv", "b04", "assessed_on", "2026-11-26",
+                 ["briefing_calls.csv", "b04", "'assessed_on'", "call date", "later than the newest evidence"],
+                 id="assessed_on_the_day_the_book_was_written"),
+    pytest.param("briefing_calls.csv", "b03", "assessed_on", "2026-04-01",
+                 ["briefing_calls.csv", "b03", "'assessed_on'", "call date", "later than", "2026-03"],
+                 id="assessed_after_a_month_only_source"),
+    pytest.param("briefing_calls.csv", "b02", "resolves_not_if", "",
+                 ["briefing_calls.csv", "b02", "'resolves_not_if'", "call resolution", "silence"],
+                 id="silence_without_an_outcome"),
+    pytest.param("briefing_calls.csv", "b05", "statement", "It is very likely that the three hold a further "
+                 "Freedom Edge exercise in that period.",
+                 ["briefing_calls.csv", "b05", "'statement'", "probability term", "'very likely'"],
+                 id="term_raised_without_its_probability_term"),
     pytest.param("watch_indicators.csv", "w02", "call_ids", "",
                  ["briefing_calls.csv", "b03", "'id'", "call unwatched"], id="call_with_nothing_to_watch"),
     pytest.param("briefing_calls.csv", "b05", "resolves_if", "Whether it happens, by the author's notes (TODO).",
@@ -100,10 +120,27 @@ def test_confidence_cap_without_recorded_claims(data_copy):
     _fails(data_copy, "b05", "'confidence'", "call confidence", "'moderate'", "the cap where its claims record none")
 
 
+def test_near_certain_call_needs_a_note(data_copy):
+    """A call whose term reaches above NOTE_ABOVE per cent (very likely: 95%) without a note fails; with one, it
+    passes that rule."""
+    path = data_copy.parent / "briefing_calls.csv"
+    edit_csv(path, "b05", "statement", "It is very likely that the three hold a further Freedom Edge exercise.")
+    edit_csv(path, "b05", "probability_term", "very likely")
+    _fails(data_copy, "briefing_calls.csv", "b05", "'note'", "call note", "95%", f"above {NOTE_ABOVE}%")
+    edit_csv(path, "b05", "note", "Tests whether Seoul under Lee Jae-myung keeps the trilateral exercise calendar.")
+    register(Package(data_copy))
+
+
+def test_month_only_source_allows_any_day_of_its_month(data_copy):
+    """b03's newest source is dated by month (2026-03): any day of March 2026 is its evidence date."""
+    edit_csv(data_copy.parent / "briefing_calls.csv", "b03", "assessed_on", "2026-03-01")
+    register(Package(data_copy))
+
+
 # The loader's own rules (table schema), each naming file, row, id, field and rule.
 SCHEMA_BREAKS = [
     pytest.param("briefing_calls.csv", "b04", "resolves_if", "",
-                 ["briefing_calls.csv", "row 4", "b04", "'resolves_if'", "required"], id="resolves_if_empty"),
+                 ["briefing_calls.csv", "row 3", "b04", "'resolves_if'", "required"], id="resolves_if_empty"),
     pytest.param("briefing_calls.csv", "b04", "claim_ids", "c017;c999",
                  ["briefing_calls.csv", "b04", "'claim_ids'", "foreign key", "c999"], id="unknown_claim"),
     pytest.param("briefing_calls.csv", "b04", "source_id", "s-nowhere",
@@ -155,14 +192,14 @@ def test_too_few_calls(data_copy):
 def _synthetic_call(**cells):
     row = {"id": "b01", "chapter": "thaw", "statement": HOSTILE, "probability_term": "likely",
            "confidence": "low", "assessed_on": "2026-11-26", "horizon": "2027-06-30", "resolves_if": HOSTILE,
-           "claim_ids": "c001;c002", "source_id": "s-x"}
+           "resolves_not_if": HOSTILE, "claim_ids": "c001;c002", "source_id": "s-x", "note": HOSTILE}
     return pd.DataFrame([{**row, **cells}])
 
 
 def test_calls_table_escapes_hostile_text_and_shows_the_range():
     out = str(render.calls_table(_synthetic_call(), caption=HOSTILE))
     assert "<script>" not in out and "<img" not in out and html.escape(HOSTILE) in out
-    assert out.count(html.escape(HOSTILE)) == 3  # caption, statement, resolves_if
+    assert out.count(html.escape(HOSTILE)) == 5  # caption, statement, resolves_if, resolves_not_if, note
     assert "likely (55–80%)" in out and 'href="register.html#c002"' in out and '<tr id="b01">' in out
     # a term off the scale (or hostile) is shown as text, without a range
     out = str(render.calls_table(_synthetic_call(probability_term=HOSTILE, confidence=HOSTILE), caption="c"))

@@ -240,6 +240,45 @@ def outcome_line(counts: pd.Series) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def hits_hedging_line(claims: pd.DataFrame) -> str:
+    """One line on how hedged the article's hits were and which of its thesis forecasts missed, from the claims
+    register's ``hedged`` and ``thesis`` marks of forecasts and questions (questions scored by their implied answer
+    count like forecasts): "All 3 forecasts borne out and 4 of the 5 partly borne out were hedged in the article's
+    own words; of its 7 thesis forecasts, 2 missed (c018, c059), 2 were partly borne out, 1 was borne out and 2 could
+    not be scored"."""
+    def _count(n: int, one: str) -> str:
+        return f"{n:,} {one if n == 1 else one + 's'}"
+
+    scored = claims[claims["claim_type"].isin(["forecast", "question"])]
+    hedged = scored["hedged"].astype("boolean").fillna(False).astype(bool)
+    thesis = scored["thesis"].astype("boolean").fillna(False).astype(bool)
+    full, part = scored["outcome"] == "borne_out", scored["outcome"] == "partly_borne_out"
+
+    def share(mask, label):
+        n, h = int(mask.sum()), int((mask & hedged).sum())
+        if n == 0:
+            return f"no forecast {label}"
+        if h == n:
+            return f"all {n:,} forecasts {label}" if n > 1 else f"the one forecast {label}"
+        return f"{h:,} of the {_count(n, 'forecast')} {label}"
+
+    head = f"{share(full, 'borne out')} and {share(part, 'partly borne out')} were hedged in the article's own words"
+    head = head[0].upper() + head[1:]
+    t = scored[thesis]
+    missed = sorted(t.loc[t["outcome"] == "not_borne_out", "id"])
+    tail = [f"{len(missed):,} missed ({', '.join(missed)})" if missed else "none missed"]
+    for code, verb in (("partly_borne_out", "partly borne out"), ("borne_out", "borne out"),
+                       ("too_early", "too early to tell")):
+        n = int((t["outcome"] == code).sum())
+        if n:
+            tail.append(f"{n:,} {'was' if n == 1 else 'were'} {verb}")
+    n = int((t["outcome"] == "not_scorable").sum())
+    if n:
+        tail.append(f"{n:,} could not be scored")
+    listed = ", ".join(tail[:-1]) + " and " + tail[-1] if len(tail) > 1 else tail[0]
+    return f"{head}; of its {_count(len(t), 'thesis forecast')}, {listed}"
+
+
 def scorecard_by_theme(summary: pd.DataFrame) -> pd.DataFrame:
     """``claims.outcome_summary`` with reader's labels: themes as rows, outcomes as columns, every category."""
     from .vocabulary import THEME_LABELS

@@ -19,7 +19,26 @@ Rules (the brief's analytic standards):
   ``not_scorable`` (a question that implies no answer, a conditional whose condition has not occurred, a list of
   possibilities) names its reason and records no ``resolves_if``; ``outcome_as_of`` lies between the article's
   publication and the evidence-as-of date, and is no earlier than the newest development recorded against the
-  claim;
+  claim; every forecast and question records ``hedged`` and ``thesis`` (the marks the scorecard's hedging line
+  counts), and no fact or judgment does;
+- judging rules a reader applies, stated here and in the Methods notebook (the code checks only their traces):
+  (1) what is a forecast: a sentence that names an event or state that can later come true or fail; one that
+  describes the mood or situation of the moment (c004, 此刻…) is a judgment and is not scored;
+  (2) conditionals: a forecast whose sentence states a condition or premise (如果 'if', 随着 'as'), or which answers
+  one stated in the passage it continues (as its rationale records), is scored only if the condition occurred by
+  ``outcome_as_of``; otherwise it is ``not_scorable`` ("the condition has not occurred"), even where the consequent
+  happened for other reasons (c019, c043, c055, c068, c079);
+  (3) implied answers: a question implies an answer when the question itself, or the sentence next to it that it
+  refers to (对此 'given this'; a preceding 'may' or 'perhaps'), states the outcome the author expects, even hedged;
+  ``resolves_if`` names that sentence (c018, c061). A question whose neighbours set only a condition or state no
+  expectation implies none (c010, c011, c085);
+  (4) silence about a documented meeting (``ABSENCE_RULE``): a claim about what a meeting decided, agreed or was
+  for is ``contradicted`` where the record states a different outcome or purpose, or where the participants' agreed
+  text, read in full, sets out the outcome and omits what the claim says all agreed; it is ``unverified`` where the
+  only records are readouts, summaries or reports of a statement, whose silence is not evidence against it; a claim
+  about what was discussed is never contradicted by silence alone: where the rest of it is confirmed and only one
+  particular rests on silence, it is ``partly_supported`` and the rationale names that particular as unverified,
+  not wrong (c034, c035, c040);
 - developments: no event is recorded twice (same date, same track, a shared actor, and a shared source or
   highly similar wording);
 - facts are judged as of the article's publication: a fact whose supporting or contradicting source was published
@@ -34,8 +53,11 @@ Rules (the brief's analytic standards):
   ``contradicted``;
 - published text holds no working notes (how a search was done, who owned a row, placeholders);
 - the briefing's own calls (``briefing_calls``): between ``MIN_CALLS`` and ``MAX_CALLS`` of them; the statement
-  carries exactly one estimative term, the one in ``probability_term``; the call is made no earlier than the newest
-  evidence and its horizon lies after the date it was made; its confidence is no higher than the highest confidence
+  carries exactly one estimative term, the one in ``probability_term``; ``assessed_on`` is the newest publication
+  date among the call's own sources (the evidence it rests on, not the day the book was written; a month-only date
+  stands for any day of its month) and its horizon lies after it; ``resolves_if`` and ``resolves_not_if`` both say
+  what decides the call, so that silence has an outcome; a term reaching above ``NOTE_ABOVE`` per cent (very likely,
+  almost certain) needs a ``note`` saying why the call is worth making; its confidence is no higher than the highest confidence
   recorded for the claims it bears on (``moderate`` where none is recorded); every call is informed by at least one
   of at least ``MIN_WATCH`` indicators to watch (``watch_indicators``).
 """
@@ -69,6 +91,13 @@ ESTIMATIVE_TERMS = {
 NOT_SCORABLE_REASONS = ("the question implies no answer", "the condition has not occurred",
                         "a list of possibilities")
 IMPLIED_ANSWER = "implied answer:"  # how resolves_if of a scored question states the answer its text implies
+# How silence of the record about a documented meeting is judged (rule 4 of the module docstring; Methods).
+ABSENCE_RULE = (
+    "A claim about what a meeting decided, agreed or was for is contradicted where the record states a different "
+    "outcome or purpose, or where the participants' agreed text, read in full, sets out the outcome and omits what the "
+    "claim says all agreed; it is unverified where the only records are readouts, summaries or reports of a statement. "
+    "A claim about what was discussed is never contradicted by silence alone: if the rest of it is confirmed and one "
+    "particular rests on silence, it is partly supported and that particular is named as unverified, not wrong.")
 # Two developments are one event when dates overlap, the track is the same, an actor is shared, and they share a
 # source or their wording overlaps this much (share of the shorter text's word stems found in the other).
 DUPLICATE_WORDING = 0.5
@@ -97,7 +126,11 @@ WORKING_NOTE_PATTERNS = (
 # The reliability note says how far to rely on a source, not how it was found.
 RELIABILITY_EXTRA_PATTERNS = (r"\bsearched\b",)
 # The briefing's own calls and what to watch: how many (issue 14: at least eight of each, at most twelve calls).
-MIN_CALLS, MAX_CALLS, MIN_WATCH = 8, 12, 8
+# Issue 19 added four calls the book's own analysis raises and dropped three near-certain ones: at most fourteen.
+MIN_CALLS, MAX_CALLS, MIN_WATCH = 8, 14, 8
+# A call whose estimative term reaches above this probability (very likely, almost certain) tests little: its
+# ``note`` must say why it is worth making.
+NOTE_ABOVE = 90
 DEFAULT_CONFIDENCE_CAP = "moderate"  # the cap for a call whose claims record no confidence
 # Published text fields of the register's tables (table -> fields).
 PUBLISHED_TEXT = {
@@ -107,7 +140,7 @@ PUBLISHED_TEXT = {
     "article_inconsistencies": ("description",),
     "claim_links": ("note",),
     "second_readings": ("note", "resolution"),
-    "briefing_calls": ("statement", "resolves_if"),
+    "briefing_calls": ("statement", "resolves_if", "resolves_not_if", "note"),
     "watch_indicators": ("indicator", "would_move", "where_to_watch"),
 }
 # The blind second reading: every contradicted and partly supported fact, plus a seeded random fifth of the
@@ -414,6 +447,25 @@ def as_of_publication(reg: Register, pkg: Package) -> None:
                            "evidence", c["id"], "rationale")
 
 
+def scoring_marks(reg: Register, pkg: Package) -> None:
+    """Every forecast and question records ``hedged`` (the article's own words hedge it) and ``thesis`` (it carries
+    the article's central argument), which the scorecard's hedging line counts; facts and judgments record
+    neither."""
+    for field in ("hedged", "thesis"):
+        if field not in reg.claims.columns:
+            raise DataError(pkg.file_of("claims"), "scoring marks", f"claims has no {field} column: the scorecard's "
+                            "hedging line needs it", field=field)
+    for c in _rows(reg):
+        scored = c["claim_type"] in ("forecast", "question")
+        for field in ("hedged", "thesis"):
+            if scored and pd.isna(c[field]):
+                raise _err(pkg, "claims", "scoring marks", f"a {c['claim_type']} records {field} (true or false)",
+                           c["id"], field)
+            if not scored and not pd.isna(c[field]):
+                raise _err(pkg, "claims", "scoring marks", f"only forecasts and questions are marked; a "
+                           f"{c['claim_type']} leaves {field} empty", c["id"], field)
+
+
 def same_event_twice(reg: Register, pkg: Package) -> None:
     if reg.developments is not None:
         for first, second, why in duplicate_developments(reg.developments):
@@ -679,20 +731,56 @@ def call_term(reg: Register, pkg: Package) -> None:
 
 
 def call_dates(reg: Register, pkg: Package) -> None:
-    """A call is made with the newest evidence in hand (``assessed_on`` no earlier than the evidence-as-of date),
-    and it resolves later than it was made (``horizon`` after ``assessed_on``), so nothing already resolved is
-    given a probability."""
+    """A call is dated by the evidence it rests on, not by the day the book was written: ``assessed_on`` is the
+    newest publication date among its sources (``source_id``). We chose equality over "not later than": a date
+    earlier than the newest source would hide evidence the call used, a later one would claim evidence it does not
+    cite. A source dated by month only stands for any day of that month, so ``assessed_on`` must be no earlier than
+    any source's first possible day and no later than the newest source's last possible day. And a call resolves
+    later than it was made (``horizon`` after ``assessed_on``), so nothing already resolved is given a
+    probability."""
     if reg.calls.empty:
         return
-    newest = evidence_as_of(reg)
+    published = reg.sources.set_index("id")["published"]
     for _, b in reg.calls.iterrows():
         made, horizon = _day(b["assessed_on"]), _day(b["horizon"])
-        if newest and made < newest:
-            raise _err(pkg, "briefing_calls", "call date", f"assessed_on {made} is earlier than the newest evidence "
-                       f"in the record ({newest})", b["id"], "assessed_on")
+        dated = [(sid, published[sid]) for sid in _ids(b["source_id"])
+                 if sid in published.index and not pd.isna(published[sid])]
+        if dated:
+            earliest_newest = max(_day(p) for _, p in dated)  # no source may be newer than the call
+            latest_newest = max(_last_day(p) for _, p in dated)  # the newest source, its month's last day at most
+            newest = max(dated, key=lambda sp: (_last_day(sp[1]), _day(sp[1])))
+            if not earliest_newest <= made <= latest_newest:
+                when = "earlier than" if made < earliest_newest else "later than"
+                raise _err(pkg, "briefing_calls", "call date", f"assessed_on {made} is {when} the newest evidence "
+                           f"the call rests on ({newest[0]}, published {newest[1]}): a call is dated by its newest "
+                           "source", b["id"], "assessed_on")
         if horizon <= made:
             raise _err(pkg, "briefing_calls", "horizon", f"horizon {horizon} is not after assessed_on {made}: a call "
                        "resolves after it is made", b["id"], "horizon")
+
+
+def call_resolution(reg: Register, pkg: Package) -> None:
+    """A call says what makes it borne out (``resolves_if``) and what makes it not borne out
+    (``resolves_not_if``), so that silence by the horizon has an outcome."""
+    for _, b in reg.calls.iterrows():
+        for fname in ("resolves_if", "resolves_not_if"):
+            value = b.get(fname)
+            if value is None or pd.isna(value) or not str(value).strip():
+                side = "borne out" if fname == "resolves_if" else "not borne out"
+                raise _err(pkg, "briefing_calls", "call resolution", f"{fname} is empty: a call says what makes it "
+                           f"{side}, so that silence by the horizon has an outcome", b["id"], fname)
+
+
+def call_note(reg: Register, pkg: Package) -> None:
+    """A call whose estimative term reaches above ``NOTE_ABOVE`` per cent (very likely, almost certain) carries a
+    ``note`` saying why it is worth making: a near-certain call tests little."""
+    for _, b in reg.calls.iterrows():
+        high = ESTIMATIVE_TERMS.get(b["probability_term"], (0, 0))[1]
+        note = b.get("note")
+        if high > NOTE_ABOVE and (note is None or pd.isna(note) or not str(note).strip()):
+            raise _err(pkg, "briefing_calls", "call note", f"'{b['probability_term']}' reaches {high}%, above "
+                       f"{NOTE_ABOVE}%: the note must say why so near-certain a call is worth making", b["id"],
+                       "note")
 
 
 def call_confidence(reg: Register, pkg: Package) -> None:
@@ -724,9 +812,10 @@ def call_watched(reg: Register, pkg: Package) -> None:
 
 # Every rule of the register, in the order they are checked (a later rule may assume an earlier one holds).
 RULES = (paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
-         confidence, fact_confidence, outcome, outcome_evidence, scoring, same_event_twice, coverage, cited_sources,
+         confidence, fact_confidence, outcome, outcome_evidence, scoring, scoring_marks, same_event_twice, coverage, cited_sources,
          inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
-         contradicted_premise, second_reading, call_count, call_term, call_dates, call_confidence, call_watched,
+         contradicted_premise, second_reading, call_count, call_term, call_dates, call_resolution, call_note,
+         call_confidence, call_watched,
          working_notes, as_of_publication)
 
 
