@@ -4,7 +4,8 @@ Three checks (issue 18 item 3):
 
 (a) no fact is rated high without a primary record behind its verdict (``claims.evidence_confidence``; the register
     rule ``fact confidence`` also refuses such a row, see ``tests/test_claims.py``);
-(b) each bottom line (the numbered items under "Bottom line" or "Key judgments" of a page) cites the claims and
+(b) each bottom line (the numbered items under "Bottom line" or "Key judgments" of a page, and the items of the
+    landing page's "What this means" box) cites the claims and
     calls it rests on with the ``{claim}`` and ``{call}`` roles, and states in italics ("*Moderate confidence.*")
     exactly the confidence of its weakest load-bearing one (``analysis.confidence_ceiling``); it gives no
     probability (an estimative term with its range) for what the record has already resolved;
@@ -31,8 +32,9 @@ from briefing.vocabulary import CONFIDENCE_LEVELS
 
 PAGES = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "chapters").glob("*.md"))
 BOTTOM_LINE = re.compile(r"^## (Bottom line|Key judgments)\s*$", re.M)
+WHAT_THIS_MEANS = re.compile(r"^:::\{admonition\} What this means\s*$(.*?)^:::\s*$", re.M | re.S)
 ITEM = re.compile(r"^(?:\d+\.|-) ", re.M)
-CONFIDENCE = re.compile(r"\*(low|moderate|high)(?: to (low|moderate|high))? confidence\b", re.I)
+CONFIDENCE = re.compile(r"\*(low|moderate|high)(?:\s+to\s+(low|moderate|high))?\s+confidence\b", re.I)
 CITED = re.compile(r"\{(claim|call)\}`\s*([cb]\d{2,3})\s*`")
 HAND_TYPED = re.compile(r"register\.html#c\d")
 RESOLVED = {"borne_out", "partly_borne_out", "not_borne_out"}
@@ -55,8 +57,13 @@ def code_text(path: Path) -> str:
 
 
 def bottom_lines(text: str) -> list[str]:
-    """The items of every "Bottom line" / "Key judgments" section of a page's Markdown."""
+    """The items of every "Bottom line" / "Key judgments" section of a page's Markdown, and of its "What this
+    means" box (held to the same standard)."""
     items = []
+    for box in WHAT_THIS_MEANS.finditer(text):
+        body = box.group(1)
+        starts = [m.start() for m in ITEM.finditer(body)]
+        items += [body[a:b].strip() for a, b in zip(starts, starts[1:] + [len(body)])]
     for match in BOTTOM_LINE.finditer(text):
         section = text[match.end():]
         end = re.search(r"^#{1,2} ", section, re.M)
@@ -189,6 +196,13 @@ def test_a_probability_for_a_resolved_forecast_fails():
             "({claim}`c002`). *Low confidence.*\n")
     errors = calibration_errors(text, CONF, OUTCOMES)
     assert len(errors) == 1 and "resolved (c002)" in errors[0]
+
+
+def test_the_what_this_means_box_is_checked_like_a_bottom_line():
+    text = (":::{admonition} What this means\n:class: x\n\n- **So what** ({claim}`c002`). *Moderate confidence.*\n"
+            "- **Then** ({claim}`c003`). *Moderate confidence.*\n:::\n")
+    errors = calibration_errors(text, CONF, OUTCOMES)
+    assert len(errors) == 1 and "(c002) is low" in errors[0]
 
 
 def test_only_the_bottom_line_is_checked():
