@@ -114,7 +114,7 @@ LATER_EVIDENCE = re.compile(r"\blater\b", re.IGNORECASE)
 # Each chapter's section belongs to one of the article's tracks (the scorecard is split by them).
 THEMES = {"us_russia_thaw": "russia", "us_japan_rok_pressure": "pressure", "eleven_nation_meeting": "pressure",
           "china_ties": "china", "framing": "framing"}
-INCONSISTENCY_KINDS = ("place", "date", "sequence", "number", "membership", "premise", "source")
+INCONSISTENCY_KINDS = ("place", "date", "sequence", "number", "membership", "premise", "source", "subject")
 CITED_SOURCE_SEPARATOR = "——"  # the reference list reads "publisher + date —— headline"
 
 # Phrases that belong to the desk's working notes, not to a published field. Matched case-insensitively.

@@ -161,7 +161,7 @@ def _conflicts_by_paragraph(reg: Register) -> dict[str, list[dict]]:
             start = paras[pid].find(quote)
             out.setdefault(pid, []).append({
                 "start": start, "end": start + len(quote), "anchor": f"{row['id']}-{side}", "id": row["id"],
-                "kind": row["kind"], "description": row["description"], "other": f"{row['id']}-{other}",
+                "kind": row["kind"], "strength": row["strength"], "description": row["description"], "other": f"{row['id']}-{other}",
                 "other_paragraph": row[f"paragraph_{other}"]})
     return out
 

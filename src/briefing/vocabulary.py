@@ -116,6 +116,13 @@ INCONSISTENCY_LABELS = {
     "membership": "Membership",
     "premise": "Premise",
     "source": "Words of its own source",
+    "subject": "Subject",
+}
+# How strong a conflict of the article with itself is (``article_inconsistencies.strength``).
+STRENGTH_LABELS = {
+    "clear_conflict": "Clear conflict",
+    "tension": "Tension",
+    "headline_inference": "Inference from a headline",
 }
 # Which copy of a story a source's address points to (``sources.copy``); the sources list names the kind after
 # the publisher, except for the publisher's own page.
@@ -215,6 +222,7 @@ FIELDS = {
 
 # -- typography -------------------------------------------------------------------------------------------------
 
+    ("article_inconsistencies", "strength"): (STRENGTH_LABELS, None),
 # Liberation Sans is built into vl-convert, so the offline SVG measures text the same way on every machine (a
 # system font would make the layout depend on what is installed); it is metric-compatible with Arial and
 # Helvetica, the fallbacks a browser uses where it is not installed, so the drawn text fits the same boxes.
