@@ -3,7 +3,9 @@
 The first tests check how pages are cut out and scoped into one document (no browser, no build). The others read
 the PDF that ``make pdf`` made (``make test`` makes it first): every chapter title and a Chinese quotation of the
 article in its text, every font embedded, page count in a sane range, the title page's "evidence as of" date,
-contents that point at the right pages, links kept, charts as vectors.
+contents that point at the right pages (checked against the PDF's outline), links kept, charts as vectors, no
+text past the page margins (from the PDF's own text boxes, read with PDFium), wide tables as compact blocks, and no
+reference to the PDF inside it. Each of the last rules is also shown failing on a small PDF or page made to break it.
 """
 
 from __future__ import annotations
@@ -73,6 +75,150 @@ def test_pdf_name():
     assert pdf_name("", "Squeezed? North Korea", package="") == "squeezed-north-korea.pdf"
     # No repository configured (none is invented): the data package's name.
     assert pdf_name() == "dprk-after-riyadh.pdf"
+
+
+def test_chapter_pages_take_the_chapters_top_level_entry_not_a_section_of_the_same_name():
+    """The calls page was listed one page early: What happened next ends with a section of the calls page's name."""
+    bk = pdf.Book("T", "", "", "", "t.pdf", [pdf.Chapter("chapters/next.html", "P", "What happened next"),
+                                            pdf.Chapter("chapters/calls.html", "P", "Our own calls, and what to watch")])
+    outline = [("Contents", 2, 0), ("Whathappenednext", 5, 0), ("Ourowncalls,andwhattowatch", 14, 1),
+               ("Ourowncalls,andwhattowatchOurowncalls", 15, 0), ("Whattowatch", 17, 1)]
+    assert pdf.chapter_pages(outline, bk) == {"chapters/next.html": 5, "chapters/calls.html": 15}
+
+
+def test_wide_tables_become_blocks_labelled_by_their_own_headers():
+    table = ('<p>x</p><div class="briefing-table-wrap"><table class="briefing-table briefing-calls"><caption>Our calls'
+             '</caption><thead><tr><th scope="col">Call</th><th scope="col">Our call</th><th scope="col">Confidence'
+             '</th><th scope="col">Decided by</th></tr></thead><tbody><tr id="calls--b01"><td>b01</td>'
+             '<td lang="zh">会谈</td><td>Low</td><td>' + "A long rule that decides the call, " * 3 + '</td></tr>'
+             '</tbody></table></div>')
+    out = pdf.as_blocks(table)
+    assert "<table" not in out and out.startswith("<p>x</p>")
+    assert 'id="calls--b01"' in out and '<span lang="zh">会谈</span>' in out and "Our calls" in out
+    assert re.search(r'class="pdf-fact"><span class="pdf-label">Confidence:</span>\s*Low', out)
+    assert re.search(r'class="pdf-record-long"><span class="pdf-label">Decided by:</span>', out)
+    other = table.replace("briefing-calls", "briefing-register")
+    assert pdf.as_blocks(other) == other
+
+
+def test_the_sentence_that_links_to_the_pdf_is_left_out_of_it():
+    body = ('<p><em>What it claims.</em> Also as a <a href="../dprk-after-riyadh.pdf">PDF</a>. Next sentence.</p>'
+            '<p><span class="briefing-web-only">Or <a href="../dprk-after-riyadh.pdf#page=2">print it</a>.</span></p>')
+    out = pdf.drop_self_references(body, "dprk-after-riyadh.pdf")
+    assert "PDF" not in out and "print it" not in out and ".pdf" not in out
+    assert "<em>What it claims.</em>" in out and "Next sentence." in out
+
+
+# Text boxes of a PDF, read with PDFium (the engine of Chromium's own viewer): every text object's box in page
+# space, through the forms (XObjects) that hold it.
+MARGIN_SLACK = 1.0  # points: anti-aliasing and glyph side bearings
+
+
+def _mm(value: str) -> float:
+    return float(value.removesuffix("mm")) * 72 / 25.4
+
+
+def text_boxes(source):
+    """(page, text, left, bottom, right, top) for every text object of a PDF (path or bytes)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(source)
+    for i in range(len(doc)):
+        page = doc[i]
+        textpage = page.get_textpage()
+        forms = []  # (level, matrix to page space) of the forms around the current object
+        for obj in page.get_objects(max_depth=32):
+            while forms and forms[-1][0] >= obj.level:
+                forms.pop()
+            if obj.type == raw.FPDF_PAGEOBJ_FORM:
+                m = obj.get_matrix()
+                forms.append((obj.level, m.multiply(forms[-1][1]) if forms else m))
+            elif obj.type == raw.FPDF_PAGEOBJ_TEXT:
+                box = obj.get_bounds()
+                box = forms[-1][1].on_rect(*box) if forms else box
+                text = textpage.get_text_bounded(*box) if box[2] - box[0] > 0 else ""
+                yield i + 1, text, *box
+
+
+def off_margins(source, margin=pdf.MARGIN):
+    """Text boxes that reach past the left or right page margin (or off the page)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(source)
+    widths = [doc[i].get_size()[0] for i in range(len(doc))]
+    lo, out = _mm(margin["left"]) - MARGIN_SLACK, []
+    for page, text, left, bottom, right, top in text_boxes(source):
+        hi = widths[page - 1] - _mm(margin["right"]) + MARGIN_SLACK
+        if right - left > 0.5 and (left < lo or right > hi):
+            out.append((page, text.strip()[:40], round(left, 1), round(right, 1)))
+    return out
+
+
+def _synthetic_pdf(lines, form_lines=()) -> bytes:
+    """An A4 PDF with Helvetica text at the given (x, y, text), and inside a form drawn at half scale."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(595.28, 841.89)
+    font = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                                                NameObject("/Subtype"): NameObject("/Type1"),
+                                                NameObject("/BaseFont"): NameObject("/Helvetica")}))
+    fonts = DictionaryObject({NameObject("/F1"): font})
+
+    def show(items):
+        return "".join(f"BT /F1 11 Tf {x} {y} Td ({s}) Tj ET\n" for x, y, s in items)
+
+    form = DecodedStreamObject()
+    form.set_data(show(form_lines).encode("latin-1"))
+    form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                 NameObject("/BBox"): ArrayObject([FloatObject(v) for v in (0, 0, 1300, 1700)]),
+                 NameObject("/Resources"): DictionaryObject({NameObject("/Font"): fonts})})
+    content = DecodedStreamObject()
+    content.set_data((show(lines) + ("q 0.5 0 0 0.5 0 0 cm /X1 Do Q\n" if form_lines else "")).encode("latin-1"))
+    page[NameObject("/Contents")] = writer._add_object(content)
+    page[NameObject("/Resources")] = DictionaryObject({
+        NameObject("/Font"): fonts, NameObject("/XObject"): DictionaryObject({NameObject("/X1"): writer._add_object(form)})})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_margin_check_finds_text_past_the_margins_and_only_that():
+    inside = [(60, 700, "Inside the margins"), (400, 650, "Claims")]
+    assert off_margins(_synthetic_pdf(inside, form_lines=[(1000, 1200, "In a form")])) == []
+    # The calls table's last header, clipped at the right margin ("Clain"), and a list number past the left one.
+    broken = off_margins(_synthetic_pdf(inside + [(530, 600, "Claim"), (40, 500, "100.")],
+                                        form_lines=[(1150, 1200, "Far")]))
+    assert [(p, t) for p, t, *_ in broken] == [(1, "Claim"), (1, "100."), (1, "Far")], broken
+
+
+def _self_references(source) -> list[str]:
+    """Text after the title page that offers the book "as a PDF" (links to the PDF's own file: see the links test)."""
+    import pypdfium2 as pdfium
+
+    doc, found = pdfium.PdfDocument(source), []
+    for i in range(1, len(doc)):
+        text = " ".join(doc[i].get_textpage().get_text_range().split())
+        found += [f"page {i + 1}: {m.group(0).strip()}" for m in re.finditer(r"[^.]{0,30}\b(as|in) (a )?PDF\b", text)]
+    return found
+
+
+def test_the_self_reference_check_finds_also_as_a_pdf():
+    pages = _synthetic_pdf([(60, 700, "Title page")])
+    assert _self_references(pages) == []
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pages)))
+    writer.append(PdfReader(io.BytesIO(_synthetic_pdf([(60, 700, "What happened next. Also as a PDF.")]))))
+    out = io.BytesIO()
+    writer.write(out)
+    assert _self_references(out.getvalue()) == ["page 2: Also as a PDF"]
 
 
 # --------------------------------------------------------------------------------------------- the PDF
@@ -212,6 +358,8 @@ def test_links_are_kept_inside_and_out():
     assert external, "no link out of the PDF"
     local = [u for u in external if re.match(r"^(file:|https?://(127\.0\.0\.1|localhost)|https://book\.invalid)", u)]
     assert not local, f"links to the machine that made the PDF: {local[:5]}"
+    itself = [u for u in external if u.split("#")[0].endswith(pdf.book().name)]
+    assert not itself, f"links to the PDF itself: {itself}"
 
 
 @pytest.mark.slow
@@ -222,3 +370,39 @@ def test_charts_are_vectors():
     imgs = sum(len(re.findall(r"<img\b", pdf.article_of((pdf.HTML_ROOT / c.page).read_text(encoding="utf-8"))))
                for c in pdf.book().chapters)
     assert images <= imgs, f"{images} raster images in the PDF, {imgs} <img> in the chapters"
+
+
+@pytest.mark.slow
+def test_no_text_past_the_page_margins():
+    path, _ = _pdf()
+    assert off_margins(path) == []
+
+
+@pytest.mark.slow
+def test_no_reference_to_the_pdf_inside_it():
+    path, reader = _pdf()
+    assert _self_references(path) == []
+
+
+@pytest.mark.slow
+def test_contents_numbers_are_the_pages_of_the_outline_chapters():
+    """The outline's top level, after the contents, is the chapters in order; the contents give each its page."""
+    path, _ = _pdf()
+    bk = pdf.book(html_root=pdf.HTML_ROOT)
+    top = [e for e in pdf.outline(path.read_bytes()) if e[2] == 0]
+    assert top[0][0] == "Contents" and len(top) == len(bk.chapters) + 1, [t for t, *_ in top]
+    contents = _page_text(1)
+    for c, (title, page, _) in zip(bk.chapters, top[1:]):
+        assert title.startswith(_squash(c.title)[:16]), f"outline entry {title!r} for {c.page}"
+        m = re.search(re.escape(_squash(c.title)) + r"(\d+)", contents)
+        assert m and int(m.group(1)) == page, f"{c.page}: contents say {m and m.group(1)}, the outline {page}"
+
+
+@pytest.mark.slow
+def test_wide_tables_are_printed_as_blocks():
+    """Our calls, what to watch and the scorecard: no header row of theirs is left in the PDF's text."""
+    starts = sorted(_starts().items(), key=lambda kv: kv[1])
+    first = dict(starts)["chapters/calls.html"]
+    last = min(n for _, n in starts if n > first) - 1
+    text = "".join(_page_text(i) for i in range(first - 1, last))
+    assert "Resolvesby:" in text and "ProbabilityConfidence" not in text

@@ -3,7 +3,7 @@
 Layers, each importing only those below it:
 
 0. ``paths``, ``vocabulary``: where files live; every label, colour and version the book shows
-1. ``article``, ``html``: the source text (lines, kinds, paragraph ids); the HTML value and its Jinja2 templates
+1. ``article``, ``html``, ``pdf_book``, ``pdf_fonts``: the source text (lines, kinds, paragraph ids); the HTML value and its Jinja2 templates; the PDF's pages and its font repair
 2. ``datapackage``: load and validate every table under ``data/``
 3. ``claims``, ``charts``: the claims register and its rules; the chart helper
 4. ``render``, ``analysis``: HTML for the page (tables, verdict boxes, JSON-LD); the numbers and charts of each chapter
