@@ -126,3 +126,13 @@ def test_a_headline_carries_its_language_so_cjk_glyphs_are_right():
     html = str(render.sources_list(sources, caption="Sources"))
     assert '“<span lang="zh">外交部:立场没有变化</span>”' in html
     assert '“<span>Talks end</span>”' in html
+
+
+def test_a_fact_card_states_the_confidence_its_evidence_earns():
+    from briefing.claims import register, review_context
+    from briefing.render import claim_card
+
+    reg = register()
+    reviewed, article = review_context()
+    assert "Confidence: high, from a primary record." in str(claim_card(reg, "c031", reviewed, article))
+    assert "Confidence: moderate." in str(claim_card(reg, "c002", reviewed, article, claimreview=False))

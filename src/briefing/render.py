@@ -76,12 +76,17 @@ REGISTER_PAGE = "register.html"
 SOURCES_PAGE = "sources.html"  # every source in full, each at #src-<id> (chapters/sources.ipynb)
 
 
-def claim_card(reg: Register, claim_id: str, review_date: str, article: dict, claimreview: bool = True) -> Markup:
+def claim_card(reg: Register, claim_id: str, review_date: str, article: dict, claimreview: bool = True,
+               confidence: pd.Series | None = None) -> Markup:
     """The verdict box of one claim: what the article says, what the record shows, what we judge.
 
     ``claimreview``: carry the claim's ClaimReview JSON-LD (facts only). The site emits it once per claim, on the
-    register; a card elsewhere (``claimreview=False``) links to the register's card instead."""
+    register; a card elsewhere (``claimreview=False``) links to the register's card instead. A fact's card states
+    the confidence its evidence earns (``Register.confidence``; pass ``confidence`` to compute it once for many
+    cards)."""
     c = {**reg.claims.set_index("id").loc[claim_id].to_dict(), "id": claim_id}
+    if c["claim_type"] == "fact":
+        c["confidence"] = (reg.confidence() if confidence is None else confidence).get(claim_id)
     jsonld = None
     if claimreview and c["claim_type"] == "fact":
         jsonld = json.dumps(claim_review_jsonld(c, review_date, article), ensure_ascii=False, sort_keys=True)
@@ -97,7 +102,8 @@ def claim_cards(reg: Register, claim_ids, review_date: str, article: dict, label
     claim_ids = list(claim_ids)
     if claimreview is None:
         claimreview = set(claim_ids) == set(reg.claims["id"])
-    cards = [claim_card(reg, cid, review_date, article, claimreview) for cid in claim_ids]
+    confidence = reg.confidence()
+    cards = [claim_card(reg, cid, review_date, article, claimreview, confidence) for cid in claim_ids]
     return HTML(render("claim_cards.html", cards=cards), f"{label}: {len(cards)} claims")
 
 
