@@ -78,8 +78,14 @@ def cited(text: str) -> list[str]:
     return [ident for _kind, ident in CITED.findall(text)]
 
 
-def calibration_errors(text: str, confidence: pd.Series, outcomes: pd.Series) -> list[str]:
-    """``confidence``: every claim's and call's confidence by id; ``outcomes``: forecasts' and questions' outcomes."""
+BOLD_TERM = re.compile(r"\*\*(" + "|".join(sorted(map(re.escape, ESTIMATIVE_TERMS), key=len, reverse=True))
+                       + r")\*\*", re.I)
+
+
+def calibration_errors(text: str, confidence: pd.Series, outcomes: pd.Series,
+                       call_terms: pd.Series | None = None) -> list[str]:
+    """``confidence``: every claim's and call's confidence by id; ``outcomes``: forecasts' and questions' outcomes;
+    ``call_terms``: each call's estimative term (a line that cites calls uses their terms, not others)."""
     errors = []
     for item in bottom_lines(text):
         ids = cited(item)
@@ -95,6 +101,11 @@ def calibration_errors(text: str, confidence: pd.Series, outcomes: pd.Series) ->
             weakest = [i for i in ids if confidence[i] == ceiling]
             errors.append(f"'{head}…' states {' to '.join(stated)} confidence but its weakest load-bearing claim "
                           f"({', '.join(weakest)}) is {ceiling}")
+        calls = [i for i in ids if call_terms is not None and i in call_terms.index]
+        terms = {t.lower() for t in BOLD_TERM.findall(item)}
+        if calls and terms - {call_terms[c] for c in calls}:
+            errors.append(f"'{head}…' says {', '.join(sorted(terms))} but its calls ({', '.join(calls)}) say "
+                          f"{', '.join(sorted({call_terms[c] for c in calls}))}")
         resolved = [i for i in ids if outcomes.get(i) in RESOLVED]
         for found in PROBABILITY.finditer(item):
             if resolved:
@@ -122,6 +133,11 @@ def outcomes(reg):
     return reg.claims.set_index("id")["outcome"]
 
 
+@pytest.fixture(scope="module")
+def call_terms(reg):
+    return reg.calls.set_index("id")["probability_term"]
+
+
 # (a) -------------------------------------------------------------------------------------------------------------
 def test_no_fact_is_high_without_a_primary_record(reg):
     confidence = reg.confidence()
@@ -136,8 +152,8 @@ def test_no_fact_is_high_without_a_primary_record(reg):
 
 # (b) -------------------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
-def test_each_bottom_line_states_the_confidence_of_its_weakest_claim(path, confidence, outcomes):
-    assert calibration_errors(page_text(path), confidence, outcomes) == []
+def test_each_bottom_line_states_the_confidence_of_its_weakest_claim(path, confidence, outcomes, call_terms):
+    assert calibration_errors(page_text(path), confidence, outcomes, call_terms) == []
 
 
 def test_the_pages_have_bottom_lines_to_check():
@@ -203,6 +219,14 @@ def test_the_what_this_means_box_is_checked_like_a_bottom_line():
             "- **Then** ({claim}`c003`). *Moderate confidence.*\n:::\n")
     errors = calibration_errors(text, CONF, OUTCOMES)
     assert len(errors) == 1 and "(c002) is low" in errors[0]
+
+
+def test_a_line_citing_a_call_uses_the_calls_own_term():
+    terms = pd.Series({"b01": "likely"})
+    ok = "## Bottom line\n\n1. It is **likely** ({call}`b01`). *Moderate confidence.*\n"
+    assert calibration_errors(ok, CONF, OUTCOMES, terms) == []
+    bad = ok.replace("**likely**", "**very likely**")
+    assert "its calls (b01) say likely" in calibration_errors(bad, CONF, OUTCOMES, terms)[0]
 
 
 def test_only_the_bottom_line_is_checked():
