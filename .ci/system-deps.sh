@@ -30,6 +30,9 @@ need_command chromium chromium  # the browser tests drive it headless (tests/bro
 # The browser tests check that Chinese text is drawn in a CJK font.
 fonts="$(fc-list : family 2>/dev/null || true)"  # captured first: `grep -q` on a pipe would cut fc-list short
 grep -qi "Noto Sans CJK" <<<"$fonts" || missing+=(fonts-noto-cjk)
+# The charts' SVG is laid out by vl-convert with Liberation Sans metrics; without the font, Chromium draws its text in
+# a wider one (DejaVu Sans), which runs past the SVG: chart titles and axis labels were cut in the PDF.
+grep -qi "Liberation Sans" <<<"$fonts" || missing+=(fonts-liberation)
 
 if [ "${#missing[@]}" -eq 0 ]; then
   log "system packages: all present"
