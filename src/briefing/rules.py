@@ -1,0 +1,559 @@
+"""Layer 4: the rules of the claims register that a table schema cannot express. Every rule raises
+:class:`~briefing.datapackage.DataError` naming file, id, field and rule.
+
+Rules (the brief's analytic standards):
+
+- ``quote_zh`` is an exact substring of the paragraph it points to, and that paragraph is body text;
+- every body paragraph of the article is covered by at least one claim;
+- facts get a fact verdict; judgments, forecasts and questions get ``not_checkable`` and carry an assessment in
+  the fixed estimative language, with a confidence;
+- a fact's confidence follows from its evidence (:func:`evidence_confidence`): ``high`` only when it is supported
+  or contradicted by a primary record (``PRIMARY_SOURCE_KINDS``: an official text, a recorded vote, a membership
+  list, a customs release), ``low`` when unverified or resting on one secondary report, ``moderate`` otherwise; a
+  confidence recorded on a fact row is never higher than that;
+- every fact not ``unverified`` rests on at least one source other than the article, with a URL and a date;
+- forecasts and questions carry an outcome, its date and rationale, and (unless ``too_early`` or
+  ``not_scorable``) a source;
+- scoring rules: every scored forecast or question (any outcome but ``not_scorable``) records ``resolves_if``,
+  the observable that decides it; a scored question states the answer its text implies ("Implied answer: …");
+  ``not_scorable`` (a question that implies no answer, a conditional whose condition has not occurred, a list of
+  possibilities) names its reason and records no ``resolves_if``; ``outcome_as_of`` lies between the article's
+  publication and the evidence-as-of date, and is no earlier than the newest development recorded against the
+  claim; every forecast and question records ``hedged`` and ``thesis`` (the marks the scorecard's hedging line
+  counts), and no fact or judgment does;
+- judging rules a reader applies, stated here and in the Methods notebook (the code checks only their traces):
+  (1) what is a forecast: a sentence that names an event or state that can later come true or fail; one that
+  describes the mood or situation of the moment (c004, 此刻…) is a judgment and is not scored;
+  (2) conditionals: a forecast whose sentence states a condition or premise (如果 'if', 随着 'as'), or which answers
+  one stated in the passage it continues (as its rationale records), is scored only if the condition occurred by
+  ``outcome_as_of``; otherwise it is ``not_scorable`` ("the condition has not occurred"), even where the consequent
+  happened for other reasons (c019, c043, c055, c068, c079);
+  (3) implied answers: a question implies an answer when the question itself, or the sentence next to it that it
+  refers to (对此 'given this'; a preceding 'may' or 'perhaps'), states the outcome the author expects, even hedged;
+  ``resolves_if`` names that sentence (c018, c061). A question whose neighbours set only a condition or state no
+  expectation implies none (c010, c011, c085);
+  (4) silence about a documented meeting (``ABSENCE_RULE``): a claim about what a meeting decided, agreed or was
+  for is ``contradicted`` where the record states a different outcome or purpose, or where the participants' agreed
+  text, read in full, sets out the outcome and omits what the claim says all agreed; it is ``unverified`` where the
+  only records are readouts, summaries or reports of a statement, whose silence is not evidence against it; a claim
+  about what was discussed is never contradicted by silence alone: where the rest of it is confirmed and only one
+  particular rests on silence, it is ``partly_supported`` and the rationale names that particular as unverified,
+  not wrong (c034, c035, c040);
+- developments: no event is recorded twice (same date, same track, a shared actor, and a shared source or
+  highly similar wording);
+- facts are judged as of the article's publication: a fact whose supporting or contradicting source was published
+  after the article (a month-only date counts as the month's last day) labels that evidence as later in its
+  rationale (the word "later");
+- the article's four cited sources are in ``sources`` and linked to at least one claim;
+- the article against itself (``article_inconsistencies``): both quotes verbatim in their paragraphs, the first
+  passage body text and before the second, the second body text or a line of the reference list (then the quote is
+  that source's headline as listed), every claim named sits in one of the two paragraphs;
+- consistency (``claim_links``): linked claims about the same event whose fact verdicts differ carry a note naming
+  both claims (the explanation of the difference); a ``supported`` claim never depends on a premise claim that is
+  ``contradicted``;
+- published text holds no working notes (how a search was done, who owned a row, placeholders);
+- the briefing's own calls (``briefing_calls``): between ``MIN_CALLS`` and ``MAX_CALLS`` of them; the statement
+  carries exactly one estimative term, the one in ``probability_term``; ``assessed_on`` is the newest publication
+  date among the call's own sources (the evidence it rests on, not the day the book was written; a month-only date
+  stands for any day of its month) and its horizon lies after it; ``resolves_if`` and ``resolves_not_if`` both say
+  what decides the call, so that silence has an outcome; a term reaching above ``NOTE_ABOVE`` per cent (very likely,
+  almost certain) needs a ``note`` saying why the call is worth making; its confidence is no higher than the highest confidence
+  recorded for the claims it bears on (``moderate`` where none is recorded); every call is informed by at least one
+  of at least ``MIN_WATCH`` indicators to watch (``watch_indicators``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from .datapackage import DataError, Package
+from .scoring import *  # noqa: F403  (the standards every rule applies)
+from .scoring import _day, _ids, _last_day, _split  # noqa: F401
+from .vocabulary import CONFIDENCE_LEVELS, ESTIMATIVE_TERMS  # noqa: F401
+
+def _err(pkg: Package, table: str, rule: str, msg: str, key: str, field: str | None = None) -> DataError:
+    return DataError(pkg.file_of(table), rule, msg, key=key, field=field)
+
+
+def _rows(reg: Register, types: tuple[str, ...] | None = None):
+    claims = reg.claims if types is None else reg.claims[reg.claims["claim_type"].isin(types)]
+    return (c for _, c in claims.iterrows())
+
+
+def paragraph_kind(reg: Register, pkg: Package) -> None:
+    """A claim quotes body text, not a heading, caption or artifact line."""
+    paras = reg.paragraphs.set_index("id")
+    for c in _rows(reg):
+        kind = paras.loc[c["paragraph"], "kind"]
+        if kind != "body":
+            raise _err(pkg, "claims", "paragraph kind", f"paragraph {c['paragraph']} is a {kind} line, "
+                       "not body text", c["id"], "paragraph")
+
+
+def quote_found(reg: Register, pkg: Package) -> None:
+    """``quote_zh`` is an exact substring of the paragraph the claim points to."""
+    paras = reg.paragraphs.set_index("id")
+    for c in _rows(reg):
+        if c["quote_zh"] not in paras.loc[c["paragraph"], "text"]:
+            raise _err(pkg, "claims", "quote not found", f"'{c['quote_zh']}' is not verbatim in paragraph "
+                       f"{c['paragraph']}", c["id"], "quote_zh")
+
+
+def fact_verdict(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("fact",)):
+        if c["verdict"] not in FACT_VERDICTS:
+            raise _err(pkg, "claims", "fact verdict", f"a fact needs one of {', '.join(FACT_VERDICTS)}, "
+                       f"not '{c['verdict']}'", c["id"], "verdict")
+
+
+def rationale(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("fact",)):
+        if pd.isna(c["rationale"]):
+            raise _err(pkg, "claims", "rationale", "a fact needs a rationale", c["id"], "rationale")
+
+
+def evidence(reg: Register, pkg: Package) -> None:
+    """A fact rated anything but ``unverified`` rests on a source other than the article, with a URL and date."""
+    for c in _rows(reg, ("fact",)):
+        if c["verdict"] == "unverified":
+            continue
+        ev = reg.evidence(c["id"])
+        ev = ev[ev["relation"].isin(EVIDENCE_RELATIONS) & (ev["kind"] != "cited_by_article")
+                & ev["url"].notna() & ev["published"].notna()]
+        if ev.empty:
+            raise _err(pkg, "claims", "evidence", f"a '{c['verdict']}' fact needs at least one source other "
+                       "than the article, with a URL and a publication date", c["id"], "verdict")
+
+
+def verdict_for_type(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("judgment", "forecast", "question")):
+        if c["verdict"] != "not_checkable":
+            raise _err(pkg, "claims", "verdict for type", f"a {c['claim_type']} is not_checkable, not "
+                       f"'{c['verdict']}'", c["id"], "verdict")
+
+
+def estimative_language(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("judgment", "forecast", "question")):
+        if pd.isna(c["assessment"]) or not estimative_terms(c["assessment"]):
+            raise _err(pkg, "claims", "estimative language", "a judgment, forecast or question needs an "
+                       "assessment using one of the fixed terms: " + ", ".join(ESTIMATIVE_TERMS), c["id"],
+                       "assessment")
+
+
+def confidence(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("judgment", "forecast", "question")):
+        if pd.isna(c["confidence"]):
+            raise _err(pkg, "claims", "confidence", "an assessment needs a confidence", c["id"], "confidence")
+
+
+def outcome(reg: Register, pkg: Package) -> None:
+    """Forecasts and questions carry an outcome, its date and rationale; nothing else is scored."""
+    for c in _rows(reg):
+        if c["claim_type"] in ("forecast", "question"):
+            for field in ("outcome", "outcome_as_of", "outcome_rationale"):
+                if pd.isna(c[field]):
+                    raise _err(pkg, "claims", "outcome", f"a {c['claim_type']} needs {field}", c["id"], field)
+        elif not pd.isna(c["outcome"]) or not pd.isna(c.get("resolves_if")):
+            raise _err(pkg, "claims", "outcome", f"only forecasts and questions are scored, not a "
+                       f"{c['claim_type']}", c["id"], "outcome")
+
+
+def outcome_evidence(reg: Register, pkg: Package) -> None:
+    for c in _rows(reg, ("forecast", "question")):
+        if c["outcome"] not in ("too_early", "not_scorable"):
+            ev = reg.evidence(c["id"])
+            if ev[ev["relation"].isin(EVIDENCE_RELATIONS)].empty:
+                raise _err(pkg, "claims", "outcome evidence", f"outcome '{c['outcome']}' needs a source",
+                           c["id"], "outcome")
+
+
+def scoring(reg: Register, pkg: Package) -> None:
+    """The scoring rules of each forecast and question (see :func:`_check_scoring`)."""
+    newest = evidence_as_of(reg)
+    for c in _rows(reg, ("forecast", "question")):
+        _check_scoring(reg, pkg, c, newest)
+
+
+def as_of_publication(reg: Register, pkg: Package) -> None:
+    """Facts are judged as of the article's publication: a ``supports`` or ``contradicts`` link to a source
+    published after the article (a month-only date on either side counts as that month's last day) requires the
+    claim's rationale to label the evidence as later (the word "later")."""
+    published = _last_day(pkg.resource("article").get("x-published"))
+    if published is None:
+        return
+    dates = reg.sources.set_index("id")["published"]
+    decisive = reg.links[reg.links["relation"].isin(("supports", "contradicts"))]
+    for c in _rows(reg, ("fact",)):
+        if isinstance(c["rationale"], str) and LATER_EVIDENCE.search(c["rationale"]):
+            continue
+        for sid in decisive.loc[decisive["claim_id"] == c["id"], "source_id"]:
+            when = _last_day(dates.get(sid))
+            if when and when > published:
+                raise _err(pkg, "claims", "as of publication", f"the claim rests on source {sid}, published "
+                           f"{dates[sid]}, after the article ({published}); the rationale must label it as later "
+                           "evidence", c["id"], "rationale")
+
+
+def scoring_marks(reg: Register, pkg: Package) -> None:
+    """Every forecast and question records ``hedged`` (the article's own words hedge it) and ``thesis`` (it carries
+    the article's central argument), which the scorecard's hedging line counts; facts and judgments record
+    neither."""
+    for field in ("hedged", "thesis"):
+        if field not in reg.claims.columns:
+            raise DataError(pkg.file_of("claims"), "scoring marks", f"claims has no {field} column: the scorecard's "
+                            "hedging line needs it", field=field)
+    for c in _rows(reg):
+        scored = c["claim_type"] in ("forecast", "question")
+        for field in ("hedged", "thesis"):
+            if scored and pd.isna(c[field]):
+                raise _err(pkg, "claims", "scoring marks", f"a {c['claim_type']} records {field} (true or false)",
+                           c["id"], field)
+            if not scored and not pd.isna(c[field]):
+                raise _err(pkg, "claims", "scoring marks", f"only forecasts and questions are marked; a "
+                           f"{c['claim_type']} leaves {field} empty", c["id"], field)
+
+
+def same_event_twice(reg: Register, pkg: Package) -> None:
+    if reg.developments is not None:
+        for first, second, why in duplicate_developments(reg.developments):
+            raise _err(pkg, "developments", "same event twice", f"{first} and {second} record the same event "
+                       f"(same date, track and actors; {why}): merge them into one row", second, "event")
+
+
+def coverage(reg: Register, pkg: Package) -> None:
+    """Every body paragraph of the article is covered by at least one claim."""
+    covered = set(reg.claims["paragraph"])
+    for _, para in reg.paragraphs.iterrows():
+        if para["kind"] == "body" and para["id"] not in covered:
+            raise DataError(pkg.file_of("claims"), "coverage", f"body paragraph {para['id']} has no claim",
+                            field="paragraph")
+
+
+def cited_sources(reg: Register, pkg: Package) -> None:
+    """The article's four cited sources are in ``sources``, each linked to at least one claim."""
+    cited = reg.sources[reg.sources["kind"] == "cited_by_article"]
+    if len(cited) != 4:
+        raise DataError(pkg.file_of("sources"), "cited sources", f"the article cites 4 sources; {len(cited)} "
+                        "rows have kind cited_by_article", field="kind")
+    linked = set(reg.links.loc[reg.links["relation"] == "cited_by_article", "source_id"])
+    for sid in cited["id"]:
+        if sid not in linked:
+            raise _err(pkg, "sources", "cited source unused", "no claim links to this cited source", sid, "id")
+
+
+def _check_scoring(reg: Register, pkg: Package, c: pd.Series, newest: dt.date | None) -> None:
+    """The scoring rules for one forecast or question (see the module docstring)."""
+    cid, outcome, ctype = c["id"], c["outcome"], c["claim_type"]
+    resolves = c.get("resolves_if")
+    resolves = None if resolves is None or pd.isna(resolves) else str(resolves)
+    if outcome == "not_scorable":
+        if not any(reason in c["outcome_rationale"].lower() for reason in NOT_SCORABLE_REASONS):
+            raise _err(pkg, "claims", "not scorable without a reason", "a not_scorable outcome_rationale names its "
+                       "reason: " + "; ".join(NOT_SCORABLE_REASONS), cid, "outcome_rationale")
+        if resolves:
+            raise _err(pkg, "claims", "not scorable with a test", "nothing can decide a not_scorable claim; "
+                       "resolves_if stays empty (or score it)", cid, "resolves_if")
+    else:
+        if not resolves:
+            raise _err(pkg, "claims", "resolves_if", f"a scored {ctype} ('{outcome}') records resolves_if, the "
+                       "observable that decides it", cid, "resolves_if")
+        if ctype == "question" and IMPLIED_ANSWER not in resolves.lower():
+            raise _err(pkg, "claims", "implied answer", "a scored question states the answer its text implies "
+                       "in resolves_if ('Implied answer: …'); a question that implies none is not_scorable", cid,
+                       "resolves_if")
+    as_of = _day(c["outcome_as_of"])
+    published = _day(pkg.resource("article").get("x-published"))
+    if published and as_of < published:
+        raise _err(pkg, "claims", "outcome date", f"outcome_as_of {as_of} is before the article ({published})",
+                   cid, "outcome_as_of")
+    if newest and as_of > newest:
+        raise _err(pkg, "claims", "outcome date", f"outcome_as_of {as_of} is later than the newest evidence in "
+                   f"the record ({newest}): an outcome cannot be scored as of a date nothing covers", cid,
+                   "outcome_as_of")
+    if reg.developments is not None:
+        bearing = reg.developments[reg.developments["claim_ids"].map(lambda v: cid in _ids(v))]
+        if not bearing.empty:
+            latest = max(bearing["date"].map(_day))
+            if as_of < latest:
+                last = bearing.loc[bearing["date"].map(_day) == latest, "id"].iloc[0]
+                raise _err(pkg, "claims", "stale outcome", f"outcome_as_of {as_of} predates development {last} "
+                           f"({latest}) recorded against this claim: re-score it", cid, "outcome_as_of")
+
+
+def inconsistency_passages(reg: Register, pkg: Package) -> None:
+    """The article against itself: both passages quoted verbatim from the lines they name; the first is body
+    text, the second body text or a line of the reference list, and then its quote is that source's headline."""
+    if reg.inconsistencies.empty:
+        return
+    paras = reg.paragraphs.set_index("id")
+    for _, row in reg.inconsistencies.iterrows():
+        iid = row["id"]
+        for side in ("a", "b"):
+            pid, quote = row[f"paragraph_{side}"], row[f"quote_{side}"]
+            kind = paras.loc[pid, "kind"]
+            allowed = ("body",) if side == "a" else ("body", "cited_source")
+            if kind not in allowed:
+                raise _err(pkg, "article_inconsistencies", "paragraph kind", f"paragraph {pid} is a {kind} line; "
+                           f"paragraph_{side} must be {' or '.join(allowed)}", iid, f"paragraph_{side}")
+            text = paras.loc[pid, "text"]
+            if quote not in text:
+                raise _err(pkg, "article_inconsistencies", "quote not found", f"'{quote}' is not verbatim in "
+                           f"paragraph {pid}", iid, f"quote_{side}")
+            if kind == "cited_source" and quote != cited_headline(text):
+                raise _err(pkg, "article_inconsistencies", "cited headline", f"for a reference-list line quote_{side} "
+                           f"is the source's headline as listed, '{cited_headline(text)}'", iid, f"quote_{side}")
+
+
+def inconsistency_order(reg: Register, pkg: Package) -> None:
+    """The two passages of a conflict are distinct and listed in reading order."""
+    if reg.inconsistencies.empty:
+        return
+    order = {pid: n for n, pid in enumerate(reg.paragraphs["id"])}
+    for _, row in reg.inconsistencies.iterrows():
+        iid = row["id"]
+        if order[row["paragraph_a"]] > order[row["paragraph_b"]]:
+            raise _err(pkg, "article_inconsistencies", "reading order", f"paragraph_a ({row['paragraph_a']}) comes "
+                       f"after paragraph_b ({row['paragraph_b']})", iid, "paragraph_a")
+        if row["paragraph_a"] == row["paragraph_b"] and row["quote_a"] == row["quote_b"]:
+            raise _err(pkg, "article_inconsistencies", "same passage", "a passage cannot conflict with itself", iid,
+                       "quote_b")
+
+
+def inconsistency_claims(reg: Register, pkg: Package) -> None:
+    """Every claim a conflict names sits in one of its two paragraphs."""
+    if reg.inconsistencies.empty:
+        return
+    claims = reg.claims.set_index("id")
+    for _, row in reg.inconsistencies.iterrows():
+        for cid in _split(row["claim_ids"]):
+            where = claims.loc[cid, "paragraph"]
+            if where not in (row["paragraph_a"], row["paragraph_b"]):
+                raise _err(pkg, "article_inconsistencies", "claim paragraph", f"claim {cid} sits in {where}, not in "
+                           f"{row['paragraph_a']} or {row['paragraph_b']}", row["id"], "claim_ids")
+
+
+def link_order(reg: Register, pkg: Package) -> None:
+    """A link joins two different claims; a same_event pair is listed with the lower id first."""
+    if reg.claim_links.empty:
+        return
+    for _, row in reg.claim_links.iterrows():
+        a, b = row["claim_a"], row["claim_b"]
+        if a == b:
+            raise _err(pkg, "claim_links", "self link", "a claim cannot be linked to itself", f"{a}/{b}", "claim_b")
+        if row["link"] == "same_event" and a > b:
+            raise _err(pkg, "claim_links", "link order", "list a same_event pair with the lower id first", f"{a}/{b}",
+                       "claim_a")
+
+
+def inconsistent_verdicts(reg: Register, pkg: Package) -> None:
+    """Facts about the same event with different verdicts carry a note that explains the difference, naming
+    both claims."""
+    if reg.claim_links.empty:
+        return
+    claims = reg.claims.set_index("id")
+    for _, row in reg.claim_links[reg.claim_links["link"] == "same_event"].iterrows():
+        a, b, note = row["claim_a"], row["claim_b"], row["note"]
+        va, vb = claims.loc[a, "verdict"], claims.loc[b, "verdict"]
+        both_facts = claims.loc[a, "claim_type"] == "fact" and claims.loc[b, "claim_type"] == "fact"
+        explained = isinstance(note, str) and a in note and b in note
+        if both_facts and va != vb and not explained:
+            raise _err(pkg, "claim_links", "inconsistent verdicts", f"{a} is {va} but {b}, about the same event, "
+                       f"is {vb}; the note must explain the difference, naming both claims", f"{a}/{b}", "note")
+
+
+def contradicted_premise(reg: Register, pkg: Package) -> None:
+    """A claim rated supported never rests on a premise claim that is contradicted."""
+    if reg.claim_links.empty:
+        return
+    verdicts = reg.claims.set_index("id")["verdict"]
+    for _, row in reg.claim_links[reg.claim_links["link"] == "depends_on_premise"].iterrows():
+        a, b = row["claim_a"], row["claim_b"]
+        if verdicts[a] == "supported" and verdicts[b] == "contradicted":
+            raise _err(pkg, "claim_links", "contradicted premise", f"{a} is rated supported but rests on {b}, which "
+                       "is contradicted", f"{a}/{b}", "claim_a")
+
+
+def second_reading(reg: Register, pkg: Package) -> None:
+    """Each second reading is of a fact; where it disagrees with the first, the resolution is recorded."""
+    if reg.second_readings.empty:
+        return
+    claims = reg.claims.set_index("id")
+    for _, row in reg.second_readings.iterrows():
+        cid = row["claim_id"]
+        if claims.loc[cid, "claim_type"] != "fact":
+            raise _err(pkg, "second_readings", "fact only", f"{cid} is a {claims.loc[cid, 'claim_type']}, not a fact",
+                       cid, "claim_id")
+        if row["second_verdict"] != row["first_verdict"] and pd.isna(row["resolution"]):
+            raise _err(pkg, "second_readings", "unresolved", f"the second reading ({row['second_verdict']}) differs "
+                       f"from the first ({row['first_verdict']}) and no resolution is recorded", cid, "resolution")
+
+
+def working_notes(reg: Register, pkg: Package) -> None:
+    """Published fields hold only what a reader should read: no working notes (see WORKING_NOTE_PATTERNS)."""
+    tables = {"claims": reg.claims, "sources": reg.sources, "claim_sources": reg.links,
+              "article_inconsistencies": reg.inconsistencies, "claim_links": reg.claim_links,
+              "second_readings": reg.second_readings, "briefing_calls": reg.calls, "watch_indicators": reg.watch}
+    keys = {"claim_sources": ("claim_id", "source_id"), "claim_links": ("claim_a", "claim_b"),
+            "second_readings": ("claim_id",)}
+    for table, fields in PUBLISHED_TEXT.items():
+        df = tables[table]
+        if df.empty:
+            continue
+        key = keys.get(table, ("id",))
+        for _, row in df.iterrows():
+            for fname in fields:
+                extra = RELIABILITY_EXTRA_PATTERNS if (table, fname) == ("sources", "reliability") else ()
+                found = working_note(row[fname], extra)
+                if found:
+                    raise _err(pkg, table, "working note", f"'{found}' reads as a working note, not as text for a "
+                               "reader", "/".join(str(row[k]) for k in key), fname)
+
+
+def fact_confidence(reg: Register, pkg: Package) -> None:
+    """A confidence recorded on a fact is no higher than its evidence earns (:func:`evidence_confidence`): above
+    all, no fact is rated high without a primary record behind its verdict."""
+    earned = fact_confidences(reg)
+    rank = {level: n for n, level in enumerate(CONFIDENCE_LEVELS)}
+    for c in _rows(reg, ("fact",)):
+        stated = c["confidence"]
+        if isinstance(stated, str) and rank[stated] > rank[earned[c["id"]]]:
+            why = ("no source of a primary kind (" + ", ".join(PRIMARY_SOURCE_KINDS) + ") supports or contradicts it"
+                   if stated == "high" else "its evidence earns no more")
+            raise _err(pkg, "claims", "fact confidence", f"confidence '{stated}' is higher than "
+                       f"'{earned[c['id']]}': {why}", c["id"], "confidence")
+
+
+def call_count(reg: Register, pkg: Package) -> None:
+    """Between MIN_CALLS and MAX_CALLS calls, and at least MIN_WATCH indicators to watch."""
+    if not reg.calls.empty and not MIN_CALLS <= len(reg.calls) <= MAX_CALLS:
+        raise DataError(pkg.file_of("briefing_calls"), "call count", f"{len(reg.calls)} calls; the briefing makes "
+                        f"between {MIN_CALLS} and {MAX_CALLS}", field="id")
+    if not reg.watch.empty and len(reg.watch) < MIN_WATCH:
+        raise DataError(pkg.file_of("watch_indicators"), "watch count", f"{len(reg.watch)} indicators; what to watch "
+                        f"lists at least {MIN_WATCH}", field="id")
+
+
+def call_term(reg: Register, pkg: Package) -> None:
+    """A call's statement carries exactly one estimative term, and it is the call's ``probability_term``."""
+    for _, b in reg.calls.iterrows():
+        found = estimative_terms(b["statement"])
+        if found != [b["probability_term"]]:
+            said = ", ".join(f"'{t}'" for t in found) or "no estimative term"
+            raise _err(pkg, "briefing_calls", "probability term", f"the statement says {said}; it must carry exactly "
+                       f"one term, its probability_term '{b['probability_term']}'", b["id"], "statement")
+
+
+def call_dates(reg: Register, pkg: Package) -> None:
+    """A call is dated by the evidence it rests on, not by the day the book was written: ``assessed_on`` is the
+    newest publication date among its sources (``source_id``). We chose equality over "not later than": a date
+    earlier than the newest source would hide evidence the call used, a later one would claim evidence it does not
+    cite. A source dated by month only stands for any day of that month, so ``assessed_on`` must be no earlier than
+    any source's first possible day and no later than the newest source's last possible day. And a call resolves
+    later than it was made (``horizon`` after ``assessed_on``), so nothing already resolved is given a
+    probability."""
+    if reg.calls.empty:
+        return
+    published = reg.sources.set_index("id")["published"]
+    for _, b in reg.calls.iterrows():
+        made, horizon = _day(b["assessed_on"]), _day(b["horizon"])
+        dated = [(sid, published[sid]) for sid in _ids(b["source_id"])
+                 if sid in published.index and not pd.isna(published[sid])]
+        if dated:
+            earliest_newest = max(_day(p) for _, p in dated)  # no source may be newer than the call
+            latest_newest = max(_last_day(p) for _, p in dated)  # the newest source, its month's last day at most
+            newest = max(dated, key=lambda sp: (_last_day(sp[1]), _day(sp[1])))
+            if not earliest_newest <= made <= latest_newest:
+                when = "earlier than" if made < earliest_newest else "later than"
+                raise _err(pkg, "briefing_calls", "call date", f"assessed_on {made} is {when} the newest evidence "
+                           f"the call rests on ({newest[0]}, published {newest[1]}): a call is dated by its newest "
+                           "source", b["id"], "assessed_on")
+        if horizon <= made:
+            raise _err(pkg, "briefing_calls", "horizon", f"horizon {horizon} is not after assessed_on {made}: a call "
+                       "resolves after it is made", b["id"], "horizon")
+
+
+def call_resolution(reg: Register, pkg: Package) -> None:
+    """A call says what makes it borne out (``resolves_if``) and what makes it not borne out
+    (``resolves_not_if``), so that silence by the horizon has an outcome."""
+    for _, b in reg.calls.iterrows():
+        for fname in ("resolves_if", "resolves_not_if"):
+            value = b.get(fname)
+            if value is None or pd.isna(value) or not str(value).strip():
+                side = "borne out" if fname == "resolves_if" else "not borne out"
+                raise _err(pkg, "briefing_calls", "call resolution", f"{fname} is empty: a call says what makes it "
+                           f"{side}, so that silence by the horizon has an outcome", b["id"], fname)
+
+
+def call_note(reg: Register, pkg: Package) -> None:
+    """A call whose estimative term reaches above ``NOTE_ABOVE`` per cent (very likely, almost certain) carries a
+    ``note`` saying why it is worth making: a near-certain call tests little."""
+    for _, b in reg.calls.iterrows():
+        high = ESTIMATIVE_TERMS.get(b["probability_term"], (0, 0))[1]
+        note = b.get("note")
+        if high > NOTE_ABOVE and (note is None or pd.isna(note) or not str(note).strip()):
+            raise _err(pkg, "briefing_calls", "call note", f"'{b['probability_term']}' reaches {high}%, above "
+                       f"{NOTE_ABOVE}%: the note must say why so near-certain a call is worth making", b["id"],
+                       "note")
+
+
+def call_confidence(reg: Register, pkg: Package) -> None:
+    """A call's confidence is no higher than the highest confidence recorded for the claims it bears on
+    (``DEFAULT_CONFIDENCE_CAP`` where none of them records one)."""
+    if reg.calls.empty:
+        return
+    recorded = reg.claims.set_index("id")["confidence"].dropna()
+    rank = {level: n for n, level in enumerate(CONFIDENCE_LEVELS)}
+    for _, b in reg.calls.iterrows():
+        levels = [recorded[c] for c in _ids(b["claim_ids"]) if c in recorded.index]
+        cap = max(levels, key=rank.__getitem__) if levels else DEFAULT_CONFIDENCE_CAP
+        if rank[b["confidence"]] > rank[cap]:
+            basis = "the highest recorded for its claims" if levels else "the cap where its claims record none"
+            raise _err(pkg, "briefing_calls", "call confidence", f"confidence '{b['confidence']}' is higher than "
+                       f"'{cap}', {basis}", b["id"], "confidence")
+
+
+def call_watched(reg: Register, pkg: Package) -> None:
+    """Every call is informed by at least one indicator to watch."""
+    if reg.calls.empty or reg.watch.empty:
+        return
+    watched = {cid for value in reg.watch["call_ids"] for cid in _ids(value)}
+    for cid in reg.calls["id"]:
+        if cid not in watched:
+            raise _err(pkg, "briefing_calls", "call unwatched", "no indicator in watch_indicators.csv names this call "
+                       "in its call_ids: say what to watch for it", cid, "id")
+
+
+# Every rule of the register, in the order they are checked (a later rule may assume an earlier one holds).
+def sweep_dates(reg: Register, pkg: Package) -> None:
+    """Currency is stated, not assumed (``sweeps``): an item's newest evidence is the newest publication date among
+    its own sources (a month-only date stands for its month), and never after the date it was swept to."""
+    if reg.sweeps.empty:
+        return
+    published = reg.sources.set_index("id")["published"]
+    for _, w in reg.sweeps.iterrows():
+        stated = w["newest_evidence"]
+        if _day(stated) > _day(w["swept_to"]):
+            raise _err(pkg, "sweeps", "sweep dates", f"newest evidence {stated} is after the date swept to "
+                       f"({_day(w['swept_to'])})", w["id"], "newest_evidence")
+        dated = [published[s] for s in _ids(w["source_id"]) if s in published.index and isinstance(published[s], str)]
+        newest = max(dated, key=_last_day) if dated else None
+        if newest is None or not (_day(newest) <= _day(stated) <= _last_day(newest)
+                                  or _day(stated) <= _day(newest) <= _last_day(stated)):
+            raise _err(pkg, "sweeps", "sweep dates", f"newest evidence {stated} is not the newest publication date "
+                       f"of its sources ({newest})", w["id"], "newest_evidence")
+
+
+RULES = (paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
+         confidence, fact_confidence, outcome, outcome_evidence, scoring, scoring_marks, same_event_twice, coverage, cited_sources,
+         inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
+         contradicted_premise, second_reading, call_count, call_term, call_dates, call_resolution, call_note,
+         call_confidence, call_watched, sweep_dates,
+         working_notes, as_of_publication)
+
+
+def check(reg: Register, pkg: Package) -> None:
+    """Apply every register rule (:data:`RULES`); raise on the first broken one."""
+    for rule in RULES:
+        rule(reg, pkg)

@@ -1,0 +1,298 @@
+"""Layer 3: the register's standards as functions: its fixed vocabularies and thresholds, dates and ids, the
+scorecard, the confidence a fact's evidence earns, the blind second reading, and the book's currency ("evidence
+as of"). Pure functions of tables: a ``reg`` argument is a :class:`~briefing.claims.Register` (or anything with the
+same tables), so this layer imports nothing above it. The rules that apply these are in :mod:`briefing.rules`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import random
+import re
+from itertools import combinations
+
+import pandas as pd
+
+from .datapackage import Package, package
+from .vocabulary import CONFIDENCE_LEVELS, ESTIMATIVE_TERMS, OUTCOME_LABELS, THEME_LABELS  # noqa: F401
+
+FACT_VERDICTS = ("supported", "partly_supported", "contradicted", "unverified")
+# Why a forecast or question cannot be scored; a not_scorable outcome_rationale names one of these.
+NOT_SCORABLE_REASONS = ("the question implies no answer", "the condition has not occurred",
+                        "a list of possibilities")
+IMPLIED_ANSWER = "implied answer:"  # how resolves_if of a scored question states the answer its text implies
+# How silence of the record about a documented meeting is judged (rule 4 of the module docstring; Methods).
+ABSENCE_RULE = (
+    "A claim about what a meeting decided, agreed or was for is contradicted where the record states a different "
+    "outcome or purpose, or where the participants' agreed text, read in full, sets out the outcome and omits what the "
+    "claim says all agreed; it is unverified where the only records are readouts, summaries or reports of a statement. "
+    "A claim about what was discussed is never contradicted by silence alone: if the rest of it is confirmed and one "
+    "particular rests on silence, it is partly supported and that particular is named as unverified, not wrong.")
+# Two developments are one event when dates overlap, the track is the same, an actor is shared, and they share a
+# source or their wording overlaps this much (share of the shorter text's word stems found in the other).
+DUPLICATE_WORDING = 0.5
+_STOPWORDS = frozenset("a an the of in on at to for and or by with from as its it is was were be been after before "
+                       "about than since into over this that their his her".split())
+EVIDENCE_RELATIONS = ("supports", "contradicts", "context")
+DECISIVE_RELATIONS = ("supports", "contradicts")  # the links that decide a fact's verdict
+# Primary records: the official text itself, as the government or body issued it (a statement or joint statement,
+# a recorded vote, a membership list), or an official data release (customs figures). Everything else, wire copy and
+# state media included, reports the record at second hand.
+PRIMARY_SOURCE_KINDS = ("official_statement", "data_release")
+# A fact is judged as of the article's publication: evidence published after it is labelled with this word.
+LATER_EVIDENCE = re.compile(r"\blater\b", re.IGNORECASE)
+# Each chapter's section belongs to one of the article's tracks (the scorecard is split by them).
+THEMES = {"us_russia_thaw": "russia", "us_japan_rok_pressure": "pressure", "eleven_nation_meeting": "pressure",
+          "china_ties": "china", "framing": "framing"}
+INCONSISTENCY_KINDS = ("place", "date", "sequence", "number", "membership", "premise", "source", "subject")
+CITED_SOURCE_SEPARATOR = "——"  # the reference list reads "publisher + date —— headline"
+# Phrases that belong to the desk's working notes, not to a published field. Matched case-insensitively.
+WORKING_NOTE_PATTERNS = (
+    r"\bowned by\b", r"\bhelper\b", r"\bcorpus\b", r"\bstored (cop(y|ies)|pages?)\b", r"\bretrieved text\b",
+    r"\bsearch tool\b", r"\btitle searched\b", r"\bURL slug\b", r"\bTODO\b", r"\bFIXME\b", r"\bTBD\b",
+    r"\bplaceholder\b", r"\breachable archives\b",
+)
+# The reliability note says how far to rely on a source, not how it was found.
+RELIABILITY_EXTRA_PATTERNS = (r"\bsearched\b",)
+# The briefing's own calls and what to watch: how many (issue 14: at least eight of each, at most twelve calls).
+# Issue 19 added four calls the book's own analysis raises and dropped three near-certain ones: at most fourteen.
+MIN_CALLS, MAX_CALLS, MIN_WATCH = 8, 14, 8
+# A call whose estimative term reaches above this probability (very likely, almost certain) tests little: its
+# ``note`` must say why it is worth making.
+NOTE_ABOVE = 90
+DEFAULT_CONFIDENCE_CAP = "moderate"  # the cap for a call whose claims record no confidence
+# Published text fields of the register's tables (table -> fields).
+PUBLISHED_TEXT = {
+    "claims": ("claim_en", "translator_note", "rationale", "assessment", "outcome_rationale"),
+    "sources": ("title", "publisher", "reliability"),
+    "claim_sources": ("note",),
+    "article_inconsistencies": ("description",),
+    "claim_links": ("note",),
+    "second_readings": ("note", "resolution"),
+    "briefing_calls": ("statement", "resolves_if", "resolves_not_if", "note"),
+    "watch_indicators": ("indicator", "would_move", "where_to_watch"),
+}
+# The blind second reading: every contradicted and partly supported fact, plus a seeded random fifth of the
+# supported ones. The seed is the date the reading was drawn.
+SECOND_READING_SEED = 20261126
+SECOND_READING_SHARE = 5  # one in five supported facts
+
+
+def estimative_terms(text: str) -> list[str]:
+    """The fixed estimative terms used in a text (longest match first, so 'very unlikely' is not 'unlikely')."""
+    low = text.lower()
+    found = []
+    for term in sorted(ESTIMATIVE_TERMS, key=len, reverse=True):
+        if term in low:
+            found.append(term)
+            low = low.replace(term, " ")
+    return found
+
+
+def _day(value) -> dt.date | None:
+    """A ``YYYY-MM-DD`` or ``YYYY-MM`` string (or a timestamp) as a date; a month counts as its first day."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "date"):
+        return value.date()
+    return dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
+
+
+def _last_day(value) -> dt.date | None:
+    """A ``YYYY-MM-DD`` or ``YYYY-MM`` string (or a timestamp) as a date; a month counts as its last day."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "date"):
+        return value.date()
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date.fromisoformat(value)
+
+
+def _ids(value) -> list[str]:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return []
+    return [v.strip() for v in str(value).split(";") if v.strip()]
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS}
+
+
+def wording_overlap(a: str, b: str) -> float:
+    """Share of the shorter text's word stems (first five letters, stopwords dropped) found in the other."""
+    sa, sb = _stems(a), _stems(b)
+    return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
+
+
+def duplicate_developments(developments: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Pairs of developments that record the same event: (first id, second id, why).
+
+    Same event = dates that overlap (equal, or a month and a day in it), the same category, at least one shared
+    actor, and either a shared source or wording that overlaps by at least ``DUPLICATE_WORDING``. Two distinct
+    events of one day on one track (a drill and a ministers' meeting) differ in wording and sources.
+    """
+    rows = developments.to_dict("records")
+    found = []
+    for a, b in combinations(rows, 2):
+        da, db = str(a["date"]), str(b["date"])
+        if not (da == db or (len(da) == 7 and db.startswith(da)) or (len(db) == 7 and da.startswith(db))):
+            continue
+        if a["category"] != b["category"] or not set(_ids(a["actors"])) & set(_ids(b["actors"])):
+            continue
+        shared = set(_ids(a["source_id"])) & set(_ids(b["source_id"]))
+        overlap = wording_overlap(a["event"], b["event"])
+        if shared:
+            found.append((a["id"], b["id"], f"shares source {', '.join(sorted(shared))}"))
+        elif overlap >= DUPLICATE_WORDING:
+            found.append((a["id"], b["id"], f"wording overlaps {overlap:.0%}"))
+    return found
+
+
+def _split(value) -> list[str]:
+    return [v.strip() for v in str(value).split(";") if v.strip()] if isinstance(value, str) else []
+
+
+def cited_headline(line: str) -> str:
+    """The headline of one line of the article's reference list (the words after the separator)."""
+    return line.split(CITED_SOURCE_SEPARATOR, 1)[1] if CITED_SOURCE_SEPARATOR in line else line
+
+
+def working_note(text: str, extra: tuple[str, ...] = ()) -> str | None:
+    """The first working-note phrase found in a published text, or None."""
+    if not isinstance(text, str):
+        return None
+    for pattern in WORKING_NOTE_PATTERNS + extra:
+        m = re.search(pattern, text, flags=re.IGNORECASE)
+        if m:
+            return m.group(0)
+    return None
+
+
+def second_reading_sample(supported_ids, seed: int = SECOND_READING_SEED) -> list[str]:
+    """The supported facts drawn for the blind second reading: a seeded random fifth (rounded up) of the ids of
+    the facts rated ``supported`` when the reading was set up, drawn from their sorted list."""
+    population = sorted(supported_ids)
+    return random.Random(seed).sample(population, math.ceil(len(population) / SECOND_READING_SHARE))
+
+
+def second_reading_set(claims: pd.DataFrame, seed: int = SECOND_READING_SEED) -> list[str]:
+    """The claims to send to a blind second reading of a register: all contradicted and partly supported
+    facts, plus the seeded sample of the supported ones, in id order."""
+    facts = claims[claims["claim_type"] == "fact"]
+    flagged = set(facts.loc[facts["verdict"].isin(["contradicted", "partly_supported"]), "id"])
+    supported = facts.loc[facts["verdict"] == "supported", "id"]
+    return sorted(flagged | set(second_reading_sample(supported, seed)))
+
+
+def second_reading_draw(pkg: Package | None = None) -> dict:
+    """The draw as recorded in the data package: date, seed, the supported facts it was drawn from, the sample."""
+    pkg = pkg or package()
+    return pkg.resource("second_readings")["x-draw"]
+
+
+def agreement(readings: pd.DataFrame) -> dict:
+    """How often the blind second reading gave the same verdict as the first: claims read, agreements, rate."""
+    n = len(readings)
+    agreed = int((readings["second_verdict"] == readings["first_verdict"]).sum()) if n else 0
+    return {"claims": n, "agreed": agreed, "disagreed": n - agreed, "rate": agreed / n if n else float("nan")}
+
+
+def evidence_confidence(verdict: str, decisive_kinds, n_sources: int) -> str:
+    """The confidence a fact's verdict earns from its evidence (the rule Methods states).
+
+    ``decisive_kinds``: the kinds of the sources that support or contradict it; ``n_sources``: how many sources it
+    rests on (supporting, contradicting or context; the article's own cited sources not counted).
+
+    - ``high``: supported or contradicted, and a primary record (``PRIMARY_SOURCE_KINDS``) supports or contradicts it;
+    - ``low``: unverified, or resting on a single source that is not a primary record;
+    - ``moderate``: otherwise (several secondary reports, or a primary record behind a partly supported verdict).
+    """
+    if verdict == "unverified":
+        return "low"
+    primary = any(kind in PRIMARY_SOURCE_KINDS for kind in decisive_kinds)
+    if primary and verdict in ("supported", "contradicted"):
+        return "high"
+    return "moderate" if primary or n_sources >= 2 else "low"
+
+
+def fact_confidences(reg: Register) -> pd.Series:
+    """The confidence each fact earns from its evidence (:func:`evidence_confidence`), by claim id."""
+    facts = reg.claims[reg.claims["claim_type"] == "fact"]
+    links = reg.links[reg.links["relation"].isin(EVIDENCE_RELATIONS)].merge(
+        reg.sources[["id", "kind"]], left_on="source_id", right_on="id", how="left", suffixes=("", "_source"))
+    links = links[links["kind"] != "cited_by_article"]
+    out = {}
+    for cid, verdict in zip(facts["id"], facts["verdict"]):
+        own = links[links["claim_id"] == cid]
+        decisive = own.loc[own["relation"].isin(DECISIVE_RELATIONS), "kind"]
+        out[cid] = evidence_confidence(verdict, list(decisive), own["source_id"].nunique())
+    return pd.Series(out, name="confidence", dtype="object")
+
+
+def newest_evidence(reg: Register) -> dt.date | None:
+    """The newest publication date among the sources behind the developments and behind the outcomes of
+    forecasts and questions (a source dated by month only counts as its first day)."""
+    ids: set[str] = set()
+    if reg.developments is not None:
+        for value in reg.developments["source_id"]:
+            ids.update(_ids(value))
+    scored = reg.claims.loc[reg.claims["claim_type"].isin(["forecast", "question"]), "id"]
+    links = reg.links[reg.links["claim_id"].isin(set(scored)) & reg.links["relation"].isin(EVIDENCE_RELATIONS)]
+    ids.update(links["source_id"])
+    dates = [_day(v) for v in reg.sources.loc[reg.sources["id"].isin(ids), "published"].dropna()]
+    return max(dates) if dates else None
+
+
+def evidence_as_of(reg: Register) -> dt.date | None:
+    """The book's single "evidence as of" date, and what it means: every open item (``sweeps``: each thing an open
+    forecast, outcome or call depends on) was searched for in the stored reporting at least up to this date, the
+    earliest ``swept_to``. Without a sweeps table it falls back to the newest evidence the record holds
+    (:func:`newest_evidence`), which says only how recent the newest source is."""
+    sweeps = getattr(reg, "sweeps", None)
+    if sweeps is not None and not sweeps.empty:
+        return min(_day(v) for v in sweeps["swept_to"])
+    return newest_evidence(reg)
+
+
+def currency_by_track(sweeps: pd.DataFrame) -> pd.DataFrame:
+    """Per track of the article: how many open items were swept, the date to which they were swept, the newest
+    evidence found on any of them, and the stalest item (the one whose newest evidence is oldest) with its date."""
+    rows = []
+    for track, items in sweeps.groupby("track", sort=False):
+        newest = items["newest_evidence"].map(_day)
+        stalest = items.loc[newest.idxmin()]
+        rows.append({"track": track, "items": len(items), "swept_to": min(items["swept_to"].map(_day)),
+                     "newest": newest.max(), "stalest_item": stalest["item"], "stalest": _day(stalest["newest_evidence"])})
+    order = [t for t in THEME_LABELS if t in {r["track"] for r in rows}]
+    return pd.DataFrame(rows).set_index("track").loc[order].reset_index()
+
+
+def edition(reg: Register) -> int:
+    """The current edition of the briefing: the highest ``added_in`` among the developments."""
+    return int(reg.developments["added_in"].max())
+
+
+def new_developments(reg: Register, since: int | None = None) -> pd.DataFrame:
+    """Developments first recorded after edition ``since`` (default: the previous edition), by date: what is new
+    in this edition."""
+    since = edition(reg) - 1 if since is None else since
+    new = reg.developments[reg.developments["added_in"] > since]
+    return new.assign(_d=new["date"].map(_day)).sort_values(["_d", "id"]).drop(columns="_d")
+
+
+def outcome_summary(claims: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard with every outcome category, split by theme: one row per track (``THEMES``) and a row
+    ``all``; one column per outcome (in ``OUTCOME_LABELS`` order, zeros kept) and ``total``."""
+    scored = claims[claims["claim_type"].isin(["forecast", "question"])]
+    themes = scored["section"].map(THEMES)
+    table = pd.crosstab(themes, scored["outcome"]).reindex(index=list(THEME_LABELS), columns=list(OUTCOME_LABELS),
+                                                           fill_value=0)
+    table = table[(table.sum(axis=1) > 0) | (table.index != "framing")]
+    table.loc["all"] = table.sum()
+    table["total"] = table.sum(axis=1)
+    table.index.name, table.columns.name = "theme", None
+    return table.astype(int)
