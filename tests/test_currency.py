@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from briefing.claims import currency_by_track, evidence_as_of, newest_evidence, register
+from briefing.claims import currency_by_track, evidence_as_of, newest_evidence, reader_date, register
 from briefing.datapackage import DataError, Package
 
 from csvedit import edit_csv
@@ -50,5 +50,10 @@ def test_currency_by_track_names_the_stalest_item():
     table = currency_by_track(sweeps)
     assert list(table["track"]) == ["russia", "china"]
     china = table.set_index("track").loc["china"]
-    assert china["items"] == 2 and china["stalest_item"] == "b" and china["stalest"] == dt.date(2025, 9, 1)
-    assert china["newest"] == dt.date(2026, 3, 12)
+    assert china["items"] == 2 and china["stalest_item"] == "b" and china["stalest"] == "2025-09"
+    assert china["newest"] == "2026-03-12"
+
+
+def test_reader_date_keeps_a_month_a_month():
+    assert reader_date("2025-09") == "September 2025" and reader_date("2026-05-19") == "19 May 2026"
+    assert reader_date(dt.date(2026, 5, 1)) == "1 May 2026"

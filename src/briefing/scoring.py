@@ -258,15 +258,24 @@ def evidence_as_of(reg: Register) -> dt.date | None:
     return newest_evidence(reg)
 
 
+def reader_date(value) -> str:
+    """A recorded date as a reader reads it: '19 May 2026', or 'September 2025' for a month-only date."""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
+    day = dt.date.fromisoformat(text if len(text) == 10 else text + "-01")
+    return f"{day:%B %Y}" if len(text) == 7 else f"{day.day} {day:%B %Y}"
+
+
 def currency_by_track(sweeps: pd.DataFrame) -> pd.DataFrame:
     """Per track of the article: how many open items were swept, the date to which they were swept, the newest
-    evidence found on any of them, and the stalest item (the one whose newest evidence is oldest) with its date."""
+    evidence found on any of them, and the stalest item (the one whose newest evidence is oldest) with its date
+    (evidence dates as recorded: ``YYYY-MM-DD``, or ``YYYY-MM`` where the page gives only the month)."""
     rows = []
     for track, items in sweeps.groupby("track", sort=False):
         newest = items["newest_evidence"].map(_day)
         stalest = items.loc[newest.idxmin()]
         rows.append({"track": track, "items": len(items), "swept_to": min(items["swept_to"].map(_day)),
-                     "newest": newest.max(), "stalest_item": stalest["item"], "stalest": _day(stalest["newest_evidence"])})
+                     "newest": items.loc[newest.idxmax(), "newest_evidence"], "stalest_item": stalest["item"],
+                     "stalest": stalest["newest_evidence"]})
     order = [t for t in THEME_LABELS if t in {r["track"] for r in rows}]
     return pd.DataFrame(rows).set_index("track").loc[order].reset_index()
 
