@@ -99,6 +99,18 @@ def test_wide_tables_become_blocks_labelled_by_their_own_headers():
     assert re.search(r'class="pdf-record-long"><span class="pdf-label">Decided by:</span>', out)
     other = table.replace("briefing-calls", "briefing-register")
     assert pdf.as_blocks(other) == other
+    # A Markdown table (Corrections): four columns, one of them long, each cell in a paragraph of its own.
+    md = ('<div class="pst-scrollable-table-container"><table class="table"><thead><tr class="row-odd">' +
+          "".join(f'<th class="head"><p>{h}</p></th>' for h in ("Date", "What changed", "Why", "Affects")) +
+          '</tr></thead><tbody><tr class="row-even"><td><p>2026-12-03</p></td><td><p>c055: <strong>borne out → not '
+          'scorable</strong></p></td><td><p>' + "One rule for conditionals, " * 3 + '</p></td><td><p>c055</p></td>'
+          '</tr></tbody></table></div>')
+    out = pdf.as_blocks(md)
+    assert "<table" not in out and "<p>" not in out
+    assert re.search(r'pdf-record-key">2026-12-03</span>\s*c055: <strong>', out)
+    assert re.search(r'<span class="pdf-label">Affects:</span>\s*c055', out)
+    three = re.sub(r'<th class="head"><p>Affects</p></th>|<td><p>c055</p></td>', "", md)
+    assert pdf.as_blocks(three) == three  # a narrow Markdown table stays a table
 
 
 def test_the_sentence_that_links_to_the_pdf_is_left_out_of_it():

@@ -85,32 +85,42 @@ def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 
+def _cell(fragment: str) -> Markup:
+    """A cell's markup, without the one paragraph a Markdown table wraps it in (so that it flows in a line)."""
+    m = re.fullmatch(r"\s*<p>(.*?)</p>\s*", fragment, re.S)
+    return Markup(m.group(1) if m and "<p" not in m.group(1) else fragment)
+
+
 def as_blocks(body: str, classes=BLOCK_TABLES) -> str:
-    """Each table of the given classes (in its ``briefing-table-wrap``) replaced by compact blocks, one per row:
-    labels from the table's own headers, cells as the table's own markup, row ids kept as anchors."""
+    """Wide tables replaced by compact blocks, one per row: the book's tables of the given classes, and Markdown
+    tables (Corrections) of four or more columns with a long one. Labels are the table's own headers, cells the
+    table's own markup, row ids kept as anchors."""
     def one(m):
         table = m.group(0)
         names = re.search(r'<table class="([^"]*)"', table).group(1).split()
-        if not set(names) & set(classes):
+        markdown = "briefing-table" not in names
+        if not markdown and not set(names) & set(classes):
             return table
         headers = [_text(h) for h in re.findall(r"<th\b[^>]*>(.*?)</th>", table, re.S)]
         caption = re.search(r"<caption>(.*?)</caption>", table, re.S)
         rows = []
         for attrs, inner in re.findall(r"<tr\b([^>]*)>(.*?)</tr>", table.split("<tbody>", 1)[-1], re.S):
             row_id = re.search(r'\bid="([^"]*)"', attrs)
-            cells = [{"html": Markup(c), "lang": (re.search(r'\blang="([^"]*)"', a) or [None, None])[1]}
+            cells = [{"html": _cell(c), "lang": (re.search(r'\blang="([^"]*)"', a) or [None, None])[1]}
                      for a, c in re.findall(r"<td\b([^>]*)>(.*?)</td>", inner, re.S)]
             if len(cells) == len(headers) >= 2:
                 rows.append({"id": html.unescape(row_id.group(1)) if row_id else None, "cells": cells})
-        if not rows:
-            return table
         rest = range(2, len(headers))
-        long = [k for k in rest if sum(len(_text(r["cells"][k]["html"])) for r in rows) / len(rows) > LONG_CELL]
+        long = [k for k in rest if rows and
+                sum(len(_text(r["cells"][k]["html"])) for r in rows) / len(rows) > LONG_CELL]
+        if not rows or (markdown and (len(headers) < 4 or not long)):
+            return table
         return str(templates().get_template("records.html").render(
-            classes=" ".join(names), caption=Markup(caption.group(1)) if caption else "", headers=headers,
+            classes=" ".join(n for n in names if n.startswith("briefing-")), caption=Markup(caption.group(1)) if caption else "", headers=headers,
             rows=rows, short=[k for k in rest if k not in long], long=long))
 
-    return re.sub(r'<div class="briefing-table-wrap">\s*<table\b.*?</table>\s*</div>', one, body, flags=re.S)
+    return re.sub(r'<div class="(?:briefing-table-wrap|pst-scrollable-table-container)">\s*<table\b.*?</table>\s*'
+                  r'</div>', one, body, flags=re.S)
 
 
 def drop_self_references(body: str, name: str) -> str:
