@@ -116,7 +116,8 @@ def as_blocks(body: str, classes=BLOCK_TABLES) -> str:
         if not rows or (markdown and (len(headers) < 4 or not long)):
             return table
         return str(templates().get_template("records.html").render(
-            classes=" ".join(n for n in names if n.startswith("briefing-")), caption=Markup(caption.group(1)) if caption else "", headers=headers,
+            classes=" ".join(n for n in names if n.startswith("briefing-") and n != "briefing-table"),
+            caption=Markup(caption.group(1)) if caption else "", headers=headers,
             rows=rows, short=[k for k in rest if k not in long], long=long))
 
     return re.sub(r'<div class="(?:briefing-table-wrap|pst-scrollable-table-container)">\s*<table\b.*?</table>\s*'
