@@ -7,6 +7,7 @@ notebooks are touched so that Sphinx reads, and so executes, them again.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -107,6 +108,88 @@ def test_package_change_invalidates_all(book):
     assert book.refresh() is None
     assert not book.cache_dir.exists()
     assert book.touched() == book.stems()
+
+
+@pytest.mark.parametrize("changed", ["static/briefing.css", "static/briefing-charts.js",
+                                     "templates/components/figure.html", "figures.py", "sphinx_ext.py", "pdf.py"])
+def test_a_change_to_the_look_executes_nothing(book, changed):
+    """CSS, scripts, the figure template and the build's own code make no output: the pages are rebuilt from the
+    cached outputs (issue 20)."""
+    path = book.package / changed
+    path.write_text(path.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+    assert book.refresh() == set()
+    assert book.touched() == set()
+    assert all(book.cached(stem) for stem in book.stems())
+
+
+@pytest.mark.parametrize("changed", ["vocabulary.py", "charts.py", "templates/components/claims_table.html",
+                                     "templates/components/macros.html"])
+def test_a_change_to_what_outputs_are_made_from_executes_all(book, changed):
+    path = book.package / changed
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert book.refresh() is None
+    assert book.touched() == book.stems()
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    """The modules of the package that ``tree`` imports, anywhere (lazy imports too)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("briefing.")}
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level == 1 and module:
+                found.add(module.split(".")[0])
+            elif node.level == 1 or module == "briefing":
+                found |= {a.name for a in node.names}
+            elif module.startswith("briefing."):
+                found.add(module.split(".")[1])
+    return found
+
+
+def reached_at_execution(notebooks) -> tuple[set[str], set[str]]:
+    """The package's modules the notebooks' code cells import, followed through the package's own imports, and
+    every string those modules hold (template and file names among them)."""
+    todo = {"__init__"}
+    for nb in notebooks:
+        for cell in nbformat.read(nb, as_version=4).cells:
+            if cell.cell_type == "code":
+                code = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+                todo |= _imports(ast.parse(code))
+    modules, strings = set(), set()
+    while todo:
+        name = todo.pop()
+        path = bc.PACKAGE / f"{name}.py"
+        if name in modules or not path.is_file():
+            continue
+        modules.add(name)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        todo |= _imports(tree) - modules
+        strings |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    return modules, strings
+
+
+def test_no_notebook_reaches_what_only_the_build_reads():
+    """What the cache leaves out of its digest (BUILD_ONLY) must be out of every notebook's reach: no module a
+    notebook imports (directly or through the package) is build-only, nor any template or file such a module
+    names."""
+    modules, strings = reached_at_execution(sorted(ROOT.glob("chapters/*.ipynb")))
+    assert {"charts", "vocabulary", "render", "html"} <= modules
+    assert not {m for m in modules if bc.build_only(f"{m}.py")}, "a notebook imports a build-only module"
+    names = {s for s in strings if 0 < len(s) < 200 and not any(c.isspace() for c in s) and not s.startswith("/")}
+    named = {f"templates/components/{s}" for s in names if s.endswith(".html")} | names
+    reached = {n for n in named if (bc.PACKAGE / n).is_file() and bc.build_only(n)}
+    assert not reached, f"a module the notebooks import names build-only files: {reached}"
+    inputs = {p.relative_to(bc.PACKAGE).as_posix() for p in bc.execution_inputs()}
+    assert "templates/components/claims_table.html" in inputs and "static/briefing.css" not in inputs
+
+
+def test_the_check_catches_a_notebook_importing_the_build(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("from briefing.figures import tint")])
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    modules, _ = reached_at_execution([tmp_path / "x.ipynb"])
+    assert "figures" in modules and bc.build_only("figures.py")
 
 
 def test_descriptor_change_invalidates_all(book):

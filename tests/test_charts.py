@@ -1,9 +1,14 @@
+import ast
+import re
+from pathlib import Path
+
 import altair as alt
 import pandas as pd
 import pytest
 
+from briefing import charts, figures
 from briefing.charts import figure
-from briefing.vocabulary import VEGA_LITE_VERSION
+from briefing.vocabulary import FIGURE_METADATA, VEGA_LITE_MIME, VEGA_LITE_SCHEMA, VEGA_LITE_VERSION
 
 
 def _chart():
@@ -11,19 +16,81 @@ def _chart():
         title=alt.Title("Finding", subtitle="What, in which unit"))
 
 
+def page(fig) -> str:
+    """The book's figure for a chart output, as the build makes it from the stored output."""
+    data, meta = fig._repr_mimebundle_()
+    return str(figures.figure_markup(data[VEGA_LITE_MIME], data["image/svg+xml"], meta[FIGURE_METADATA]))
+
+
+def test_the_output_stores_the_chart_once_and_the_caption_as_metadata():
+    data, meta = figure(_chart(), resources="trilateral_events", alt_text="Two bars.", claims=["c001"])\
+        ._repr_mimebundle_()
+    assert set(data) == {VEGA_LITE_MIME, "image/svg+xml", "text/plain"}  # no text/html: JupyterLab draws the spec
+    assert data["image/svg+xml"].startswith('<svg role="img" aria-label="Two bars." style="max-width: 100%')
+    assert meta[FIGURE_METADATA] == {
+        "title": "Finding", "alt_text": "Two bars.", "source_note": meta[FIGURE_METADATA]["source_note"],
+        "data": [{"href": "../data/trilateral_events.csv", "name": "trilateral_events.csv"}], "claims": ["c001"]}
+    assert meta[FIGURE_METADATA]["source_note"].startswith("Source: ")
+    assert not any("<" in str(v) for v in meta[FIGURE_METADATA].values()), "metadata holds text, not markup"
+
+
 def test_figure_carries_source_note_download_and_alt_text():
-    html = str(figure(_chart(), resources="trilateral_events", alt_text="Two bars."))
-    assert 'role="img"' in html and 'aria-label="Two bars."' in html
+    html = page(figure(_chart(), resources="trilateral_events", alt_text="Two <b>bars</b>.", claims=["c001"]))
+    assert 'role="img"' in html and 'aria-label="Two &lt;b&gt;bars&lt;/b&gt;."' in html
     assert 'href="../data/trilateral_events.csv"' in html
     assert "Source: " in html and "analysis: this briefing" in html
+    assert 'href="register.html#c001"' in html
+    # The inline drawing is hidden from assistive technology (the figure's label speaks for it), Vega's ARIA gone.
+    inline = re.search(r"<svg\b[^>]*>", html).group(0)
+    assert 'aria-hidden="true"' in inline and "role=" not in inline and "aria-label" not in inline
+    assert f'"$schema":"{VEGA_LITE_SCHEMA}"' in html  # the page's upgrade reads the spec under the bundle's schema
 
 
 def test_figure_ids_are_deterministic_and_differ_between_specs():
-    a1, a2 = str(figure(_chart(), resources="claims", alt_text="x")), str(figure(_chart(), resources="claims",
-                                                                              alt_text="x"))
-    other = str(figure(_chart().properties(width=100), resources="claims", alt_text="x"))
+    a1, a2 = page(figure(_chart(), resources="claims", alt_text="x")), page(figure(_chart(), resources="claims",
+                                                                                  alt_text="x"))
+    other = page(figure(_chart().properties(width=100), resources="claims", alt_text="x"))
     assert a1 == a2
     assert a1.split('id="')[1][:16] != other.split('id="')[1][:16]
+
+
+def test_the_figure_markup_is_the_template(monkeypatch, tmp_path):
+    """The look of a figure is the template's, made at build time: change the template and the page changes, with
+    the stored output untouched."""
+    from briefing import html as h
+
+    fig = figure(_chart(), resources="claims", alt_text="x")
+    before = page(fig)
+    source = (h.COMPONENTS / figures.FIGURE_TEMPLATE).read_text(encoding="utf-8")
+    (tmp_path / figures.FIGURE_TEMPLATE).write_text(source.replace("briefing-chart\"", "briefing-chart new\""))
+    for name in ("macros.html",):
+        (tmp_path / name).write_text((h.COMPONENTS / name).read_text(encoding="utf-8"))
+    monkeypatch.setattr(h, "COMPONENTS", tmp_path)
+    h.environment.cache_clear()
+    try:
+        assert page(fig) == before.replace('class="briefing-chart"', 'class="briefing-chart new"', 1)
+    finally:
+        monkeypatch.undo()
+        h.environment.cache_clear()
+
+
+@pytest.mark.parametrize("module", [charts, figures], ids=lambda m: m.__name__)
+def test_no_markup_in_python(module):
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and n.body
+                  and isinstance(n.body[0], ast.Expr)}
+    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+               and id(n) not in docstrings]
+    markup = [s for s in strings if re.search(r"<[a-z]+[ >/]|</[a-z]+>", s)]
+    assert strings and not markup, f"markup belongs in templates/components/: {markup}"
+
+
+def test_the_page_css_holds_every_vocabulary_colour():
+    css = figures.vocabulary_css()
+    assert "--briefing-verdict-partly-supported: #C98B00;" in css
+    assert "--briefing-verdict-contradicted-tint: #ecc5ca;" in css  # 25% of the colour on white
+    assert figures.tint("#000000", 0.25) == "#bfbfbf" and figures.tint("#ffffff") == "#ffffff"
 
 
 def test_figure_refuses_missing_title_or_alt():
@@ -36,6 +103,7 @@ def test_figure_refuses_missing_title_or_alt():
 
 def test_bundle_matches_altair_vega_lite():
     assert alt.SCHEMA_VERSION.lstrip("v").startswith(VEGA_LITE_VERSION)
+    assert VEGA_LITE_SCHEMA == alt.SCHEMA_URL
 
 
 @pytest.mark.xfail(not hasattr(__import__("briefing.analysis").analysis, "vote_tally"), strict=True,

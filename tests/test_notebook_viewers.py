@@ -1,6 +1,6 @@
 """What a reader sees who opens a committed notebook without running it: nbconvert's HTML exporter, which is what
 static notebook viewers (nbviewer, code-hosting previews) do. Every figure must show as an SVG with marks, and
-every figure output must carry all the members of its bundle."""
+every figure output must carry its chart once (spec and SVG) and its caption as output metadata."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.vocabulary import FIGURE_MIME, VEGA_LITE_MIME
+from briefing.vocabulary import FIGURE_METADATA, VEGA_LITE_MIME
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "chapters").glob("*.ipynb"))
@@ -23,7 +23,7 @@ def figure_outputs(nb: Path) -> list[dict]:
     import nbformat
 
     cells = nbformat.read(nb, as_version=4).cells
-    return [o for c in cells for o in c.get("outputs", []) if FIGURE_MIME in o.get("data", {})]
+    return [o for c in cells for o in c.get("outputs", []) if FIGURE_METADATA in o.get("metadata", {})]
 
 
 def svgs_in(page: str) -> list[str]:
@@ -33,14 +33,19 @@ def svgs_in(page: str) -> list[str]:
     return inline + encoded
 
 
-def test_every_figure_output_carries_every_member():
+def test_every_figure_output_stores_its_chart_once_and_its_caption_as_metadata():
+    found = 0
     for nb in NOTEBOOKS:
         for out in figure_outputs(nb):
-            data = out["data"]
+            found += 1
+            data, meta = out["data"], out["metadata"][FIGURE_METADATA]
+            assert set(data) == {VEGA_LITE_MIME, "image/svg+xml", "text/plain"}, \
+                f"{nb.name}: a figure is its spec, its SVG and a label (no text/html: it would hide the chart in " \
+                "JupyterLab; no markup: the book makes it at build time)"
             assert data[VEGA_LITE_MIME]["$schema"].endswith("/vega-lite/v5.json"), nb.name
             assert MARK.search(data["image/svg+xml"]), f"{nb.name}: the SVG member has no marks"
-            assert MARK.search(data[FIGURE_MIME]), f"{nb.name}: the book's figure has no inline SVG with marks"
-            assert "text/html" not in data, f"{nb.name}: a text/html member would hide the chart in JupyterLab"
+            assert meta["title"] and meta["alt_text"] and meta["source_note"] and meta["data"], nb.name
+    assert found, "no figure output in any notebook"
 
 
 @pytest.mark.parametrize("nb", [n for n in NOTEBOOKS if figure_outputs(n)], ids=lambda n: n.name)

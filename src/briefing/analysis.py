@@ -11,9 +11,9 @@ import pandas as pd
 from .article import KINDS
 from .charts import actor_scale, colour_scale
 from .datapackage import package
-from .vocabulary import (ACTOR_COLOURS, CATEGORY_COLOURS, CATEGORY_LABELS, CONFIDENCE_LEVELS, KIND_COLOURS,
-                         KIND_LABELS, MARK_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS, VERDICT_COLOURS,
-                         VERDICT_LABELS, VOTE_COLOURS, VOTE_LABELS)
+from .vocabulary import (ACTOR_COLOURS, CATEGORY_COLOURS, CATEGORY_LABELS, CHART_COLOURS, CONFIDENCE_LEVELS,
+                         KIND_COLOURS, KIND_LABELS, MARK_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS,
+                         TRILATERAL_KIND_LABELS, VERDICT_COLOURS, VERDICT_LABELS, VOTE_COLOURS, VOTE_LABELS)
 
 
 def line_counts(paragraphs: pd.DataFrame) -> dict[str, int]:
@@ -146,8 +146,8 @@ def timeline_chart(events: pd.DataFrame, *, lane: str, lane_labels: dict[str, st
     if marks:
         rules = pd.DataFrame({"when": [pd.Timestamp(d) for d in marks], "label": list(marks.values())})
         base = alt.Chart(rules)
-        layers.append(base.mark_rule(strokeDash=[4, 3], color="#333333").encode(x="when:T"))
-        layers.append(base.mark_text(align="left", dx=4, dy=-6, fontSize=10, color="#333333")
+        layers.append(base.mark_rule(strokeDash=[4, 3], color=CHART_COLOURS["annotation"]).encode(x="when:T"))
+        layers.append(base.mark_text(align="left", dx=4, dy=-6, fontSize=10, color=CHART_COLOURS["annotation"])
                       .encode(x="when:T", y=alt.value(0), text="label:N"))
     return alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), width=600,
                                          height=60 + 45 * len(domain))
@@ -322,7 +322,7 @@ def trade_chart(series: pd.DataFrame, *, baseline: float, baseline_label: str, t
     """Annual totals (``trade_series``) as bars in US$ billion, with a dashed line at ``baseline`` (US$ bn)."""
     df = series.copy()
     df["total_bn"] = (df["total"] / 1000).round(2)
-    bars = alt.Chart(df).mark_bar(color="#E69F00").encode(
+    bars = alt.Chart(df).mark_bar(color=ACTOR_COLOURS["CHN"]).encode(
         x=alt.X("year:O", title=None),
         y=alt.Y("total_bn:Q", title="US$ billion"),
         tooltip=["year:O", alt.Tooltip("total_bn:Q", title="US$ bn"), "basis:N"],
@@ -338,7 +338,7 @@ def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_p
                     mark_label: str = "") -> alt.Chart:
     bars = alt.Chart(per_half).mark_bar(color=ACTOR_COLOURS["other"]).encode(
         x=alt.X("half_year:O", title=None, sort=list(per_half["half_year"]), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("events:Q", title="Exercises", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("events:Q", title=TRILATERAL_KIND_LABELS["exercise"], axis=alt.Axis(tickMinStep=1)),
         tooltip=["half_year:O", "events:Q"],
     )
     layers = [bars]
@@ -387,7 +387,7 @@ def vote_chart(votes: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
     return (
         alt.Chart(df).mark_bar()
         .encode(
-            y=alt.Y("vote_label:N", sort=["In favour", "Against", "Abstained"], title=None),
+            y=alt.Y("vote_label:N", sort=list(VOTE_LABELS.values()), title=None),
             x=alt.X("n:Q", title="Security Council members", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("vote_label:N", legend=None, scale=colour_scale(colours)),
             tooltip=["vote_label:N", "n:Q", "countries:N"],

@@ -2,13 +2,18 @@
 
 jupyter-cache keys a notebook on its code cells only, and Sphinx re-reads a page only when its source file is
 newer than its last read, so a changed CSV would otherwise leave stale outputs in a cached rebuild. Before each
-build, ``python -m briefing.cache`` compares the digests of the files under ``data/`` and of ``src/briefing/``
-with those recorded at the previous build (``_build/.inputs-digest.json``) and then:
+build, ``python -m briefing.cache`` compares the digests of the files under ``data/`` and of the package files
+that outputs are made from (:func:`execution_inputs`) with those recorded at the previous build
+(``_build/.inputs-digest.json``) and then:
 
 - a changed data file re-executes only the notebooks that read it: their cache records are removed and their
   files touched (mtime only, so that Sphinx re-reads them);
-- a change to ``src/briefing/``, to ``datapackage.json`` or to a file under ``data/`` that is no resource of the
-  package drops the whole cache and touches every notebook.
+- a change to a package file that outputs are made from, to ``datapackage.json`` or to a file under ``data/``
+  that is no resource of the package drops the whole cache and touches every notebook.
+
+The package files that outputs are made from are all but those that only the build reads (:data:`BUILD_ONLY`:
+``sphinx_ext``, ``figures``, ``pdf``, the figure template, ``static/`` with the CSS and scripts, ...), so a change
+to how the book looks rebuilds the pages from the cached outputs without executing any notebook.
 
 What a notebook reads is declared in its metadata: ``"briefing": {"reads": ["claims", ...]}`` (the data-package
 resources its code reads through the package's readers). A notebook depends on those and on every table they
@@ -24,7 +29,7 @@ import json
 import os
 import shutil
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .paths import DATA, DATAPACKAGE, ROOT
 
@@ -37,11 +42,47 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# Package files that only the build reads, never a notebook's code: how the book looks (stylesheets, scripts, page
+# and figure templates) and the build's own modules. A change to them rebuilds the pages from the cached outputs,
+# executing nothing. Every other file of the package is an input of every notebook (a new module is one until it
+# is listed here); tests/test_cache.py checks that no notebook reaches any of these through its imports.
+BUILD_ONLY = (
+    "static/",  # CSS, scripts, icon
+    "templates/*.html",  # theme overrides
+    "templates/nbconvert/",
+    "templates/pdf/",
+    "templates/components/figure.html",  # the figure's markup (figures.figure_markup)
+    "templates/components/computation_links.html",
+    "fa-icons.json",
+    "sphinx_ext.py",
+    "figures.py",
+    "roles.py",
+    "computation.py",
+    "pdf.py",
+    "pdf_fonts.py",
+    "cache.py",
+    "validate.py",
+)
+
+
+def build_only(relative: str) -> bool:
+    """Whether a package file (path relative to the package, with ``/``) is read only by the build."""
+    return any(relative.startswith(e) if e.endswith("/") else PurePosixPath(relative).match(e)
+               and relative.count("/") == e.count("/") for e in BUILD_ONLY)
+
+
+def execution_inputs(package: Path = PACKAGE) -> list[Path]:
+    """The package files that notebook outputs may be made from: every file but :data:`BUILD_ONLY`."""
+    files = (p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return sorted(p for p in files if not build_only(p.relative_to(package).as_posix()))
+
+
 def digests(data: Path = DATA, package: Path = PACKAGE) -> dict:
-    """The stamp: a digest of each file under ``data/`` (by relative path) and one of the whole package."""
+    """The stamp: a digest of each file under ``data/`` (by relative path) and one of the package files that
+    notebook outputs are made from (:func:`execution_inputs`)."""
     files = {str(p.relative_to(data)): _sha(p) for p in sorted(data.rglob("*")) if p.is_file()}
     h = hashlib.sha256()
-    for p in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for p in execution_inputs(package):
         h.update(str(p.relative_to(package)).encode() + b"\0" + _sha(p).encode())
     return {"data": files, "package": h.hexdigest()}
 
@@ -164,7 +205,8 @@ if __name__ == "__main__":
     cache = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / ".jupyter_cache"
     stale = refresh(cache)
     if stale is None:
-        print(f"inputs changed (src/briefing/, datapackage.json or first build): dropped the execution cache {cache}")
+        print("inputs changed (a package file that outputs are made from, datapackage.json, or first build): "
+              f"dropped the execution cache {cache}")
     elif stale:
         names = ", ".join(sorted(nb.stem for nb in stale))
         print(f"data changed: re-executing the notebooks that read it: {names}")

@@ -1,25 +1,24 @@
 """Layer 3: the chart helper. One way to put an Altair chart in the book.
 
-:func:`figure` always adds the title's subtitle, the source note (built from the data package's ``sources``) and
-a link to download the chart's data as CSV from a stable URL (``/data/<file>.csv`` of the published site). The
-chart itself is rendered by vega-embed from a pinned bundle that the book serves itself (see ``sphinx_ext``):
-no CDN, no require.js, and the element id is a hash of the spec, so the notebook output is the same every run.
+:func:`figure` stores each chart once in its notebook: the Vega-Lite spec (JupyterLab and VS Code draw it) and an
+SVG rendered offline by vl-convert (static viewers, print), with what the book's figure shows besides the chart as
+output metadata: the title, the text alternative, the source note (built from the data package's ``sources``), the
+links to download the chart's data as CSV from a stable URL (``/data/<file>.csv`` of the published site) and the
+claims the chart tests. The book's figure markup is made from these at build time (``figures``, template
+``figure.html``), so changing the figure's look needs no re-execution; nothing here writes markup.
 """
 
 from __future__ import annotations
-
-import hashlib
-import json
-import re
 
 import altair as alt
 import pandas as pd
 
 from .datapackage import load, package
-from .html import esc, script_json
+from .html import svg_attributes
 from .vocabulary import (  # noqa: F401  (notebooks import ACTOR_COLOURS from here)
     ACTOR_COLOURS,
-    FIGURE_MIME,
+    CHART_COLOURS,
+    FIGURE_METADATA,
     FONT,
     VEGA_LITE_MIME,
     VEGA_LITE_V5_SCHEMA,
@@ -40,14 +39,14 @@ def colour_scale(colours: dict[str, str], keys: list[str] | None = None) -> alt.
 def theme() -> dict:
     return {
         "config": {
-            "background": "#ffffff",
+            "background": CHART_COLOURS["background"],
             "font": FONT,
             "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 300},
-            "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#444444",
-                      "color": "#111111", "offset": 12},
-            "axis": {"labelColor": "#333333", "titleColor": "#333333", "gridColor": "#e6e6e6",
-                     "labelFontSize": 11, "titleFontSize": 11},
-            "legend": {"labelColor": "#333333", "titleColor": "#333333", "orient": "bottom"},
+            "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12,
+                      "subtitleColor": CHART_COLOURS["subtitle"], "color": CHART_COLOURS["title"], "offset": 12},
+            "axis": {"labelColor": CHART_COLOURS["axis"], "titleColor": CHART_COLOURS["axis"],
+                     "gridColor": CHART_COLOURS["grid"], "labelFontSize": 11, "titleFontSize": 11},
+            "legend": {"labelColor": CHART_COLOURS["axis"], "titleColor": CHART_COLOURS["axis"], "orient": "bottom"},
         }
     }
 
@@ -89,41 +88,35 @@ def data_url(resource: str) -> str:
 
 
 class Figure:
-    """One chart as one MIME bundle, so that every viewer shows it.
+    """One chart as one output that every viewer shows, stored once:
 
     - :data:`VEGA_LITE_MIME`: the spec, drawn interactively by JupyterLab and VS Code with their own bundled
-      renderers, with no network.
+      renderers, with no network;
     - ``image/svg+xml``: the same chart rendered offline by vl-convert when the notebook runs, for static viewers
-      (nbviewer, code-hosting previews, nbconvert), print and PDF.
-    - :data:`FIGURE_MIME`: the book's figure (the SVG inline, so it is visible at first paint and without
-      JavaScript; caption, source note, CSV download, claims tested). The book's script upgrades it to the
-      interactive chart when it comes into view.
-    - ``text/plain``: a one-line label.
+      (nbviewer, code-hosting previews, nbconvert), print and PDF; the book inlines it in its figure;
+    - ``text/plain``: a one-line label;
+    - output metadata :data:`FIGURE_METADATA`: the figure's title, text alternative, source note, data downloads
+      and claims tested, from which the book makes its figure markup at build time (``figures.figure_markup``).
+
+    No ``text/html`` member: JupyterLab would rank it above its Vega renderer.
     """
 
-    def __init__(self, spec: dict, svg: str, html: str, title: str):
-        self.spec, self.svg, self.html, self.title = spec, svg, html, title
+    def __init__(self, spec: dict, svg: str, metadata: dict):
+        self.spec, self.svg, self.metadata = spec, svg, metadata
+        self.title = metadata["title"]
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         data = {
-            FIGURE_MIME: self.html,
             "image/svg+xml": self.svg,
             VEGA_LITE_MIME: {**self.spec, "$schema": VEGA_LITE_V5_SCHEMA},
-            "text/plain": f"<Figure: {self.title}>",
+            "text/plain": repr(self),
         }
-        # The first entry marks the output as one figure, so the book renders only its own member of the bundle;
-        # the second asks JupyterLab's Vega renderer for SVG (printable, searchable) and no actions menu.
-        return data, {FIGURE_MIME: {"title": self.title},
+        # JupyterLab's Vega renderer: SVG (printable, searchable) and no actions menu.
+        return data, {FIGURE_METADATA: self.metadata,
                       VEGA_LITE_MIME: {"embed_options": {"renderer": "svg", "actions": False}}}
 
     def __repr__(self) -> str:
         return f"<Figure: {self.title}>"
-
-    def __str__(self) -> str:
-        return self.html
-
-
-_ARIA_ATTR = re.compile(r' (?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
 
 
 def render_svg(spec: dict) -> str:
@@ -136,7 +129,7 @@ def render_svg(spec: dict) -> str:
 
     svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
     # Scale with the page instead of overflowing it; keep the drawing's own size as its intrinsic size.
-    return svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
+    return svg_attributes(svg, style="max-width: 100%; height: auto")
 
 
 def figure(chart: alt.TopLevelMixin, *, resources: str | list[str], alt_text: str, note: str | None = None,
@@ -156,29 +149,14 @@ def figure(chart: alt.TopLevelMixin, *, resources: str | list[str], alt_text: st
     if not isinstance(title, dict) or not title.get("text") or not title.get("subtitle"):
         raise ValueError("figure: the chart needs a title that states the finding and a subtitle saying what "
                          "is plotted and in which unit: alt.Title(text, subtitle=...)")
-    text = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    vis_id = "vis-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     title_text = title["text"] if isinstance(title["text"], str) else " ".join(title["text"])
-    svg = render_svg(spec)
-    # Inside the page the figure's role="img" and aria-label speak for the chart: hide the drawing from assistive
-    # technology, and drop the per-element ARIA that Vega writes (dead weight under aria-hidden).
-    inline_svg = _ARIA_ATTR.sub("", svg).replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
-    downloads = " · ".join(
-        f'<a href="{esc(data_url(r))}" download>{esc(package().resource(r)["path"])}</a>' for r in resources)
-    tested = ""
-    if claims:
-        links = ", ".join(f'<a href="register.html#{esc(c)}">{esc(c)}</a>' for c in claims)
-        tested = f'<p class="briefing-chart__claims">Tests the article’s claim {links}.</p>'
-    html = (
-        f'<figure class="briefing-chart" aria-labelledby="{vis_id}-title">'
-        f'<div class="briefing-chart__vis" id="{vis_id}" role="img" aria-label="{esc(alt_text)}" '
-        f'data-spec-id="{vis_id}-spec">{inline_svg}</div>'
-        f'<script type="application/json" id="{vis_id}-spec">{script_json(text)}</script>'
-        f'<figcaption><span class="briefing-chart__title" id="{vis_id}-title">{esc(title_text)}</span>'
-        f'<span class="briefing-chart__source">{esc(note or source_note(resources))}</span>'
-        f'<span class="briefing-chart__download">Download the data (CSV): {downloads}</span>'
-        f"{tested}<details class=\"briefing-chart__alt\"><summary>Text description</summary>"
-        f"<p>{esc(alt_text)}</p></details></figcaption></figure>"
-    )
-    standalone = svg.replace("<svg ", f'<svg role="img" aria-label="{esc(alt_text)}" ', 1)
-    return Figure(spec, standalone, html, title_text)
+    metadata = {
+        "title": title_text,
+        "alt_text": alt_text,
+        "source_note": note or source_note(resources),
+        "data": [{"href": data_url(r), "name": package().resource(r)["path"]} for r in resources],
+        "claims": list(claims or []),
+    }
+    # The standalone drawing speaks for itself in static viewers: the text alternative is its accessible name.
+    svg = svg_attributes(render_svg(spec), role="img", aria_label=alt_text)
+    return Figure(spec, svg, metadata)

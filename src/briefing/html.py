@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -76,6 +77,24 @@ def esc(value) -> str:
 def script_json(text: str) -> Markup:
     """JSON made safe to sit inside <script type="application/json">: no '</' can close the element."""
     return Markup(str(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+_SVG_ROOT = re.compile(r"<svg\b([^>]*)>")
+_ATTRIBUTE = re.compile(r'\s([\w:-]+)="[^"]*"')
+
+
+def svg_attributes(svg: str, drop: tuple[str, ...] = (), **attributes: str) -> str:
+    """An SVG document with attributes set on its root element (names with ``_`` for ``-``: ``aria_label``),
+    values escaped; ``drop`` names attributes to remove from every element first (a ``*`` suffix: a prefix)."""
+    if drop:
+        def keep(m):
+            name = m.group(1)
+            gone = any(name.startswith(d[:-1]) if d.endswith("*") else name == d for d in drop)
+            return "" if gone else m.group(0)
+
+        svg = _ATTRIBUTE.sub(keep, svg)
+    added = "".join(f' {k.replace("_", "-")}="{esc(v)}"' for k, v in attributes.items())
+    return _SVG_ROOT.sub(lambda m: m.group(0)[:4] + added + m.group(1) + ">", svg, count=1)
 
 
 def isodate(value) -> str:

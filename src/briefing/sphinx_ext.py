@@ -3,7 +3,9 @@
 - Serves a pinned, matched vega + vega-lite + vega-embed bundle (made by vl-convert) from ``_static/vendor/``;
   pages that hold a chart get the small script that loads it when a chart comes into view. No CDN, no require.js.
 - Publishes ``data/`` at the stable path ``/data/`` of the site so every chart's download link keeps working.
-- Adds the book's stylesheet (charts, verdict boxes, print rules).
+- Adds the book's stylesheets: ``vocabulary.css``, made at build time from the vocabulary's colours (custom
+  properties), and ``briefing.css`` (charts, verdict boxes, print rules), which uses them.
+- Makes each chart's figure from its stored output at build time (``figures.FigureMimeRenderer``).
 - Chooses how notebooks execute: ``BRIEFING_EXECUTE=force`` (or ``cache``, ``off``, ``auto``, ``inline``) in the
   environment overrides ``execute.execute_notebooks`` of ``_config.yml``; an unknown value stops the build. The
   Makefile sets it (``make book EXECUTE=force``); ``tests/test_build_strict.py`` shows that it takes effect.
@@ -30,7 +32,9 @@ from xml.sax.saxutils import escape as xml_escape
 from sphinx.util import logging
 
 from .paths import DATA, pdf_name
-from .vocabulary import FIGURE_MIME, VEGA_LITE_MIME, VEGA_LITE_VERSION
+from .figures import FigureMimeRenderer, vocabulary_css  # noqa: F401  (FigureMimeRenderer: a myst-nb entry point)
+from .figures import own_digest as figures_digest
+from .vocabulary import VEGA_LITE_VERSION
 
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"  # overrides of theme components (accessibility fixes)
@@ -57,25 +61,6 @@ def execution_mode(config) -> None:
     config.nb_execution_mode = mode
 
 
-class FigureMimeRenderer:
-    """myst-nb mime-render plugin (entry point ``myst_nb.mime_renderers`` in pyproject.toml): puts the book's own
-    figure member of a chart's MIME bundle on HTML pages, ahead of the SVG and Vega-Lite members that notebook
-    viewers use."""
-
-    mime_priority_overrides = [(builder, FIGURE_MIME, 5) for builder in ("html", "dirhtml", "singlehtml")]
-
-    @staticmethod
-    def handle_mime(renderer, data, inline):
-        if data.mime_type == FIGURE_MIME:
-            from docutils import nodes
-
-            return [nodes.raw(text=data.string, format="html", classes=["output", "text_html"])]
-        if FIGURE_MIME in data.output_metadata and data.mime_type in (VEGA_LITE_MIME, "image/svg+xml"):
-            # The figure member already carries this chart (its SVG inline, its spec for the upgrade).
-            return []
-        return None
-
-
 def _config_inited(app, config):
     execution_mode(config)
     config.html_static_path.append(str(STATIC))
@@ -90,6 +75,12 @@ def _config_inited(app, config):
 def _builder_inited(app):
     if app.builder.format != "html":
         return
+    # The vocabulary's colours as CSS custom properties (briefing.css uses only those): made at every build, so a
+    # colour changed in vocabulary.py reaches every page without any notebook re-executed.
+    css = Path(app.outdir) / "_static" / "vocabulary.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    if not css.is_file() or css.read_text(encoding="utf-8") != vocabulary_css():
+        css.write_text(vocabulary_css(), encoding="utf-8")
     target = Path(app.outdir) / "_static" / BUNDLE
     if not target.exists():
         import vl_convert
@@ -355,5 +346,9 @@ def setup(app):
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _build_finished)
+    # The figures' markup is made when a page is read (figures.FigureMimeRenderer): when it changes, every page is
+    # read again, with its outputs from the execution cache (no notebook runs).
+    app.add_config_value("briefing_figures_digest", figures_digest(), "env")
+    app.add_css_file("vocabulary.css")
     app.add_css_file("briefing.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

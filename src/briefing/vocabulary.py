@@ -14,10 +14,13 @@ VEGA_LITE_VERSION = "6.4"  # must match the Vega-Lite schema of the pinned Altai
 # Vega-Lite 5); the spec is handed to them with the v5 schema URL. tests/lab checks that every figure draws there.
 VEGA_LITE_MIME = "application/vnd.vegalite.v5+json"
 VEGA_LITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-# The book's own figure (SVG inline, caption, source note, downloads). Not text/html: JupyterLab ranks text/html
-# above its Vega renderer and would show the static copy instead of the interactive chart. The book picks this
-# member through a myst-nb mime-render plugin (``sphinx_ext.FigureMimeRenderer``).
-FIGURE_MIME = "application/vnd.briefing.figure+html"
+# The schema the book's own vega-embed bundle reads (Vega-Lite ``VEGA_LITE_VERSION``, Altair's ``SCHEMA_URL``).
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+# A chart's output carries, under this key of its output metadata, what the book's figure shows besides the chart
+# (title, text alternative, source note, data downloads, claims tested). The figure's markup is made from it at
+# build time (``figures.figure_markup``, template ``figure.html``): no text/html member, which JupyterLab would
+# rank above its Vega renderer, and no markup stored in the notebook.
+FIGURE_METADATA = "briefing"
 
 # -- the article ------------------------------------------------------------------------------------------------
 
@@ -96,6 +99,16 @@ OUTCOME_COLOURS = {
     "not_scorable": "#A6BDDB",
 }
 REVIEWER = "The briefing team"  # the author of every ClaimReview
+# Estimative language for our own judgments (after US ICD 203): each term and the probability range (%) it means.
+ESTIMATIVE_TERMS = {
+    "almost no chance": (1, 5),
+    "very unlikely": (5, 20),
+    "unlikely": (20, 45),
+    "roughly even chance": (45, 55),
+    "likely": (55, 80),
+    "very likely": (80, 95),
+    "almost certain": (95, 99),
+}
 # Confidence in an assessment or a call: how good the evidence is, not how likely the event is.
 CONFIDENCE_LABELS = {"low": "Low", "moderate": "Moderate", "high": "High"}
 CONFIDENCE_LEVELS = tuple(CONFIDENCE_LABELS)  # in order, lowest first (the `confidence` enum of claims and calls)
@@ -209,6 +222,7 @@ FIELDS = {
     ("claims", "verdict"): (VERDICT_LABELS, VERDICT_COLOURS),
     ("claims", "outcome"): (OUTCOME_LABELS, OUTCOME_COLOURS),
     ("article_inconsistencies", "kind"): (INCONSISTENCY_LABELS, None),
+    ("article_inconsistencies", "strength"): (STRENGTH_LABELS, None),
     ("sources", "copy"): (COPY_LABELS, None),
     ("briefing_calls", "chapter"): (CHAPTER_LABELS, None),
     ("briefing_calls", "confidence"): (CONFIDENCE_LABELS, None),
@@ -220,9 +234,38 @@ FIELDS = {
     ("unsc_poe_vote_2024", "vote"): (VOTE_LABELS, VOTE_COLOURS),
 }
 
+# -- the page and the chart frame -------------------------------------------------------------------------------
+
+# Colours of the chart frame (titles, axes, grid) and of the page's own furniture. The page gets every colour of
+# this module as a CSS custom property (``figures.vocabulary_css``, written into ``_static/vocabulary.css`` at build
+# time): ``--briefing-verdict-supported``, ``--briefing-verdict-supported-tint`` (a light tint for backgrounds),
+# ``--briefing-page-rule`` and so on; ``static/briefing.css`` uses only those.
+CHART_COLOURS = {
+    "background": "#ffffff",
+    "title": "#111111",
+    "subtitle": "#444444",
+    "axis": "#333333",
+    "grid": "#e6e6e6",
+    "annotation": "#333333",  # rules and labels of the dates a chart marks
+}
+PAGE_COLOURS = {
+    "text": "#111111",  # text on a tinted badge (light and dark themes alike)
+    "muted": "#4a4a4a",  # captions and notes, light theme
+    "muted-dark": "#c8c8c8",  # captions and notes, dark theme
+    "rule": "#d0d0d0",  # table rules
+    "neutral": "#b8b8b8",  # a claim box or mark with no verdict colour
+    "focus": ACTOR_COLOURS["USA"],  # outline of a targeted claim and of focused controls
+    # The PDF edition (pdf.py): paper, links, the title page's small print, the contents' dotted leaders.
+    "paper": "#ffffff",
+    "print-link": "#1a4f8b",
+    "print-muted": "#555555",
+    "print-note": "#444444",
+    "print-leader": "#bbbbbb",
+}
+TINT = 0.25  # share of the colour in a tint (the rest white): badges' backgrounds, conflict highlights
+
 # -- typography -------------------------------------------------------------------------------------------------
 
-    ("article_inconsistencies", "strength"): (STRENGTH_LABELS, None),
 # Liberation Sans is built into vl-convert, so the offline SVG measures text the same way on every machine (a
 # system font would make the layout depend on what is installed); it is metric-compatible with Arial and
 # Helvetica, the fallbacks a browser uses where it is not installed, so the drawn text fits the same boxes.
