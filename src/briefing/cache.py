@@ -60,6 +60,7 @@ BUILD_ONLY = (
     "computation.py",
     "pdf.py",
     "pdf_fonts.py",
+    "pdf_book.py",
     "cache.py",
     "validate.py",
 )
