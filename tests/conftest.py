@@ -28,9 +28,10 @@ def playwright():
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
-    """A copy of data/ (returns the path of its datapackage.json)."""
+    """A copy of the briefing (data/ and briefing.yml, in ``tmp_path``): returns the path of its datapackage.json."""
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
+    shutil.copy(DATA.parent / "briefing.yml", tmp_path / "briefing.yml")
     return target / "datapackage.json"
 
 

@@ -338,3 +338,15 @@ def test_hits_hedging_line_counts_hedged_hits_and_names_thesis_misses():
     assert an.hits_hedging_line(one) == ("No forecast borne out and 0 of the 1 forecast partly borne out were hedged "
                                          "in the article's own words; of its 1 thesis forecast, none missed and 1 was "
                                          "partly borne out")
+
+
+def test_the_articles_date_and_key_dates_come_from_briefing_yml():
+    """``an.ARTICLE_DATE`` and each key date (``an.RIYADH`` for ``riyadh``) are read from ``briefing.yml``."""
+    from briefing import config
+
+    assert an.ARTICLE_DATE == config.ARTICLE_DATE
+    assert config.KEY_DATES
+    for name, day in config.KEY_DATES.items():
+        assert getattr(an, name.upper()) == an.__getattr__(name.upper()) == day
+    with pytest.raises(AttributeError):
+        an.__getattr__("NO_SUCH_DATE")

@@ -1,4 +1,4 @@
-"""Layer 4: the numbers and charts each chapter shows, built from the data package and the register.
+"""Layer 8: the numbers and charts each chapter shows, built from the data package and the register.
 
 Notebooks call these functions and display what they return; the logic lives here, where pytest covers it.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from . import config
 from .article import KINDS
 from .charts import actor_scale, colour_scale
 from .datapackage import package
@@ -54,8 +55,17 @@ def lines_by_kind_chart(paragraphs: pd.DataFrame, *, title: str, subtitle: str) 
 
 # -- shared chart builders ----------------------------------------------------------------------------------------
 
-ARTICLE_DATE = "2025-03-01"  # published around early March 2025; used to mark "when the article was written"
-RIYADH = "2025-02-18"
+# When the article was written (``briefing.yml``: ``article.date``), for the marks on charts and in prose. The
+# article's key dates (``article.key_dates``) read as upper-case names of this module: ``riyadh`` is
+# ``analysis.RIYADH``.
+ARTICLE_DATE = config.ARTICLE_DATE
+
+
+def __getattr__(name: str) -> str:
+    """A key date of the article (``briefing.yml``: ``article.key_dates``) by its upper-case name."""
+    if name.isupper() and name.lower() in config.KEY_DATES:
+        return config.KEY_DATES[name.lower()]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def month_start(value: str) -> pd.Timestamp:

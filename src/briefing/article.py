@@ -1,4 +1,4 @@
-"""Layer 1: the source article, split into lines with stable paragraph ids and kinds.
+"""Layer 3: the source article, split into lines with stable paragraph ids and kinds.
 
 Every non-empty line of the article gets an id ``p01``, ``p02``, … in reading order. Ids are positional, so they
 are stable only as long as the file is; the data package records the file's SHA-256 and the tests check it.
@@ -11,19 +11,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import AD_LINES, HEADINGS, IMAGE_CAPTION, SOURCE_LIST_HEADING  # noqa: F401  (briefing.yml)
 from .paths import ARTICLE, record_read
 
-# The article's five headings and the chapter (``section``) each one opens. Two headings share ``china_ties``.
-HEADINGS = {
-    "美俄关系回暖,朝俄“蜜月期”终结?": "us_russia_thaw",
-    "美日韩联手,朝鲜面临新一轮围堵": "us_japan_rok_pressure",
-    "11国家对朝鲜核问题的会议": "eleven_nation_meeting",
-    "朝鲜“拥抱”中国,能否破局?": "china_ties",
-    "东北亚的棋局": "china_ties",
-}
-IMAGE_CAPTION = "取材网络"  # "image from the web": a caption left over from scraping
-AD_LINES = {"ad1 webp", "ad2 webp"}
-SOURCE_LIST_HEADING = "参考信源"
+# The article's headings and the section each opens (``HEADINGS``), its scraping artifacts (``IMAGE_CAPTION``,
+# ``AD_LINES``) and the heading of its reference list (``SOURCE_LIST_HEADING``) are this briefing's configuration
+# (``briefing.yml``, read by :mod:`briefing.config`).
 
 KINDS = ("body", "heading", "image_caption", "ad_artifact", "source_list_heading", "cited_source")
 
@@ -45,11 +38,11 @@ def sha256(path: Path = ARTICLE) -> str:
 def classify(text: str, in_source_list: bool) -> str:
     if text in HEADINGS:
         return "heading"
-    if text == IMAGE_CAPTION:
+    if IMAGE_CAPTION and text == IMAGE_CAPTION:
         return "image_caption"
     if text in AD_LINES:
         return "ad_artifact"
-    if text == SOURCE_LIST_HEADING:
+    if SOURCE_LIST_HEADING and text == SOURCE_LIST_HEADING:
         return "source_list_heading"
     return "cited_source" if in_source_list else "body"
 

@@ -1,4 +1,4 @@
-"""Layer 5: keep the cached build honest about inputs jupyter-cache cannot see.
+"""Layer 9: keep the cached build honest about inputs jupyter-cache cannot see.
 
 jupyter-cache keys a notebook on its code cells only, and Sphinx re-reads a page only when its source file is
 newer than its last read, so a changed CSV would otherwise leave stale outputs in a cached rebuild. Before each

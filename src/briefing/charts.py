@@ -1,4 +1,4 @@
-"""Layer 3: the chart helper. One way to put an Altair chart in the book.
+"""Layer 5: the chart helper. One way to put an Altair chart in the book.
 
 :func:`figure` stores each chart once in its notebook: the Vega-Lite spec (JupyterLab and VS Code draw it) and an
 SVG rendered offline by vl-convert (static viewers, print), with what the book's figure shows besides the chart as

@@ -1,4 +1,4 @@
-"""Layer 5: the claims register (the article's claims, their sources and evidence links, the article's conflicts
+"""Layer 7: the claims register (the article's claims, their sources and evidence links, the article's conflicts
 with itself, the blind second reading, the briefing's own calls and indicators), loaded from the data package and
 checked against every rule of :mod:`briefing.rules` as it loads.
 

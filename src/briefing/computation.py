@@ -1,4 +1,4 @@
-"""Layer 5 (entry point): "the computation behind this page", the analyst's face of a reading page.
+"""Layer 8 (entry point): "the computation behind this page", the analyst's face of a reading page.
 
 The book's pages are the reader's face: prose, charts and formatted tables, no code. Each page made from a notebook
 links the notebook itself (downloadable, byte for byte the committed file) and this static rendering of it: the

@@ -1,4 +1,4 @@
-"""Layer 2: the data package. One loader for every table under ``data/``; it validates on load.
+"""Layer 4: the data package. One loader for every table under ``data/``; it validates on load.
 
 The rules come from ``data/datapackage.json`` (Frictionless Table Schema): field types, required fields, enums,
 patterns, minimum/maximum, unique fields, primary keys and foreign keys. Fields of type ``list`` hold several

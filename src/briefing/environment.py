@@ -1,4 +1,4 @@
-"""Layer 5: facts about the environment the book was built in (for the execution status page)."""
+"""Layer 9: facts about the environment the book was built in (for the execution status page)."""
 
 from __future__ import annotations
 

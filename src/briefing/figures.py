@@ -1,4 +1,4 @@
-"""Layer 2: what the book makes at build time from stored outputs and the vocabulary, so that changing how a page
+"""Layer 4: what the book makes at build time from stored outputs and the vocabulary, so that changing how a page
 looks needs no notebook re-executed (issue 20).
 
 - :func:`figure_markup`: the book's figure (the chart's SVG inline, its spec for the interactive upgrade, caption,

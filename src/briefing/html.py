@@ -1,4 +1,4 @@
-"""Layer 1: HTML for the book — the HTML value notebooks display, and the Jinja2 templates that make its markup.
+"""Layer 3: HTML for the book — the HTML value notebooks display, and the Jinja2 templates that make its markup.
 
 Every HTML component of the book (tables, claim cards, verdict badges, source lists, the annotated article, the
 scorecard, and the chart figure) is a template in ``templates/components/``. Python passes data; templates make

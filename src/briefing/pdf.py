@@ -1,4 +1,4 @@
-"""Layer 5 (entry point): the PDF edition of the briefing (``make pdf``; issues 11, 18 and 20).
+"""Layer 9 (entry point): the PDF edition of the briefing (``make pdf``; issues 11, 18 and 20).
 
 Printed from the built book (``_build/html``: ``make book`` first), offline, by the Chromium the browser tests use
 (``/usr/bin/chromium``; ``BRIEFING_CHROMIUM`` overrides) through Playwright's ``page.pdf``. One document: a title

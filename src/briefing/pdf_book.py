@@ -1,4 +1,4 @@
-"""Layer 1: what goes into the PDF edition (:mod:`briefing.pdf`): the book's chapters in the order of ``_toc.yml``,
+"""Layer 3: what goes into the PDF edition (:mod:`briefing.pdf`): the book's chapters in the order of ``_toc.yml``,
 and each built page's article cut out of its page and scoped into the one document (ids prefixed by the chapter,
 links between pages turned into links inside the PDF).
 """

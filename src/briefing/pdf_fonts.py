@@ -1,4 +1,4 @@
-"""Layer 1: Chinese text in the PDF edition that can be searched and copied (used by :mod:`briefing.pdf`).
+"""Layer 3: Chinese text in the PDF edition that can be searched and copied (used by :mod:`briefing.pdf`).
 
 Chromium writes each font's ToUnicode map by inverting the font's own character map. Noto Sans CJK draws a Kangxi
 radical (U+2F00-2FDF) or a CJK radical supplement character (U+2E80-2EFF) with the same glyph as the ideograph it

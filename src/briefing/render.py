@@ -1,4 +1,4 @@
-"""Layer 4: HTML for the page — tables, verdict boxes, source lists, ClaimReview JSON-LD.
+"""Layer 8: HTML for the page — tables, verdict boxes, source lists, ClaimReview JSON-LD.
 
 Python here chooses and shapes the data; the markup is in Jinja2 templates (``templates/components/``, see
 :mod:`briefing.html`), which escape every value, so a claim holding ``<script>`` shows as text and never runs.

@@ -1,4 +1,4 @@
-"""Layer 5 (entry point): MyST roles that cite the register from prose, checked by the strict build.
+"""Layer 8 (entry point): MyST roles that cite the register from prose, checked by the strict build.
 
 - ``{claim}`c017``` links to the claim's card on the register page (``register.html#c017``, text ``c017``);
 - ``{call}`b03``` links to one of the briefing's own calls on the calls page (``calls.html#b03``, text ``b03``).

@@ -1,4 +1,4 @@
-"""Layer 4: the rules of the claims register that a table schema cannot express. Every rule raises
+"""Layer 6: the rules of the claims register that a table schema cannot express. Every rule raises
 :class:`~briefing.datapackage.DataError` naming file, id, field and rule.
 
 Rules (the brief's analytic standards):
@@ -44,7 +44,8 @@ Rules (the brief's analytic standards):
 - facts are judged as of the article's publication: a fact whose supporting or contradicting source was published
   after the article (a month-only date counts as the month's last day) labels that evidence as later in its
   rationale (the word "later");
-- the article's four cited sources are in ``sources`` and linked to at least one claim;
+- the article's cited sources (as many as ``briefing.yml`` says it cites) are in ``sources``, each linked to
+  at least one claim;
 - the article against itself (``article_inconsistencies``): both quotes verbatim in their paragraphs, the first
   passage body text and before the second, the second body text or a line of the reference list (then the quote is
   that source's headline as listed), every claim named sits in one of the two paragraphs;
@@ -232,11 +233,13 @@ def coverage(reg: Register, pkg: Package) -> None:
 
 
 def cited_sources(reg: Register, pkg: Package) -> None:
-    """The article's four cited sources are in ``sources``, each linked to at least one claim."""
+    """The article's cited sources (``CITED_SOURCES`` of them, from ``briefing.yml``) are in ``sources``, each
+    linked to at least one claim."""
     cited = reg.sources[reg.sources["kind"] == "cited_by_article"]
-    if len(cited) != 4:
-        raise DataError(pkg.file_of("sources"), "cited sources", f"the article cites 4 sources; {len(cited)} "
-                        "rows have kind cited_by_article", field="kind")
+    if len(cited) != CITED_SOURCES:
+        raise DataError(pkg.file_of("sources"), "cited sources", f"the article cites {CITED_SOURCES} sources "
+                        f"(briefing.yml: article.cited_sources); {len(cited)} rows have kind cited_by_article",
+                        field="kind")
     linked = set(reg.links.loc[reg.links["relation"] == "cited_by_article", "source_id"])
     for sid in cited["id"]:
         if sid not in linked:

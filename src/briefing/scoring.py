@@ -1,4 +1,4 @@
-"""Layer 3: the register's standards as functions: its fixed vocabularies and thresholds, dates and ids, the
+"""Layer 5: the register's standards as functions: its fixed vocabularies and thresholds, dates and ids, the
 scorecard, the confidence a fact's evidence earns, the blind second reading, and the book's currency ("evidence
 as of"). Pure functions of tables: a ``reg`` argument is a :class:`~briefing.claims.Register` (or anything with the
 same tables), so this layer imports nothing above it. The rules that apply these are in :mod:`briefing.rules`.
@@ -15,6 +15,7 @@ from itertools import combinations
 
 import pandas as pd
 
+from .config import CITED_SOURCE_SEPARATOR, CITED_SOURCES, THEMES  # noqa: F401  (this briefing's, briefing.yml)
 from .datapackage import Package, package
 from .vocabulary import CONFIDENCE_LEVELS, ESTIMATIVE_TERMS, OUTCOME_LABELS, THEME_LABELS  # noqa: F401
 
@@ -43,11 +44,11 @@ DECISIVE_RELATIONS = ("supports", "contradicts")  # the links that decide a fact
 PRIMARY_SOURCE_KINDS = ("official_statement", "data_release")
 # A fact is judged as of the article's publication: evidence published after it is labelled with this word.
 LATER_EVIDENCE = re.compile(r"\blater\b", re.IGNORECASE)
-# Each chapter's section belongs to one of the article's tracks (the scorecard is split by them).
-THEMES = {"us_russia_thaw": "russia", "us_japan_rok_pressure": "pressure", "eleven_nation_meeting": "pressure",
-          "china_ties": "china", "framing": "framing"}
+# Each section belongs to one of the article's tracks (``THEMES``, from ``briefing.yml``; the scorecard is split by
+# them).
 INCONSISTENCY_KINDS = ("place", "date", "sequence", "number", "membership", "premise", "source", "subject")
-CITED_SOURCE_SEPARATOR = "——"  # the reference list reads "publisher + date —— headline"
+# How the reference list separates a source's publisher and date from its headline: ``CITED_SOURCE_SEPARATOR``
+# (``briefing.yml``); how many sources it lists: ``CITED_SOURCES``.
 # Phrases that belong to the desk's working notes, not to a published field. Matched case-insensitively.
 WORKING_NOTE_PATTERNS = (
     r"\bowned by\b", r"\bhelper\b", r"\bcorpus\b", r"\bstored (cop(y|ies)|pages?)\b", r"\bretrieved text\b",
@@ -158,7 +159,9 @@ def _split(value) -> list[str]:
 
 def cited_headline(line: str) -> str:
     """The headline of one line of the article's reference list (the words after the separator)."""
-    return line.split(CITED_SOURCE_SEPARATOR, 1)[1] if CITED_SOURCE_SEPARATOR in line else line
+    if not CITED_SOURCE_SEPARATOR or CITED_SOURCE_SEPARATOR not in line:
+        return line
+    return line.split(CITED_SOURCE_SEPARATOR, 1)[1]
 
 
 def working_note(text: str, extra: tuple[str, ...] = ()) -> str | None:

@@ -1,4 +1,4 @@
-"""Layer 5 (entry point): the book's Sphinx extension, loaded from ``_config.yml``.
+"""Layer 9 (entry point): the book's Sphinx extension, loaded from ``_config.yml``.
 
 - Serves a pinned, matched vega + vega-lite + vega-embed bundle (made by vl-convert) from ``_static/vendor/``;
   pages that hold a chart get the small script that loads it when a chart comes into view. No CDN, no require.js.

@@ -1,4 +1,4 @@
-"""Layer 5: ``python -m briefing.validate`` checks everything the book is made from before anything is built.
+"""Layer 9: ``python -m briefing.validate`` checks everything the book is made from before anything is built.
 
 It runs every rule there is: the Table Schema of each table under ``data/`` (types, required fields, enums,
 keys, the article's hash) and then each rule of the claims register (:data:`briefing.claims.RULES`: quotes
@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import sys
 
-from .claims import RULES, Register, register
-from .datapackage import DataError, package
-
 
 def main() -> int:
+    # briefing.yml is read (and checked) when the kit is imported: a broken one (config.ConfigError, raised while
+    # config loads) is reported in one line, like broken data.
+    try:
+        from .claims import RULES, Register, register
+        from .datapackage import DataError, package
+    except ValueError as err:
+        if type(err).__name__ != "ConfigError":
+            raise
+        print(f"configuration error: {err}", file=sys.stderr)
+        return 1
     pkg = package()
     try:
         counts = pkg.validate()

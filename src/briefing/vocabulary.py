@@ -1,11 +1,14 @@
-"""Layer 0: the book's vocabulary — every label, colour and section title, in one place.
+"""Layer 2: the book's vocabulary — every label, colour and section title, in one place.
 
-Nothing here imports anything, so every layer (``claims``, ``charts``, ``render``, ``analysis``, ``sphinx_ext``)
-can read it. Keys are the values stored in ``data/`` (enums of ``datapackage.json``); values are what a reader
+It imports only ``config`` (this briefing's own sections, themes, chapters and dataset labels, from
+``briefing.yml``), so every layer above (``claims``, ``charts``, ``render``, ``analysis``, ``sphinx_ext``) can read
+it. Keys are the values stored in ``data/`` (enums of ``datapackage.json``); values are what a reader
 sees. Change a label or a colour here and it changes on every page and chart of the book.
 """
 
 from __future__ import annotations
+
+from . import config
 
 # -- versions of what the book serves ---------------------------------------------------------------------------
 
@@ -24,14 +27,11 @@ FIGURE_METADATA = "briefing"
 
 # -- the article ------------------------------------------------------------------------------------------------
 
-# The article's parts (``heading_section`` of a line; ``section`` of a claim), in reading order.
+# The article's parts (``heading_section`` of a line; ``section`` of a claim), in reading order: the opening, the
+# briefing's own sections (``briefing.yml``), the cited-source list and the trailing artifacts.
 SECTION_LABELS = {
     "opening": "Opening",
-    "us_russia_thaw": "US–Russia thaw",
-    "us_japan_rok_pressure": "US–Japan–ROK pressure",
-    "eleven_nation_meeting": "The 11-nation meeting",
-    "china_ties": "China ties",
-    "framing": "Framing",
+    **config.BRIEFING.section_labels,
     "sources": "Cited sources",
     "artifacts": "Trailing artifacts",
 }
@@ -70,13 +70,8 @@ VERDICT_LABELS = {
     "unverified": "Unverified",
     "not_checkable": "Not checkable",
 }
-# The article's three tracks, for scorecards split by theme (``claims.THEMES`` maps each section to one).
-THEME_LABELS = {
-    "russia": "The Russia track",
-    "pressure": "The pressure track",
-    "china": "The China track",
-    "framing": "Framing",
-}
+# The article's tracks, for scorecards split by theme (``briefing.yml``; ``claims.THEMES`` maps each section to one).
+THEME_LABELS = dict(config.THEME_LABELS)
 VERDICT_COLOURS = {
     "supported": "#1B7837",
     "partly_supported": "#C98B00",
@@ -112,14 +107,9 @@ ESTIMATIVE_TERMS = {
 # Confidence in an assessment or a call: how good the evidence is, not how likely the event is.
 CONFIDENCE_LABELS = {"low": "Low", "moderate": "Moderate", "high": "High"}
 CONFIDENCE_LEVELS = tuple(CONFIDENCE_LABELS)  # in order, lowest first (the `confidence` enum of claims and calls)
-# The chapters of the book (page names) that the briefing's own calls and its indicators to watch belong to.
-CHAPTER_LABELS = {
-    "thaw": "US–Russia thaw",
-    "pressure": "US–Japan–ROK pressure",
-    "eleven": "The 11-nation meeting",
-    "china": "China ties",
-    "next": "What happened next",
-}
+# The chapters of the book (page names) that the briefing's own calls and its indicators to watch belong to: each
+# section's chapter, then the others (``briefing.yml``).
+CHAPTER_LABELS = config.BRIEFING.chapter_labels
 # What conflicts in ``article_inconsistencies.kind`` (the article against itself or its own cited sources).
 INCONSISTENCY_LABELS = {
     "place": "Place",
@@ -153,64 +143,36 @@ ACTOR_COLOURS = {
     "JPN": "#009E73",
     "other": "#8C8C8C",
 }
+
+
+def dataset_vocabulary(resource: str, field: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The labels and colours of one field of this briefing's own datasets (``briefing.yml``, ``datasets``), each
+    colour resolved: a hex colour as written, an actor's code as its colour in ``ACTOR_COLOURS``. Empty when this
+    briefing has no such dataset."""
+    labels, colours = config.dataset(resource, field)
+    resolved = {}
+    for value, colour in (colours or {}).items():
+        if colour.startswith("#"):
+            resolved[value] = colour
+        elif colour in ACTOR_COLOURS:
+            resolved[value] = ACTOR_COLOURS[colour]
+        else:
+            raise config.ConfigError(config.BRIEFING.file, f"datasets.{resource}.{field}.colours.{value}", "actor",
+                                     f"'{colour}' is neither #RRGGBB nor an actor of vocabulary.ACTOR_COLOURS "
+                                     f"({', '.join(ACTOR_COLOURS)})")
+    return labels, resolved
+
+
 # Tracks of ``developments.category``, each drawn in the colour of the actor that drives it.
-CATEGORY_LABELS = {
-    "russia_dprk": "Russia–DPRK",
-    "china_dprk": "China–DPRK",
-    "us_russia": "US–Russia",
-    "trilateral": "US–Japan–ROK",
-    "sanctions": "Sanctions",
-    "tourism": "Tourism",
-    "us_dprk": "US–DPRK",
-    "inter_korean": "Inter-Korean",
-    "dprk_weapons": "DPRK weapons tests",
-    "us_china": "US–China",
-}
-CATEGORY_COLOURS = {
-    "russia_dprk": ACTOR_COLOURS["RUS"],
-    "china_dprk": ACTOR_COLOURS["CHN"],
-    "us_russia": ACTOR_COLOURS["USA"],
-    "trilateral": ACTOR_COLOURS["KOR"],
-    "sanctions": ACTOR_COLOURS["PRK"],
-    "tourism": ACTOR_COLOURS["JPN"],
-    "us_dprk": "#444444",
-    "inter_korean": ACTOR_COLOURS["other"],
-    "dprk_weapons": "#B15928",
-    "us_china": "#6A3D9A",
-}
+CATEGORY_LABELS, CATEGORY_COLOURS = dataset_vocabulary("developments", "category")
 VOTE_LABELS = {"yes": "In favour", "no": "Against", "abstain": "Abstained"}
 VOTE_COLOURS = {"yes": ACTOR_COLOURS["USA"], "no": ACTOR_COLOURS["RUS"], "abstain": ACTOR_COLOURS["CHN"]}
 MARK_COLOUR = "#7A1F5C"  # rules and shading that mark the article's own claim on a chart
 
 # The lanes of the chapters' timelines (``timeline_chart(lane=..., lane_labels=..., colours=...)``).
-TRACK_LABELS = {"us_russia": "US–Russia contacts", "russia_dprk": "Russia–DPRK milestones"}
-TRACK_COLOURS = {"us_russia": ACTOR_COLOURS["USA"], "russia_dprk": ACTOR_COLOURS["RUS"]}
-TRILATERAL_KIND_LABELS = {
-    "summit": "Summits",
-    "ministerial": "Ministerial meetings",
-    "statement": "Joint statements",
-    "sanctions": "Sanctions steps",
-    "exercise": "Exercises",
-}
-TRILATERAL_KIND_COLOURS = {
-    "summit": ACTOR_COLOURS["USA"],
-    "ministerial": ACTOR_COLOURS["KOR"],
-    "statement": ACTOR_COLOURS["JPN"],
-    "sanctions": ACTOR_COLOURS["PRK"],
-    "exercise": ACTOR_COLOURS["other"],
-}
-MARKET_LABELS = {
-    "china": "Chinese tourists",
-    "russia": "Russian tourists",
-    "western": "Western tourists",
-    "all": "All foreign tourists",
-}
-MARKET_COLOURS = {
-    "china": ACTOR_COLOURS["CHN"],
-    "russia": ACTOR_COLOURS["RUS"],
-    "western": ACTOR_COLOURS["USA"],
-    "all": ACTOR_COLOURS["PRK"],
-}
+TRACK_LABELS, TRACK_COLOURS = dataset_vocabulary("events_us_russia_dprk", "track")
+TRILATERAL_KIND_LABELS, TRILATERAL_KIND_COLOURS = dataset_vocabulary("trilateral_events", "kind")
+MARKET_LABELS, MARKET_COLOURS = dataset_vocabulary("dprk_tourism_events", "market")
 
 # Which labels (and colours) name the values of which field of the data package, as (resource, field).
 # tests/test_vocabulary.py checks that every value a field's schema allows has its label and colour here.

@@ -1,0 +1,118 @@
+"""briefing.yml: this briefing's own facts, loaded and checked by ``briefing.config``.
+
+The repository's file loads and agrees with the data; a broken file fails with one message naming the file, the key
+and the rule; ``python -m briefing.validate`` reports a broken file in one line.
+"""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from briefing import article, config
+from briefing.datapackage import package
+from briefing.paths import ROOT
+
+
+def _raw() -> dict:
+    return yaml.safe_load((ROOT / "briefing.yml").read_text(encoding="utf-8"))
+
+
+def _enum(resource: str, field: str) -> list[str]:
+    fields = package().resource(resource)["schema"]["fields"]
+    return next(f for f in fields if f["name"] == field)["constraints"]["enum"]
+
+
+def test_the_briefings_file_loads():
+    b = config.load(ROOT / "briefing.yml")
+    assert b.sections and b.themes and b.article_date
+    assert set(b.section_themes.values()) <= set(b.themes)
+
+
+def test_the_sections_are_those_the_data_allows():
+    """Claims name exactly the configured sections; lines name them, or a part every article has."""
+    assert _enum("claims", "section") == list(config.SECTIONS)
+    parts = set(_enum("article_paragraphs", "heading_section"))
+    assert parts <= set(config.SECTIONS) | set(config.RESERVED_PARTS)
+
+
+def test_every_configured_heading_opens_its_section_in_the_article():
+    headings = {p.text: p.heading_section for p in article.paragraphs() if p.kind == "heading"}
+    assert headings == config.HEADINGS
+
+
+def test_the_cited_sources_are_counted_in_the_file():
+    reg_sources = package().table("sources")
+    assert (reg_sources["kind"] == "cited_by_article").sum() == config.CITED_SOURCES
+
+
+# (what to break, the key the error names, the rule it names)
+BROKEN = [
+    (lambda r: r["article"].pop("date"), "article.date", "required"),
+    (lambda r: r["article"].__setitem__("date", "2025-02-30"), "article.date", "date"),
+    (lambda r: r["article"].__setitem__("date", "early March"), "article.date", "date"),
+    (lambda r: r["article"]["key_dates"].__setitem__("Bad Name", "2025-01-01"), "article.key_dates.Bad Name",
+     "identifier"),
+    (lambda r: r["article"].__setitem__("cited_sources", "four"), "article.cited_sources", "count"),
+    (lambda r: r["sections"][2].__setitem__("theme", "trade"), "sections[2].theme", "unknown theme"),
+    (lambda r: r["sections"][1].__setitem__("key", r["sections"][0]["key"]), "sections[1].key", "unique"),
+    (lambda r: r["sections"][0].__setitem__("key", "opening"), "sections[0].key", "reserved"),
+    (lambda r: r["sections"][0].pop("label"), "sections[0].label", "required"),
+    (lambda r: r["sections"][1]["headings"].append(r["sections"][0]["headings"][0]), "sections[1].headings[1]",
+     "unique"),
+    (lambda r: r["sections"][0].__setitem__("chapter", "chapters/thaw.ipynb"), "sections[0].chapter", "page name"),
+    (lambda r: r["sections"][0].__setitem__("colour", "red"), "sections[0].colour", "unknown key"),
+    (lambda r: r.__setitem__("section", []), "section", "unknown key"),
+    (lambda r: r.pop("themes"), "themes", "required"),
+    (lambda r: r["datasets"]["developments.category"]["colours"].pop("tourism"),
+     "datasets.developments.category.colours", "same values"),
+    (lambda r: r["datasets"]["developments.category"]["colours"].__setitem__("tourism", "#12345"),
+     "datasets.developments.category.colours.tourism", "colour"),
+]
+
+
+@pytest.mark.parametrize("breaks, key, rule", BROKEN, ids=[f"{k}:{r}" for _, k, r in BROKEN])
+def test_a_broken_file_names_the_file_the_key_and_the_rule(tmp_path, breaks, key, rule):
+    raw = _raw()
+    breaks(raw)
+    path = tmp_path / "briefing.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(config.ConfigError) as caught:
+        config.load(path)
+    err = caught.value
+    assert (err.key, err.rule) == (key, rule), str(err)
+    assert str(err).startswith(f"{path}: {key}: {rule}: ")
+
+
+def test_a_missing_file_and_broken_yaml_are_named(tmp_path):
+    with pytest.raises(config.ConfigError, match=r"briefing\.yml: \(file\): missing"):
+        config.load(tmp_path / "briefing.yml")
+    (tmp_path / "briefing.yml").write_text("article:\n  date: [2025\n", encoding="utf-8")
+    with pytest.raises(config.ConfigError, match=r"briefing\.yml: line \d+: yaml"):
+        config.load(tmp_path / "briefing.yml")
+
+
+def test_an_unknown_actor_as_a_colour_is_named(tmp_path, monkeypatch):
+    from briefing import vocabulary
+
+    raw = _raw()
+    raw["datasets"]["developments.category"]["colours"]["tourism"] = "XYZ"
+    path = tmp_path / "briefing.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(config, "BRIEFING", config.load(path))
+    with pytest.raises(config.ConfigError, match=r"datasets\.developments\.category\.colours\.tourism: actor"):
+        vocabulary.dataset_vocabulary("developments", "category")
+
+
+def test_validate_reports_a_broken_briefing_yml_in_one_line(tmp_path):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    raw = _raw()
+    raw["sections"][0]["theme"] = "trade"
+    (tmp_path / "briefing.yml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "briefing.validate"], capture_output=True, text=True,
+                         env={"BRIEFING_ROOT": str(tmp_path), "PATH": ""}, cwd=ROOT)
+    assert run.returncode == 1
+    assert run.stderr.count("\n") == 1, run.stderr
+    assert "briefing.yml: sections[0].theme: unknown theme: 'trade'" in run.stderr
