@@ -116,3 +116,15 @@ def test_validate_reports_a_broken_briefing_yml_in_one_line(tmp_path):
     assert run.returncode == 1
     assert run.stderr.count("\n") == 1, run.stderr
     assert "briefing.yml: sections[0].theme: unknown theme: 'trade'" in run.stderr
+
+
+def test_an_edit_to_briefing_yml_re_executes_the_notebooks(tmp_path):
+    """The execution cache's stamp covers briefing.yml: every notebook reads it through the kit."""
+    from briefing import cache
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy(ROOT / "briefing.yml", tmp_path / "briefing.yml")
+    before = cache.digests(tmp_path / "data")
+    with (tmp_path / "briefing.yml").open("a", encoding="utf-8") as f:
+        f.write("# edited\n")
+    assert cache.digests(tmp_path / "data")["package"] != before["package"]

@@ -85,6 +85,9 @@ def digests(data: Path = DATA, package: Path = PACKAGE) -> dict:
     h = hashlib.sha256()
     for p in execution_inputs(package):
         h.update(str(p.relative_to(package)).encode() + b"\0" + _sha(p).encode())
+    config = data.parent / "briefing.yml"  # the briefing's configuration: the kit reads it for every notebook
+    if config.is_file():
+        h.update(b"briefing.yml\0" + _sha(config).encode())
     return {"data": files, "package": h.hexdigest()}
 
 
