@@ -120,3 +120,13 @@ def test_the_source_note_dates_every_dated_source():
     assert dated
     for sid in dated:
         assert f"{sources.at[sid, 'publisher']} ({sources.at[sid, 'published']})" in note, (sid, note[:300])
+
+
+def test_hostile_text_in_a_figure_stays_text():
+    hostile = '<script>window.__pwned=1</script>"><img src=x onerror=alert(1)>'
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q").properties(
+        title=alt.Title(hostile, subtitle="What, in which unit"))
+    fig = figure(chart, resources="claims", alt_text=hostile, note=hostile, claims=[hostile])
+    html = page(fig)
+    assert "<script>window" not in html and "<img" not in html
+    assert "<script>window" not in fig._repr_mimebundle_()[0]["image/svg+xml"].split(">", 1)[0]
