@@ -13,7 +13,7 @@ Layers, each importing only those below it:
 6. ``rules``: the register's rules, one function each
 7. ``claims``: the claims register, loaded and checked
 8. ``render``, ``analysis``, ``roles``, ``computation``: HTML for the page (tables, verdict boxes, JSON-LD); the numbers and charts of each chapter; the claim and call roles; a notebook's static rendering
-9. ``validate``, ``cache``, ``environment``, ``sphinx_ext``, ``pdf``: entry points
+9. ``validate``, ``cache``, ``environment``, ``sphinx_ext``, ``pdf``, ``scaffold``: entry points
 """
 
 __version__ = "0.1.0"
