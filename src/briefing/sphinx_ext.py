@@ -137,7 +137,63 @@ def _page_context(app, pagename, templatename, context, doctree):
     # A page made from a notebook offers that notebook (with its outputs) for download: see _build_finished.
     source = Path(app.env.doc2path(pagename)) if pagename in app.env.all_docs else None
     context["briefing_notebook"] = pagename + ".ipynb" if source and source.suffix == ".ipynb" else None
+    if context["briefing_notebook"] and "body" in context:
+        context["body"] += computation_links(Path(pagename).name)
     drop_unused_assets(context)
+
+
+def computation_links(stem: str) -> str:
+    """The foot of a reading page made from a notebook: its computation, one link away (the page itself shows no
+    code: ``nb_remove_code_source`` in ``_config.yml``)."""
+    from .computation import SUFFIX
+    from .html import render
+
+    return str(render("computation_links.html", notebook=stem + ".ipynb", rendering=stem + SUFFIX))
+
+
+def reader_face(doctree, docname: str = "") -> int:
+    """Take the analyst's glances at the data off the reading page. The page shows what a notebook formats for a
+    reader (the package's HTML tables and boxes, figures, prose); a pandas frame in pandas' default HTML (index
+    column, cells cut at pandas' width) and a plain-text repr (a Series, a dict, a printed line) stay in the
+    notebook, where the computation is. Returns how many outputs were taken off."""
+    from docutils import nodes
+
+    def glance(node) -> bool:
+        if isinstance(node, nodes.raw):
+            return node.get("format") == "html" and bool(PANDAS_FRAME.search(node.astext()))
+        return isinstance(node, nodes.literal_block) and "output" in node.get("classes", [])
+
+    removed = 0
+    for node in [n for n in doctree.findall(nodes.Element) if glance(n)]:
+        output = node.parent
+        output.remove(node)
+        removed += 1
+        # Drop the output's container, and the cell's, when nothing else is left in them.
+        while isinstance(output, nodes.container) and not output.children:
+            parent = output.parent
+            parent.remove(output)
+            output = parent
+    if removed:
+        logger.info(f"[briefing] {docname}: {removed} analyst output(s) kept in the notebook, off the page")
+    return removed
+
+
+def _reader_face_transform():
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class ReaderFace(SphinxPostTransform):
+        """Runs after myst-nb has chosen each output's MIME type for the builder (its priority 4)."""
+
+        default_priority = 5
+        formats = ("html",)
+
+        def run(self, **kwargs):
+            reader_face(self.document, self.env.docname)
+
+    return ReaderFace
+
+
+PANDAS_FRAME = re.compile(r'<table[^>]*class="dataframe"')
 
 
 # Assets of extensions that a page loads whether or not it uses them, with the test of its body that says it does.
@@ -312,12 +368,17 @@ def _build_finished(app, exception):
             '<link rel="icon" href="_static/favicon.svg"></head>'
             f'<body><p><a href="{target}">Open the briefing</a></p></body></html>\n', encoding="utf-8")
     _shed_font_awesome(Path(app.outdir))
+    from . import computation
+
     for docname in app.env.all_docs:
         source = Path(app.env.doc2path(docname))
         if source.suffix == ".ipynb":
+            # The computation behind the page: its notebook, byte for byte, and the notebook's static rendering.
             target = Path(app.outdir) / (docname + ".ipynb")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+            title = app.env.titles[docname].astext() if docname in app.env.titles else docname
+            computation.write(source, target.parent, title=title)
     write_sitemap(app)
     out = Path(app.outdir) / "data"
     if out.exists():
@@ -346,6 +407,7 @@ def setup(app):
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _build_finished)
+    app.add_post_transform(_reader_face_transform())
     # The figures' markup is made when a page is read (figures.FigureMimeRenderer): when it changes, every page is
     # read again, with its outputs from the execution cache (no notebook runs).
     app.add_config_value("briefing_figures_digest", figures_digest(), "env")
