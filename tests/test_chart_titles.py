@@ -33,7 +33,8 @@ def figures(path: Path) -> list[dict]:
 
 def title_of(spec: dict) -> str:
     title = spec.get("title", "")
-    return title.get("text", "") if isinstance(title, dict) else title
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else text  # a wrapped title is a list of lines
 
 
 def _dates(frame: pd.DataFrame) -> dict[str, pd.Series]:

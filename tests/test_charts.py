@@ -130,3 +130,19 @@ def test_hostile_text_in_a_figure_stays_text():
     html = page(fig)
     assert "<script>window" not in html and "<img" not in html
     assert "<script>window" not in fig._repr_mimebundle_()[0]["image/svg+xml"].split(">", 1)[0]
+
+
+def test_long_titles_wrap_to_the_chart_width():
+    """A title longer than the chart is wide is drawn on several lines, not past the chart (or shrunk in print)."""
+    import altair as alt
+    import pandas as pd
+
+    from briefing.charts import TITLE_PX_PER_CHAR, _spec
+
+    long = "A finding stated at length " * 6
+    chart = alt.Chart(pd.DataFrame({"x": [1]}), width=400,
+                      title=alt.Title(long, subtitle="short")).mark_point().encode(x="x")
+    title = _spec(chart)["title"]
+    assert isinstance(title["text"], list) and len(title["text"]) > 1
+    assert all(len(line) <= 400 / TITLE_PX_PER_CHAR for line in title["text"])
+    assert " ".join(title["text"]) == " ".join(long.split()) and title["subtitle"] == "short"

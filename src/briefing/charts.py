@@ -51,10 +51,29 @@ def theme() -> dict:
     }
 
 
+# Titles wrap to the chart's width instead of running past it (in print a long title shrank the whole chart):
+# about this many pixels per character at the theme's title and subtitle sizes (Liberation Sans, bold 15 / 12 px).
+TITLE_PX_PER_CHAR, SUBTITLE_PX_PER_CHAR, DEFAULT_WIDTH = 8.5, 6.5, 560
+
+
+def _wrap(text, width: float, px_per_char: float):
+    import textwrap
+
+    text = text if isinstance(text, str) else " ".join(text)
+    lines = textwrap.wrap(text, max(20, int(width / px_per_char)))
+    return lines[0] if len(lines) == 1 else lines
+
+
 def _spec(chart: alt.TopLevelMixin) -> dict:
     spec = chart.to_dict()
     base = theme()["config"]
     spec["config"] = {**base, **spec.get("config", {})}
+    title = spec.get("title")
+    if isinstance(title, dict):
+        width = spec["width"] if isinstance(spec.get("width"), (int, float)) else DEFAULT_WIDTH
+        for key, px in (("text", TITLE_PX_PER_CHAR), ("subtitle", SUBTITLE_PX_PER_CHAR)):
+            if title.get(key):
+                title[key] = _wrap(title[key], width, px)
     return spec
 
 
@@ -149,7 +168,7 @@ def figure(chart: alt.TopLevelMixin, *, resources: str | list[str], alt_text: st
     if not isinstance(title, dict) or not title.get("text") or not title.get("subtitle"):
         raise ValueError("figure: the chart needs a title that states the finding and a subtitle saying what "
                          "is plotted and in which unit: alt.Title(text, subtitle=...)")
-    title_text = title["text"] if isinstance(title["text"], str) else " ".join(title["text"])
+    title_text = title["text"] if isinstance(title["text"], str) else " ".join(title["text"])  # wrapped: rejoin
     metadata = {
         "title": title_text,
         "alt_text": alt_text,
