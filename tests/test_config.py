@@ -70,7 +70,24 @@ BROKEN = [
      "datasets.developments.category.colours", "same values"),
     (lambda r: r["datasets"]["developments.category"]["colours"].__setitem__("tourism", "#12345"),
      "datasets.developments.category.colours.tourism", "colour"),
+    (lambda r: r["datasets"]["developments.category"].__setitem__("name", "category"),
+     "datasets.developments.category.name", "name"),
+    (lambda r: r["datasets"]["events_us_russia_dprk.track"].__setitem__("name", "CATEGORY"),
+     "datasets.events_us_russia_dprk.track.name", "unique"),
 ]
+
+
+def test_the_vocabulary_names_each_dataset_as_the_file_says():
+    """``name: TRACK`` in briefing.yml makes ``vocabulary.TRACK_LABELS`` and ``TRACK_COLOURS`` (colours resolved
+    from actors' codes), and the field's entry in ``vocabulary.FIELDS``."""
+    from briefing import vocabulary
+
+    assert config.BRIEFING.dataset_names
+    for key, name in config.BRIEFING.dataset_names.items():
+        labels, colours = vocabulary.FIELDS[key]
+        assert getattr(vocabulary, f"{name}_LABELS") is labels and getattr(vocabulary, f"{name}_COLOURS") is colours
+        assert labels == config.BRIEFING.datasets[key][0]
+        assert colours is None or all(c.startswith("#") for c in colours.values())
 
 
 @pytest.mark.parametrize("breaks, key, rule", BROKEN, ids=[f"{k}:{r}" for _, k, r in BROKEN])

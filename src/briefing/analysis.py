@@ -8,13 +8,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import config
+from . import config, vocabulary
 from .article import KINDS
 from .charts import actor_scale, colour_scale
 from .datapackage import package
-from .vocabulary import (ACTOR_COLOURS, CATEGORY_COLOURS, CATEGORY_LABELS, CHART_COLOURS, CONFIDENCE_LEVELS,
-                         KIND_COLOURS, KIND_LABELS, MARK_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS,
-                         TRILATERAL_KIND_LABELS, VERDICT_COLOURS, VERDICT_LABELS, VOTE_COLOURS, VOTE_LABELS)
+from .vocabulary import (ACTOR_COLOURS, CHART_COLOURS, CONFIDENCE_LEVELS, DATASETS, KIND_COLOURS, KIND_LABELS,
+                         MARK_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS, VERDICT_COLOURS,
+                         VERDICT_LABELS, VOTE_COLOURS, VOTE_LABELS)
 
 
 def line_counts(paragraphs: pd.DataFrame) -> dict[str, int]:
@@ -61,10 +61,13 @@ def lines_by_kind_chart(paragraphs: pd.DataFrame, *, title: str, subtitle: str) 
 ARTICLE_DATE = config.ARTICLE_DATE
 
 
-def __getattr__(name: str) -> str:
-    """A key date of the article (``briefing.yml``: ``article.key_dates``) by its upper-case name."""
+def __getattr__(name: str):
+    """A key date of the article (``briefing.yml``: ``article.key_dates``) by its upper-case name; and the labels
+    and colours of this briefing's own datasets by their vocabulary names (``an.CATEGORY_LABELS``)."""
     if name.isupper() and name.lower() in config.KEY_DATES:
         return config.KEY_DATES[name.lower()]
+    if name.endswith(("_LABELS", "_COLOURS")) and name.rsplit("_", 1)[0] in config.BRIEFING.dataset_names.values():
+        return getattr(vocabulary, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -345,10 +348,12 @@ def trade_chart(series: pd.DataFrame, *, baseline: float, baseline_label: str, t
 
 
 def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_period: str | None = None,
-                    mark_label: str = "") -> alt.Chart:
+                    mark_label: str = "", y_title: str = "Events") -> alt.Chart:
+    """Events per half-year (:func:`per_half_year`) as bars; ``y_title`` names what is counted (a label of the
+    vocabulary, e.g. ``TRILATERAL_KIND_LABELS["exercise"]``)."""
     bars = alt.Chart(per_half).mark_bar(color=ACTOR_COLOURS["other"]).encode(
         x=alt.X("half_year:O", title=None, sort=list(per_half["half_year"]), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("events:Q", title=TRILATERAL_KIND_LABELS["exercise"], axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("events:Q", title=y_title, axis=alt.Axis(tickMinStep=1)),
         tooltip=["half_year:O", "events:Q"],
     )
     layers = [bars]
@@ -414,8 +419,10 @@ def days_between(events: pd.DataFrame, first_id: str, second_id: str) -> int:
 
 def developments_chart(developments: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
     after = developments[developments["date"].map(month_start) >= month_start(ARTICLE_DATE)]
+    # The developments' tracks are this briefing's own (briefing.yml: datasets, developments.category).
+    categories, colours = DATASETS.get(("developments", "category"), ({}, {}))
     return timeline_chart(
-        after, lane="category", lane_labels=CATEGORY_LABELS, colours=CATEGORY_COLOURS,
+        after, lane="category", lane_labels=categories, colours=colours,
         title=title, subtitle=subtitle,
         marks={ARTICLE_DATE: "article"},
     )

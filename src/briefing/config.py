@@ -64,6 +64,8 @@ class Briefing:
     chapters: dict[str, str] = field(default_factory=dict)
     # (resource, field) -> (labels, colours or None); a colour is a hex colour or an actor's code, as written.
     datasets: dict[tuple[str, str], tuple[dict[str, str], dict[str, str] | None]] = field(default_factory=dict)
+    # (resource, field) -> the vocabulary's name for it: ``TRACK`` gives ``vocabulary.TRACK_LABELS`` and ``_COLOURS``.
+    dataset_names: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def headings(self) -> dict[str, str]:
@@ -218,13 +220,21 @@ def check(raw, file: str | Path = "briefing.yml") -> Briefing:
                               "or suffix)")
         chapters[page] = _text(label, file, f"chapters.{page}")
 
-    datasets = {}
+    datasets, names = {}, {}
     for name, spec in _mapping(raw.get("datasets"), file, "datasets", required=False).items():
         where = f"datasets.{name}"
         if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]+\.[a-z0-9_]+", name):
             raise ConfigError(file, where, "resource.field", "name a dataset's field as resource.field")
         spec = _mapping(spec, file, where)
-        _unknown(spec, ("labels", "colours"), file, f"{where}.")
+        _unknown(spec, ("name", "labels", "colours"), file, f"{where}.")
+        if "name" in spec:
+            vname = spec["name"]
+            if not isinstance(vname, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*", vname):
+                raise ConfigError(file, f"{where}.name", "name", f"expected an upper-case name such as TRACK, not "
+                                  f"{_kind(vname)}")
+            if vname in names.values():
+                raise ConfigError(file, f"{where}.name", "unique", f"'{vname}' names another dataset too")
+            names[tuple(name.split("."))] = vname
         labels = _mapping(spec.get("labels"), file, f"{where}.labels")
         for value, label in labels.items():
             _text(label, file, f"{where}.labels.{value}")
@@ -246,7 +256,7 @@ def check(raw, file: str | Path = "briefing.yml") -> Briefing:
 
     return Briefing(str(file), date, key_dates, cited, special["image_caption"], frozenset(ad_lines),
                     special["source_list_heading"] or "", special["cited_source_separator"] or "", dict(themes),
-                    sections, chapters, datasets)
+                    sections, chapters, datasets, names)
 
 
 def load(path: str | Path = CONFIG_FILE) -> Briefing:

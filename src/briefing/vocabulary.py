@@ -145,7 +145,7 @@ ACTOR_COLOURS = {
 }
 
 
-def dataset_vocabulary(resource: str, field: str) -> tuple[dict[str, str], dict[str, str]]:
+def dataset_vocabulary(resource: str, field: str) -> tuple[dict[str, str], dict[str, str] | None]:
     """The labels and colours of one field of this briefing's own datasets (``briefing.yml``, ``datasets``), each
     colour resolved: a hex colour as written, an actor's code as its colour in ``ACTOR_COLOURS``. Empty when this
     briefing has no such dataset."""
@@ -160,19 +160,19 @@ def dataset_vocabulary(resource: str, field: str) -> tuple[dict[str, str], dict[
             raise config.ConfigError(config.BRIEFING.file, f"datasets.{resource}.{field}.colours.{value}", "actor",
                                      f"'{colour}' is neither #RRGGBB nor an actor of vocabulary.ACTOR_COLOURS "
                                      f"({', '.join(ACTOR_COLOURS)})")
-    return labels, resolved
+    return labels, None if colours is None else resolved
 
 
-# Tracks of ``developments.category``, each drawn in the colour of the actor that drives it.
-CATEGORY_LABELS, CATEGORY_COLOURS = dataset_vocabulary("developments", "category")
 VOTE_LABELS = {"yes": "In favour", "no": "Against", "abstain": "Abstained"}
 VOTE_COLOURS = {"yes": ACTOR_COLOURS["USA"], "no": ACTOR_COLOURS["RUS"], "abstain": ACTOR_COLOURS["CHN"]}
 MARK_COLOUR = "#7A1F5C"  # rules and shading that mark the article's own claim on a chart
 
-# The lanes of the chapters' timelines (``timeline_chart(lane=..., lane_labels=..., colours=...)``).
-TRACK_LABELS, TRACK_COLOURS = dataset_vocabulary("events_us_russia_dprk", "track")
-TRILATERAL_KIND_LABELS, TRILATERAL_KIND_COLOURS = dataset_vocabulary("trilateral_events", "kind")
-MARKET_LABELS, MARKET_COLOURS = dataset_vocabulary("dprk_tourism_events", "market")
+# This briefing's own datasets (``briefing.yml``, ``datasets``): the labels and colours of each field, by
+# (resource, field), and under the name the file gives it: ``name: TRACK`` makes ``TRACK_LABELS`` and
+# ``TRACK_COLOURS`` (the developments' tracks, the lanes of the chapters' timelines, …).
+DATASETS = {key: dataset_vocabulary(*key) for key in config.BRIEFING.datasets}
+for _key, _name in config.BRIEFING.dataset_names.items():
+    globals()[f"{_name}_LABELS"], globals()[f"{_name}_COLOURS"] = DATASETS[_key]
 
 # Which labels (and colours) name the values of which field of the data package, as (resource, field).
 # tests/test_vocabulary.py checks that every value a field's schema allows has its label and colour here.
@@ -189,11 +189,8 @@ FIELDS = {
     ("briefing_calls", "chapter"): (CHAPTER_LABELS, None),
     ("briefing_calls", "confidence"): (CONFIDENCE_LABELS, None),
     ("watch_indicators", "chapter"): (CHAPTER_LABELS, None),
-    ("developments", "category"): (CATEGORY_LABELS, CATEGORY_COLOURS),
-    ("events_us_russia_dprk", "track"): (TRACK_LABELS, TRACK_COLOURS),
-    ("trilateral_events", "kind"): (TRILATERAL_KIND_LABELS, TRILATERAL_KIND_COLOURS),
-    ("dprk_tourism_events", "market"): (MARKET_LABELS, MARKET_COLOURS),
     ("unsc_poe_vote_2024", "vote"): (VOTE_LABELS, VOTE_COLOURS),
+    **DATASETS,
 }
 
 # -- the page and the chart frame -------------------------------------------------------------------------------
