@@ -145,3 +145,18 @@ def test_an_edit_to_briefing_yml_re_executes_the_notebooks(tmp_path):
     with (tmp_path / "briefing.yml").open("a", encoding="utf-8") as f:
         f.write("# edited\n")
     assert cache.digests(tmp_path / "data")["package"] != before["package"]
+
+
+def test_a_claim_in_a_section_briefing_yml_does_not_know_fails_validation(tmp_path):
+    """The register's first rule: a claim's section is a section of briefing.yml (here the data allows a section
+    the configuration has dropped)."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    raw = _raw()
+    raw["sections"] = [s for s in raw["sections"] if s["key"] != "framing"]
+    (tmp_path / "briefing.yml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "briefing.validate"], capture_output=True, text=True,
+                         env={"BRIEFING_ROOT": str(tmp_path), "PATH": ""}, cwd=ROOT)
+    assert run.returncode == 1 and run.stderr.count("\n") == 1, run.stderr
+    first = next(c for c in package().table("claims").itertuples() if c.section == "framing").id
+    assert f"claims.csv: id {first}, field 'section': configured section: 'framing' is not a section of " \
+        "briefing.yml" in run.stderr

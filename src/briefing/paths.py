@@ -13,8 +13,22 @@ from pathlib import Path
 
 ROOT = Path(os.environ.get("BRIEFING_ROOT", Path(__file__).resolve().parents[2]))
 DATA = ROOT / "data"
-ARTICLE = DATA / "source" / "article.zh.txt"
 DATAPACKAGE = DATA / "datapackage.json"
+
+
+def _article_file() -> Path:
+    """The article's file: the path of the data package's ``article`` resource (``source/article.zh.txt`` when the
+    package does not say)."""
+    import json
+
+    try:
+        resources = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))["resources"]
+        return DATA / next(r["path"] for r in resources if r.get("name") == "article")
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return DATA / "source" / "article.zh.txt"
+
+
+ARTICLE = _article_file()
 
 _READS: set[str] = set()
 

@@ -3,6 +3,8 @@
 
 Rules (the brief's analytic standards):
 
+- every claim belongs to a section of ``briefing.yml`` (and every line of the article to one, or to the opening,
+  the cited sources or the artifacts);
 - ``quote_zh`` is an exact substring of the paragraph it points to, and that paragraph is body text;
 - every body paragraph of the article is covered by at least one claim;
 - facts get a fact verdict; judgments, forecasts and questions get ``not_checkable`` and carry an assessment in
@@ -69,6 +71,7 @@ import datetime as dt
 
 import pandas as pd
 
+from .config import RESERVED_PARTS, SECTIONS
 from .datapackage import DataError, Package
 from .scoring import *  # noqa: F403  (the standards every rule applies)
 from .scoring import _day, _ids, _last_day, _split  # noqa: F401
@@ -81,6 +84,22 @@ def _err(pkg: Package, table: str, rule: str, msg: str, key: str, field: str | N
 def _rows(reg: Register, types: tuple[str, ...] | None = None):
     claims = reg.claims if types is None else reg.claims[reg.claims["claim_type"].isin(types)]
     return (c for _, c in claims.iterrows())
+
+
+def configured_sections(reg: Register, pkg: Package) -> None:
+    """Every claim belongs to a section of ``briefing.yml``, and every line of the article to one of its sections or
+    to a part every article has (opening, cited sources, artifacts): a section the configuration does not know has
+    no label, theme or chapter."""
+    known = set(SECTIONS)
+    for c in _rows(reg):
+        if c["section"] not in known:
+            raise _err(pkg, "claims", "configured section", f"'{c['section']}' is not a section of briefing.yml "
+                       f"({', '.join(SECTIONS)})", c["id"], "section")
+    for _, p in reg.paragraphs.iterrows():
+        if p["heading_section"] not in known | set(RESERVED_PARTS):
+            raise _err(pkg, "article_paragraphs", "configured section", f"'{p['heading_section']}' is not a section "
+                       f"of briefing.yml ({', '.join(SECTIONS)}) nor one of {', '.join(RESERVED_PARTS)}", p["id"],
+                       "heading_section")
 
 
 def paragraph_kind(reg: Register, pkg: Package) -> None:
@@ -548,7 +567,7 @@ def sweep_dates(reg: Register, pkg: Package) -> None:
                        f"of its sources ({newest})", w["id"], "newest_evidence")
 
 
-RULES = (paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
+RULES = (configured_sections, paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
          confidence, fact_confidence, outcome, outcome_evidence, scoring, scoring_marks, same_event_twice, coverage, cited_sources,
          inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
          contradicted_premise, second_reading, call_count, call_term, call_dates, call_resolution, call_note,
