@@ -26,7 +26,8 @@ RESERVED_PARTS = ("opening", "sources", "artifacts")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 PAGE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-TOP_KEYS = ("article", "themes", "sections", "chapters", "datasets")
+TOP_KEYS = ("article", "themes", "sections", "chapters", "calls", "datasets")
+CALLS_KEYS = ("min", "max", "min_watch")
 ARTICLE_KEYS = ("date", "key_dates", "cited_sources", "artifacts")
 ARTIFACT_KEYS = ("image_caption", "ad_lines", "source_list_heading", "cited_source_separator")
 SECTION_KEYS = ("key", "headings", "label", "theme", "chapter")
@@ -66,6 +67,9 @@ class Briefing:
     datasets: dict[tuple[str, str], tuple[dict[str, str], dict[str, str] | None]] = field(default_factory=dict)
     # (resource, field) -> the vocabulary's name for it: ``TRACK`` gives ``vocabulary.TRACK_LABELS`` and ``_COLOURS``.
     dataset_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    # How many calls of its own the briefing makes (at least ``min``, at most ``max``: None for no maximum) and how
+    # many indicators to watch it lists (at least ``min_watch``).
+    calls: dict[str, int | None] = field(default_factory=lambda: {"min": 0, "max": None, "min_watch": 0})
 
     @property
     def headings(self) -> dict[str, str]:
@@ -220,6 +224,17 @@ def check(raw, file: str | Path = "briefing.yml") -> Briefing:
                               "or suffix)")
         chapters[page] = _text(label, file, f"chapters.{page}")
 
+    calls = {"min": 0, "max": None, "min_watch": 0}
+    given = _mapping(raw.get("calls"), file, "calls", required=False)
+    _unknown(given, CALLS_KEYS, file, "calls.")
+    for name, value in given.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(file, f"calls.{name}", "count", f"expected a whole number ≥ 0, not {_kind(value)}")
+        calls[name] = value
+    if calls["max"] is not None and calls["max"] < calls["min"]:
+        raise ConfigError(file, "calls.max", "range", f"at most {calls['max']} calls is fewer than the minimum, "
+                          f"{calls['min']}")
+
     datasets, names = {}, {}
     for name, spec in _mapping(raw.get("datasets"), file, "datasets", required=False).items():
         where = f"datasets.{name}"
@@ -256,7 +271,7 @@ def check(raw, file: str | Path = "briefing.yml") -> Briefing:
 
     return Briefing(str(file), date, key_dates, cited, special["image_caption"], frozenset(ad_lines),
                     special["source_list_heading"] or "", special["cited_source_separator"] or "", dict(themes),
-                    sections, chapters, datasets, names)
+                    sections, chapters, datasets, names, calls)
 
 
 def load(path: str | Path = CONFIG_FILE) -> Briefing:
@@ -290,6 +305,7 @@ IMAGE_CAPTION = BRIEFING.image_caption
 AD_LINES = BRIEFING.ad_lines
 SOURCE_LIST_HEADING = BRIEFING.source_list_heading
 CITED_SOURCE_SEPARATOR = BRIEFING.cited_source_separator
+MIN_CALLS, MAX_CALLS, MIN_WATCH = BRIEFING.calls["min"], BRIEFING.calls["max"], BRIEFING.calls["min_watch"]
 
 
 def dataset(resource: str, field_: str) -> tuple[dict[str, str], dict[str, str] | None]:

@@ -448,10 +448,12 @@ def fact_confidence(reg: Register, pkg: Package) -> None:
 
 
 def call_count(reg: Register, pkg: Package) -> None:
-    """Between MIN_CALLS and MAX_CALLS calls, and at least MIN_WATCH indicators to watch."""
-    if not reg.calls.empty and not MIN_CALLS <= len(reg.calls) <= MAX_CALLS:
-        raise DataError(pkg.file_of("briefing_calls"), "call count", f"{len(reg.calls)} calls; the briefing makes "
-                        f"between {MIN_CALLS} and {MAX_CALLS}", field="id")
+    """Between MIN_CALLS and MAX_CALLS calls, and at least MIN_WATCH indicators to watch (briefing.yml: calls)."""
+    n = len(reg.calls)
+    if not reg.calls.empty and (n < MIN_CALLS or (MAX_CALLS is not None and n > MAX_CALLS)):
+        bounds = f"between {MIN_CALLS} and {MAX_CALLS}" if MAX_CALLS is not None else f"at least {MIN_CALLS}"
+        raise DataError(pkg.file_of("briefing_calls"), "call count", f"{n} calls; the briefing makes {bounds} "
+                        "(briefing.yml: calls)", field="id")
     if not reg.watch.empty and len(reg.watch) < MIN_WATCH:
         raise DataError(pkg.file_of("watch_indicators"), "watch count", f"{len(reg.watch)} indicators; what to watch "
                         f"lists at least {MIN_WATCH}", field="id")

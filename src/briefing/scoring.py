@@ -15,7 +15,8 @@ from itertools import combinations
 
 import pandas as pd
 
-from .config import CITED_SOURCE_SEPARATOR, CITED_SOURCES, THEMES  # noqa: F401  (this briefing's, briefing.yml)
+from .config import (CITED_SOURCE_SEPARATOR, CITED_SOURCES, MAX_CALLS, MIN_CALLS, MIN_WATCH,  # noqa: F401
+                     THEMES)  # this briefing's own (briefing.yml)
 from .datapackage import Package, package
 from .vocabulary import CONFIDENCE_LEVELS, ESTIMATIVE_TERMS, OUTCOME_LABELS, THEME_LABELS  # noqa: F401
 
@@ -57,9 +58,8 @@ WORKING_NOTE_PATTERNS = (
 )
 # The reliability note says how far to rely on a source, not how it was found.
 RELIABILITY_EXTRA_PATTERNS = (r"\bsearched\b",)
-# The briefing's own calls and what to watch: how many (issue 14: at least eight of each, at most twelve calls).
-# Issue 19 added four calls the book's own analysis raises and dropped three near-certain ones: at most fourteen.
-MIN_CALLS, MAX_CALLS, MIN_WATCH = 8, 14, 8
+# The briefing's own calls and what to watch: how many (``MIN_CALLS``, ``MAX_CALLS``, ``MIN_WATCH``, from
+# ``briefing.yml``: ``calls``).
 # A call whose estimative term reaches above this probability (very likely, almost certain) tests little: its
 # ``note`` must say why it is worth making.
 NOTE_ABOVE = 90
@@ -76,8 +76,8 @@ PUBLISHED_TEXT = {
     "watch_indicators": ("indicator", "would_move", "where_to_watch"),
 }
 # The blind second reading: every contradicted and partly supported fact, plus a seeded random fifth of the
-# supported ones. The seed is the date the reading was drawn.
-SECOND_READING_SEED = 20261126
+# supported ones. The seed is the date the reading was drawn, recorded with the draw (``second_readings``'
+# ``x-draw`` in the data package).
 SECOND_READING_SHARE = 5  # one in five supported facts
 
 
@@ -175,16 +175,18 @@ def working_note(text: str, extra: tuple[str, ...] = ()) -> str | None:
     return None
 
 
-def second_reading_sample(supported_ids, seed: int = SECOND_READING_SEED) -> list[str]:
+def second_reading_sample(supported_ids, seed: int) -> list[str]:
     """The supported facts drawn for the blind second reading: a seeded random fifth (rounded up) of the ids of
     the facts rated ``supported`` when the reading was set up, drawn from their sorted list."""
     population = sorted(supported_ids)
     return random.Random(seed).sample(population, math.ceil(len(population) / SECOND_READING_SHARE))
 
 
-def second_reading_set(claims: pd.DataFrame, seed: int = SECOND_READING_SEED) -> list[str]:
+def second_reading_set(claims: pd.DataFrame, seed: int | None = None) -> list[str]:
     """The claims to send to a blind second reading of a register: all contradicted and partly supported
-    facts, plus the seeded sample of the supported ones, in id order."""
+    facts, plus the seeded sample of the supported ones, in id order (``seed``: the draw's as recorded in the data
+    package when not given)."""
+    seed = second_reading_draw()["seed"] if seed is None else seed
     facts = claims[claims["claim_type"] == "fact"]
     flagged = set(facts.loc[facts["verdict"].isin(["contradicted", "partly_supported"]), "id"])
     supported = facts.loc[facts["verdict"] == "supported", "id"]
