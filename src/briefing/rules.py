@@ -25,22 +25,22 @@ Rules (the brief's analytic standards):
   counts), and no fact or judgment does;
 - judging rules a reader applies, stated here and in the Methods notebook (the code checks only their traces):
   (1) what is a forecast: a sentence that names an event or state that can later come true or fail; one that
-  describes the mood or situation of the moment (c004, 此刻…) is a judgment and is not scored;
+  describes the mood or situation of the moment (此刻 'at this moment') is a judgment and is not scored;
   (2) conditionals: a forecast whose sentence states a condition or premise (如果 'if', 随着 'as'), or which answers
   one stated in the passage it continues (as its rationale records), is scored only if the condition occurred by
   ``outcome_as_of``; otherwise it is ``not_scorable`` ("the condition has not occurred"), even where the consequent
-  happened for other reasons (c019, c043, c055, c068, c079);
+  happened for other reasons;
   (3) implied answers: a question implies an answer when the question itself, or the sentence next to it that it
   refers to (对此 'given this'; a preceding 'may' or 'perhaps'), states the outcome the author expects, even hedged;
-  ``resolves_if`` names that sentence (c018, c061). A question whose neighbours set only a condition or state no
-  expectation implies none (c010, c011, c085);
+  ``resolves_if`` names that sentence. A question whose neighbours set only a condition or state no
+  expectation implies none;
   (4) silence about a documented meeting (``ABSENCE_RULE``): a claim about what a meeting decided, agreed or was
   for is ``contradicted`` where the record states a different outcome or purpose, or where the participants' agreed
   text, read in full, sets out the outcome and omits what the claim says all agreed; it is ``unverified`` where the
   only records are readouts, summaries or reports of a statement, whose silence is not evidence against it; a claim
   about what was discussed is never contradicted by silence alone: where the rest of it is confirmed and only one
   particular rests on silence, it is ``partly_supported`` and the rationale names that particular as unverified,
-  not wrong (c034, c035, c040);
+  not wrong;
 - developments: no event is recorded twice (same date, same track, a shared actor, and a shared source or
   highly similar wording);
 - facts are judged as of the article's publication: a fact whose supporting or contradicting source was published
