@@ -63,6 +63,7 @@ BUILD_ONLY = (
     "pdf_book.py",
     "cache.py",
     "validate.py",
+    "scaffold.py",  # writes a chapter notebook from briefing.yml (an author's tool, run before any build)
 )
 
 

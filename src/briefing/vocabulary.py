@@ -1,4 +1,4 @@
-"""Layer 2: the book's vocabulary — every label, colour and section title, in one place.
+"""Layer 2: the book's vocabulary — every label and colour, in one place (this briefing's own from briefing.yml).
 
 It imports only ``config`` (this briefing's own sections, themes, chapters and dataset labels, from
 ``briefing.yml``), so every layer above (``claims``, ``charts``, ``render``, ``analysis``, ``sphinx_ext``) can read
