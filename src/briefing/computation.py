@@ -17,6 +17,7 @@ SUFFIX = ".notebook.html"  # next.ipynb -> next.notebook.html, beside next.html
 TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
 ROLE = re.compile(r"\{([a-z:]+)\}`([^`]*)`")
 TITLED = re.compile(r"^(.*?)\s*<([^>]+)>$", re.S)
+JSON_LD = re.compile(r'<script type="application/ld\+json">.*?</script>', re.S)
 
 
 def glued_values(nb) -> dict[str, str]:
@@ -73,7 +74,9 @@ def export(notebook: Path, *, title: str) -> str:
     resources = {"metadata": {"name": title},
                  "briefing": {"page": notebook.stem + ".html", "title": title, "notebook": notebook.name}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    # Structured data (ClaimReview) is published once, by the reading page: the rendering of its notebook repeats
+    # the outputs, not the claims to search engines.
+    return JSON_LD.sub("", body)
 
 
 def write(notebook: Path, outdir: Path, *, title: str) -> Path:
