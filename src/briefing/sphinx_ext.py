@@ -398,11 +398,25 @@ def _own_digest() -> str:
     return h.hexdigest()[:16]
 
 
+def _dates_digest() -> str:
+    """A digest of the files the page dates are computed from (the data package and the tables behind
+    "evidence as of")."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted(DATA.glob("*.csv")) + [DATA / "datapackage.json"]:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def setup(app):
     from . import roles  # {claim}`c017` and {call}`b03`, checked against the register (roles.py)
 
     roles.setup(app)
     app.add_config_value("briefing_extension_digest", _own_digest(), "html")
+    # Every page states the review and evidence-as-of dates, which come from the data: when the data change, Sphinx
+    # must rewrite every page, not only those whose source changed.
+    app.add_config_value("briefing_dates_digest", _dates_digest(), "html")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context)
