@@ -468,3 +468,15 @@ def test_wide_tables_are_printed_as_blocks():
     last = min(n for _, n in starts if n > first) - 1
     text = "".join(_page_text(i) for i in range(first - 1, last))
     assert "Resolvesby:" in text and "ProbabilityConfidence" not in text
+
+
+@pytest.mark.slow
+def test_each_chapter_bookmark_reads_as_its_title():
+    """Chromium names a chapter's bookmark from the h1's laid-out lines ("What happened nextWhat happened next");
+    the bookmarks a reader clicks read as the chapters' own titles."""
+    from pypdf import PdfReader
+
+    path, _ = _pdf()
+    bk = pdf.book(html_root=pdf.HTML_ROOT)
+    top = [str(o.title) for o in PdfReader(path).outline if not isinstance(o, list)]
+    assert top == ["Contents"] + [c.title for c in bk.chapters]
