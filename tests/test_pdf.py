@@ -426,24 +426,13 @@ def test_charts_are_vectors():
     assert images <= imgs, f"{images} raster images in the PDF, {imgs} <img> in the chapters"
 
 
+# Text past the margins; chart text run past its SVG and cut by its clip (Chromium draws it in a wider font than
+# vl-convert measured when Liberation Sans is missing: .ci/system-deps.sh installs it); a link to the PDF itself.
 @pytest.mark.slow
-def test_no_text_past_the_page_margins():
+@pytest.mark.parametrize("check", [off_margins, clipped_text, _self_references], ids=lambda f: f.__name__)
+def test_the_pdf_has_no_text_off_its_page_or_clip_and_no_reference_to_itself(check):
     path, _ = _pdf()
-    assert off_margins(path) == []
-
-
-@pytest.mark.slow
-def test_no_text_is_cut_by_its_clip():
-    """Chart text runs past its SVG when Chromium draws it in a wider font than vl-convert measured (Liberation
-    Sans missing: .ci/system-deps.sh installs it)."""
-    path, _ = _pdf()
-    assert clipped_text(path) == []
-
-
-@pytest.mark.slow
-def test_no_reference_to_the_pdf_inside_it():
-    path, reader = _pdf()
-    assert _self_references(path) == []
+    assert check(path) == []
 
 
 @pytest.mark.slow
