@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from . import vocabulary
 from .html import render, svg_attributes
+from .paths import files_digest
 from .vocabulary import FIGURE_METADATA, VEGA_LITE_MIME, VEGA_LITE_SCHEMA
 
 FIGURE_TEMPLATE = "figure.html"
@@ -103,7 +104,4 @@ def own_digest() -> str:
     cache, nothing is executed)."""
     from .html import COMPONENTS
 
-    h = hashlib.sha256()
-    for f in [__file__, COMPONENTS / FIGURE_TEMPLATE, COMPONENTS / "macros.html"]:
-        h.update(open(f, "rb").read())
-    return h.hexdigest()[:16]
+    return files_digest([__file__, COMPONENTS / FIGURE_TEMPLATE, COMPONENTS / "macros.html"])

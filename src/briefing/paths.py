@@ -43,6 +43,18 @@ def reads() -> list[str]:
     return sorted(_READS)
 
 
+def files_digest(files) -> str:
+    """A short digest of files' names and bytes: a Sphinx config value made from it changes when they do, so the
+    build rewrites (or re-reads) every page that depends on them."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in files:
+        f = Path(f)
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def pdf_name(repository_url: str | None = None, title: str = "briefing", package: str | None = None) -> str:
     """The PDF edition's file name: the repository's name (``repository.url`` of ``_config.yml``, read from there
     when not given), else the data package's ``name`` (``package``, read from ``datapackage.json`` when not given),

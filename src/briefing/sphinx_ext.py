@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from sphinx.util import logging
 
-from .paths import DATA, pdf_name
+from .paths import DATA, files_digest, pdf_name
 from .figures import FigureMimeRenderer, vocabulary_css  # noqa: F401  (FigureMimeRenderer: a myst-nb entry point)
 from .figures import own_digest as figures_digest
 from .vocabulary import VEGA_LITE_VERSION
@@ -389,24 +389,14 @@ def _build_finished(app, exception):
 def _own_digest() -> str:
     """A digest of this extension's code, templates and icons: a config value that changes with them, so that
     Sphinx rewrites every page when they change (it otherwise rewrites only the pages whose source changed)."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for f in [Path(__file__), Path(__file__).parent / "roles.py", Path(__file__).parent / "fa-icons.json",
-              *sorted(TEMPLATES.glob("*.html"))]:
-        h.update(f.name.encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()[:16]
+    return files_digest([Path(__file__), Path(__file__).parent / "roles.py", Path(__file__).parent / "fa-icons.json",
+                         *sorted(TEMPLATES.glob("*.html"))])
 
 
 def _dates_digest() -> str:
     """A digest of the files the page dates are computed from (the data package and the tables behind
     "evidence as of")."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for f in sorted(DATA.glob("*.csv")) + [DATA / "datapackage.json"]:
-        h.update(f.name.encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()[:16]
+    return files_digest(sorted(DATA.glob("*.csv")) + [DATA / "datapackage.json"])
 
 
 def setup(app):
