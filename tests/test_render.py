@@ -91,6 +91,82 @@ def test_render_py_holds_no_html():
     assert strings and not markup, f"markup belongs in templates/components/: {markup}"
 
 
+MARKUP = re.compile(r"<[a-zA-Z!?][^<]*|</[a-zA-Z]+>")
+# A text/plain repr may look like a tag (``<Figure: title>``): it is what a console shows, never markup.
+PLAIN_REPRS = {"__repr__", "__str__"}
+# A pattern being built (regex syntax) is searched for, not written to a page.
+PATTERN = re.compile(r"\[\^|\(\?|\\b")
+
+
+def markup_built_in_python(source: str) -> list[str]:
+    """Places where Python builds markup from values: an f-string, a ``%`` or ``.format`` template, or a
+    concatenation whose literal text holds a tag. Literals compared or searched against (regexes, ``replace``
+    targets), patterns assembled for a regex, a plain-text repr, and the message of an exception are not built
+    markup and pass. Returns "line: text" for each place."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            child.parent = node  # type: ignore[attr-defined]
+
+    def literal(n) -> str:
+        if isinstance(n, ast.JoinedStr):
+            return "".join(v.value for v in n.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        return n.value if isinstance(n, ast.Constant) and isinstance(n.value, str) else ""
+
+    def exempt(n) -> bool:
+        while hasattr(n, "parent"):
+            n = n.parent
+            if isinstance(n, ast.Raise) or isinstance(n, ast.FunctionDef) and n.name in PLAIN_REPRS:
+                return True
+        return False
+
+    found = []
+    for n in ast.walk(tree):
+        built = None
+        if isinstance(n, ast.JoinedStr):
+            built = n
+        elif isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Mod)):
+            built = next((side for side in (n.left, n.right) if MARKUP.search(literal(side))), None)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "format":
+            built = n.func.value
+        text = "" if built is None else literal(built)
+        if MARKUP.search(text) and not PATTERN.search(text) and not exempt(n):
+            found.append(f"{n.lineno}: {text[:60]}")
+    return found
+
+
+def test_no_module_of_the_kit_builds_markup_in_python():
+    """Markup is made by templates (``templates/``), never by Python strings: every module of src/briefing."""
+    modules = sorted(Path(render.__file__).parent.glob("*.py"))
+    assert len(modules) > 20
+    built = {m.name: markup_built_in_python(m.read_text(encoding="utf-8")) for m in modules}
+    assert not {name: places for name, places in built.items() if places}, \
+        f"markup belongs in src/briefing/templates/: {built}"
+
+
+@pytest.mark.parametrize("code", [
+    'def f(x):\n    return f"<p class=\'a\'>{x}</p>"\n',
+    'def f(x):\n    return "<li>" + x + "</li>"\n',
+    'def f(x):\n    return "<b>%s</b>" % x\n',
+    'def f(x):\n    return "<em>{}</em>".format(x)\n',
+    'def f(url):\n    return f"  <url><loc>{url}</loc></url>"\n',
+])
+def test_the_markup_guard_catches_markup_built_in_python(code):
+    assert markup_built_in_python(code)
+
+
+@pytest.mark.parametrize("code", [
+    'class C:\n    def __repr__(self):\n        return f"<Figure: {self.title}>"\n',
+    'import re\nTAG = re.compile(r\'<table[^>]*class="dataframe"\')\n',
+    'def f(page):\n    return page.replace("<summary a>", "<summary>")\n',
+    'def f(a, b):\n    return f"<{a}> <{b}>"\n',  # a PDF CMap range, not a tag
+    'import re\ndef f(n):\n    return r\'<a\\b[^>]*href="\' + re.escape(n) + \'"\'\n',
+    'def f(pos):\n    raise ValueError(f"unclosed <article> after offset {pos}")\n',
+])
+def test_the_markup_guard_lets_plain_reprs_and_patterns_pass(code):
+    assert not markup_built_in_python(code)
+
+
 def test_a_card_shows_the_translators_note_escaped_and_only_when_present():
     reg = register()
     date, meta = review_context()

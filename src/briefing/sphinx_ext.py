@@ -27,13 +27,13 @@ import os
 import re
 import shutil
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
-
+from markupsafe import Markup
 from sphinx.util import logging
 
 from .paths import DATA, files_digest, pdf_name
 from .figures import FigureMimeRenderer, vocabulary_css  # noqa: F401  (FigureMimeRenderer: a myst-nb entry point)
 from .figures import own_digest as figures_digest
+from .html import COMPONENTS, render as _render
 from .vocabulary import VEGA_LITE_VERSION
 
 STATIC = Path(__file__).parent / "static"
@@ -41,6 +41,9 @@ TEMPLATES = Path(__file__).parent / "templates"  # overrides of theme components
 BUNDLE = f"vendor/vega-bundle-vl{VEGA_LITE_VERSION}.js"
 ICONS = json.loads((Path(__file__).parent / "fa-icons.json").read_text(encoding="utf-8"))["icons"]
 DESCRIPTION_CHARS = 200
+# The components of templates/components/ that this extension renders into every page (or the site's files).
+PAGE_COMPONENTS = ("dates_line.html", "share_meta.html", "sitemap.xml", "icon.svg", "redirect.html",
+                   "computation_links.html")
 logger = logging.getLogger(__name__)
 
 
@@ -113,8 +116,7 @@ def page_dates() -> dict[str, str]:
 
 
 def dates_line(dates: dict[str, str]) -> str:
-    return (f'<p class="briefing-dates">Reviewed {html.escape(dates["reviewed"])} · evidence as of '
-            f'{html.escape(dates["evidence"])}</p>')
+    return str(_render("dates_line.html", reviewed=dates["reviewed"], evidence=dates["evidence"]))
 
 
 def _page_context(app, pagename, templatename, context, doctree):
@@ -289,8 +291,7 @@ def share_metadata(app, pagename: str, context: dict, doctree) -> str:
         tags.append(("property", "og:url", f"{base}/{app.builder.get_target_uri(pagename)}"))
     tags += [("name", "twitter:card", "summary"), ("name", "twitter:title", title),
              ("name", "twitter:description", description)]
-    return "".join(f'\n    <meta {kind}="{key}" content="{html.escape(value, quote=True)}" />'
-                   for kind, key, value in tags if value) + "\n"
+    return "\n" + str(_render("share_meta.html", tags=[t for t in tags if t[2]])) + "\n"
 
 
 def write_sitemap(app) -> Path | None:
@@ -301,11 +302,8 @@ def write_sitemap(app) -> Path | None:
         target.unlink(missing_ok=True)
         return None
     docs = [app.config.root_doc] + sorted(d for d in app.env.found_docs if d != app.config.root_doc)
-    urls = "".join(f"  <url><loc>{xml_escape(base + '/' + app.builder.get_target_uri(d))}</loc></url>\n"
-                   for d in docs)
-    target.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
-                      '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n",
-                      encoding="utf-8")
+    urls = [base + "/" + app.builder.get_target_uri(d) for d in docs]
+    target.write_text(str(_render("sitemap.xml", urls=urls)) + "\n", encoding="utf-8")
     return target
 
 
@@ -330,9 +328,10 @@ def inline_icons(page: str, where: str = "") -> str:
                            type="briefing", subtype="icon")
             return m.group(0)
         width, height, path = ICONS[names[0]]
-        attrs = re.sub(r'\s+aria-hidden="[^"]*"', "", m.group(3))
-        return (f'<svg class="{" ".join(classes)} svg-inline--fa"{attrs} aria-hidden="true" focusable="false" '
-                f'viewBox="0 0 {width} {height}"><path fill="currentColor" d="{path}"/></svg>')
+        # The element's own attributes are markup of the theme's page already: they pass as they are.
+        attributes = Markup(re.sub(r'\s+aria-hidden="[^"]*"', "", m.group(3)))
+        return str(_render("icon.svg", classes=" ".join(classes), attributes=attributes, width=width,
+                           height=height, path=path))
 
     return _FA_SCRIPT.sub("", _ICON_TAG.sub(svg, page))
 
@@ -361,12 +360,9 @@ def _build_finished(app, exception):
     # ask for /favicon.ico and log a 404: make it a small page with the book's icon and a link.
     index = Path(app.outdir) / "index.html"
     if index.is_file() and index.read_text(encoding="utf-8").startswith("<meta http-equiv=\"Refresh\""):
-        target = app.config.root_doc + ".html"
-        index.write_text(
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Refresh" content="0; url={target}"><title>{html.escape(app.config.html_title or app.config.project)}</title>'
-            '<link rel="icon" href="_static/favicon.svg"></head>'
-            f'<body><p><a href="{target}">Open the briefing</a></p></body></html>\n', encoding="utf-8")
+        page = _render("redirect.html", target=app.config.root_doc + ".html",
+                       title=app.config.html_title or app.config.project)
+        index.write_text(str(page) + "\n", encoding="utf-8")
     _shed_font_awesome(Path(app.outdir))
     from . import computation
 
@@ -390,7 +386,7 @@ def _own_digest() -> str:
     """A digest of this extension's code, templates and icons: a config value that changes with them, so that
     Sphinx rewrites every page when they change (it otherwise rewrites only the pages whose source changed)."""
     return files_digest([Path(__file__), Path(__file__).parent / "roles.py", Path(__file__).parent / "fa-icons.json",
-                         *sorted(TEMPLATES.glob("*.html"))])
+                         *sorted(TEMPLATES.glob("*.html")), *(COMPONENTS / name for name in PAGE_COMPONENTS)])
 
 
 def _dates_digest() -> str:
