@@ -128,20 +128,23 @@ def test_chapter_sources_lists_the_claims_sources_article_first_then_by_publishe
 
 # -- datasets ----------------------------------------------------------------------------------------------------
 
-def trade() -> pd.DataFrame:
+def totals() -> pd.DataFrame:
     return pd.DataFrame({
         "year": pd.array([2019, 2020, 2021, 2022], dtype="Int64"),
-        "total_usd_million": pd.array([2800.0, None, None, 1000.0], dtype="Float64"),
-        "exports_usd_million": pd.array([None, 500.0, 300.0, None], dtype="Float64"),
-        "imports_usd_million": pd.array([None, 40.0, None, None], dtype="Float64"),
+        "total": pd.array([2800.0, None, None, 1000.0], dtype="Float64"),
+        "sales": pd.array([None, 500.0, 300.0, None], dtype="Float64"),
+        "fees": pd.array([None, 40.0, None, None], dtype="Float64"),
     })
 
 
-def test_trade_series_falls_back_to_exports_plus_imports_and_drops_unknown_years():
-    df = an.trade_series(trade())
-    assert list(df["year"]) == [2019, 2020, 2022]  # 2021 has exports only: no total
+PARTS = {"sales": "sales", "fees": "fees"}
+
+
+def test_annual_totals_fall_back_to_the_sum_of_their_parts_and_drop_unknown_years():
+    df = an.annual_totals(totals(), total="total", parts=PARTS)
+    assert list(df["year"]) == [2019, 2020, 2022]  # 2021 has one part only: no total
     assert list(df["total"]) == [2800.0, 540.0, 1000.0]
-    assert list(df["basis"]) == ["reported total", "exports + imports", "reported total"]
+    assert list(df["basis"]) == ["reported total", "sales + fees", "reported total"]
 
 
 def test_half_year_chart_marks_the_period_the_article_claims():
@@ -221,23 +224,33 @@ def test_outcomes_chart_counts_scored_claims_by_type_and_outcome():
 
 
 @NEW_API
-def test_trade_chart_draws_billions_and_the_baseline():
-    chart = an.trade_chart(an.trade_series(trade()), baseline=2.8, baseline_label="2019 level", **TITLE)
+def test_annual_totals_chart_draws_thousands_in_its_colour_and_the_baseline():
+    chart = an.annual_totals_chart(an.annual_totals(totals(), total="total", parts=PARTS), colour="#000001",
+                                   unit="Billion units", unit_short="bn", baseline=2.8, baseline_label="2019 level",
+                                   **TITLE)
     bars, rule = frames(chart)[:2]
     assert list(bars["total_bn"]) == [2.8, 0.54, 1.0]
     assert rule.iloc[0].to_dict() == {"y": 2.8, "label": "2019 level"} and titled(chart)
+    layer = spec(chart)["layer"][0]
+    assert layer["mark"]["color"] == "#000001" and layer["encoding"]["y"]["title"] == "Billion units"
 
 
 @NEW_API
 def test_membership_chart_puts_a_dot_for_each_yes_coloured_by_actor():
-    members = pd.DataFrame({"country_iso3": ["USA", "FRA", "CHN"], "country": ["United States", "France", "China"],
-                            "msmt_member": pd.array([True, True, False], dtype="boolean"),
-                            "named_by_article": pd.array([True, False, True], dtype="boolean")})
-    chart = an.membership_chart(members, **TITLE)
+    from briefing.vocabulary import ACTOR_COLOURS
+
+    actor = next(a for a in ACTOR_COLOURS if a != "other")  # one of this briefing's actors, whichever it is
+    members = pd.DataFrame({"code": [actor, "ZZA", "ZZB"], "name": ["Ayland", "Beland", "Ceeland"],
+                            "in_club": pd.array([True, True, False], dtype="boolean"),
+                            "named": pd.array([True, False, True], dtype="boolean")})
+    chart = an.membership_chart(members, code="code", name="name", columns={"in_club": "Club member",
+                                "named": "Named"}, sort_by={"named": False}, **TITLE)
     dots = first(chart)
     assert len(dots) == 4 and titled(chart)
-    assert set(dots.loc[dots["country"] == "France", "actor"]) == {"other"}
-    assert set(dots.loc[dots["country"] == "China", "column"]) == {"Named by the article"}
+    assert set(dots.loc[dots["name"] == "Beland", "actor"]) == {"other"}
+    assert set(dots.loc[dots["name"] == "Ayland", "actor"]) == {actor}
+    assert set(dots.loc[dots["name"] == "Ceeland", "column"]) == {"Named"}
+    assert spec(chart)["encoding"]["y"]["sort"] == ["Ayland", "Ceeland", "Beland"]  # named first, then by name
 
 
 @NEW_API
@@ -248,8 +261,9 @@ def test_vote_tally_counts_every_kind_of_vote():
 
 @NEW_API
 def test_vote_chart_names_the_countries_of_each_vote():
-    chart = an.vote_chart(votes(), **TITLE)
+    chart = an.vote_chart(votes(), voters="Members", **TITLE)
     data = first(chart).set_index("vote")
+    assert spec(chart)["encoding"]["x"]["title"] == "Members"
     assert data.loc["yes", "countries"] == "France, Japan" and data.loc["yes", "n"] == 2
     assert data.loc["no", "vote_label"] == VOTE_LABELS["no"] and titled(chart)
 
@@ -298,9 +312,9 @@ def test_second_reading_agreement_counts_disagreements_by_direction():
     assert an.agreement_line(an.second_reading_agreement(readings.iloc[[0, 4]])).endswith("agreed on 2 (100%)")
 
 
-def test_trade_recovery_gives_one_phrase_for_the_latest_year_against_the_base():
+def test_against_base_year_gives_one_phrase_for_the_latest_year_against_the_base():
     series = pd.DataFrame({"year": [2019, 2020, 2025], "total": [2000.0, 500.0, 1960.0]})
-    out = an.trade_recovery(series, 2019)
+    out = an.against_base_year(series, 2019)
     assert out["phrase"] == "98% of its 2019 level" and out["year"] == 2025 and out["total_bn"] == 1.96
 
 

@@ -77,6 +77,23 @@ BROKEN = [
      "datasets.developments.category.name", "name"),
     (lambda r: r["datasets"]["events_us_russia_dprk.track"].__setitem__("name", "CATEGORY"),
      "datasets.events_us_russia_dprk.track.name", "unique"),
+    # actors (issue 20): an upper-case code and a #RRGGBB colour; a dataset's colour names a listed actor
+    (lambda r: r["actors"].__setitem__("usa", "#000000"), "actors.usa", "actor code"),
+    (lambda r: r["actors"].__setitem__(next(iter(r["actors"])), "blue"), f"actors.{next(iter(_raw()['actors']))}",
+     "colour"),
+    (lambda r: r["datasets"]["developments.category"]["colours"].__setitem__("tourism", "XYZ"),
+     "datasets.developments.category.colours.tourism", "actor"),
+    (lambda r: r.__setitem__("actors", ["USA"]), "actors", "mapping"),
+    # a field labelled by one of the vocabulary's own tables names nothing else
+    (lambda r: r["datasets"].__setitem__("x.vote", {"vocabulary": "VOTE", "labels": {"yes": "Yes"}}),
+     "datasets.x.vote.vocabulary", "alone"),
+    (lambda r: r["datasets"].__setitem__("x.vote", {"vocabulary": "vote"}), "datasets.x.vote.vocabulary", "name"),
+    # a theme written as a mapping: its label, and whether the scorecard shows it always or only when scored
+    (lambda r: r["themes"].__setitem__("framing", {"label": "Framing", "scorecard": "never"}),
+     "themes.framing.scorecard", "scorecard"),
+    (lambda r: r["themes"].__setitem__("framing", {"scorecard": "always"}), "themes.framing.label", "text"),
+    (lambda r: r["themes"].__setitem__("framing", {"label": "Framing", "colour": "red"}), "themes.framing.colour",
+     "unknown key"),
 ]
 
 
@@ -114,16 +131,56 @@ def test_a_missing_file_and_broken_yaml_are_named(tmp_path):
         config.load(tmp_path / "briefing.yml")
 
 
-def test_an_unknown_actor_as_a_colour_is_named(tmp_path, monkeypatch):
+def test_the_actors_colours_come_from_the_file_with_grey_for_everyone_else():
+    """``vocabulary.ACTOR_COLOURS`` is the file's actors in its order, then ``other``; a dataset's colour that
+    names an actor is that actor's colour."""
     from briefing import vocabulary
 
+    assert list(vocabulary.ACTOR_COLOURS) == [*_raw()["actors"], config.OTHER_ACTOR]
+    assert all(vocabulary.ACTOR_COLOURS[a] == c for a, c in _raw()["actors"].items())
+    for key, (_, colours) in config.BRIEFING.datasets.items():
+        resolved = vocabulary.DATASETS[key][1]
+        for value, colour in (colours or {}).items():
+            assert resolved[value] == (colour if colour.startswith("#") else vocabulary.ACTOR_COLOURS[colour])
+
+
+def test_actors_are_optional(tmp_path):
+    """A briefing that colours no actor (hex colours or ``other`` only) lists none."""
     raw = _raw()
-    raw["datasets"]["developments.category"]["colours"]["tourism"] = "XYZ"
+    raw.pop("actors")
+    raw["datasets"] = {"developments.category": {"labels": {"a": "A", "b": "B"}, "colours": {"a": "#000000",
+                                                                                          "b": "other"}}}
     path = tmp_path / "briefing.yml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(config, "BRIEFING", config.load(path))
-    with pytest.raises(config.ConfigError, match=r"datasets\.developments\.category\.colours\.tourism: actor"):
-        vocabulary.dataset_vocabulary("developments", "category")
+    assert config.load(path).actors == {}
+
+
+def test_a_field_the_vocabulary_labels_itself_is_bound_by_the_file():
+    """``vocabulary: VOTE`` binds a dataset's field to the vocabulary's generic vote labels and colours."""
+    from briefing import vocabulary
+
+    for key, name in config.BRIEFING.dataset_vocabularies.items():
+        assert vocabulary.FIELDS[key] == (getattr(vocabulary, f"{name}_LABELS"), getattr(vocabulary, f"{name}_COLOURS",
+                                                                                        None))
+    with pytest.raises(config.ConfigError, match=r"datasets\.x\.y\.vocabulary: unknown table"):
+        vocabulary.generic_vocabulary("x", "y", "NO_SUCH")
+
+
+def test_a_theme_shown_only_when_scored_drops_out_of_the_scorecard_when_empty():
+    """``scorecard: when_scored`` hides a theme's row when it holds no scored claim; any other theme shows,
+    zeros and all."""
+    import pandas as pd
+
+    from briefing.scoring import outcome_summary
+
+    hidden = set(config.THEMES_WHEN_SCORED)
+    assert hidden, "this briefing shows some theme only when scored"
+    shown = [t for t in config.THEME_LABELS if t not in hidden]
+    section = next(k for k, t in config.THEMES.items() if t == shown[0])
+    claims = pd.DataFrame({"section": [section], "claim_type": ["forecast"], "outcome": ["borne_out"]})
+    table = outcome_summary(claims)
+    assert list(table.index) == [*shown, "all"]
+    assert table.loc[shown[-1], "total"] == 0 or len(shown) == 1
 
 
 def test_validate_reports_a_broken_briefing_yml_in_one_line(tmp_path):

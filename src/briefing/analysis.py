@@ -13,7 +13,7 @@ from .article import KINDS
 from .charts import actor_scale, colour_scale
 from .datapackage import package
 from .vocabulary import (ACTOR_COLOURS, CHART_COLOURS, CONFIDENCE_LEVELS, DATASETS, KIND_COLOURS, KIND_LABELS,
-                         MARK_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS, VERDICT_COLOURS,
+                         MARK_COLOUR, OTHER_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS, VERDICT_COLOURS,
                          VERDICT_LABELS, VOTE_COLOURS, VOTE_LABELS)
 
 
@@ -56,8 +56,8 @@ def lines_by_kind_chart(paragraphs: pd.DataFrame, *, title: str, subtitle: str) 
 # -- shared chart builders ----------------------------------------------------------------------------------------
 
 # When the article was written (``briefing.yml``: ``article.date``), for the marks on charts and in prose. The
-# article's key dates (``article.key_dates``) read as upper-case names of this module: ``riyadh`` is
-# ``analysis.RIYADH``.
+# article's key dates (``article.key_dates``) read as upper-case names of this module: a key date ``talks`` is
+# ``analysis.TALKS``.
 ARTICLE_DATE = config.ARTICLE_DATE
 
 
@@ -311,18 +311,21 @@ def chapter_sources(reg, claims: pd.DataFrame | None, datasets: list[str]) -> pd
     return df.sort_values(["_art", "publisher", "published"], na_position="last").drop(columns="_art")
 
 
-def trade_series(trade: pd.DataFrame) -> pd.DataFrame:
-    """Annual total trade where reported (exports + imports where only those are given)."""
-    df = trade.copy()
-    derived = df["exports_usd_million"] + df["imports_usd_million"]
-    df["total"] = df["total_usd_million"].fillna(derived)
-    df["basis"] = df["total_usd_million"].notna().map({True: "reported total", False: "exports + imports"})
+def annual_totals(table: pd.DataFrame, *, total: str, parts: dict[str, str]) -> pd.DataFrame:
+    """Each ``year``'s total where reported (column ``total``), else the sum of its ``parts`` (column -> the word a
+    reader sees, e.g. ``{"sales_a": "sales", "fees_a": "fees"}``) where every part is given; years with neither
+    dropped. Columns: ``year``, ``total`` and ``basis`` ("reported total", or the parts' words joined by " + ")."""
+    df = table.copy()
+    derived = df[list(parts)].sum(axis=1, min_count=len(parts))
+    df["basis"] = df[total].notna().map({True: "reported total", False: " + ".join(parts.values())})
+    df["total"] = df[total].fillna(derived)
     return df[df["total"].notna()][["year", "total", "basis"]].reset_index(drop=True)
 
 
-def trade_recovery(series: pd.DataFrame, base_year: int) -> dict:
-    """The latest year's recorded trade against ``base_year`` (``series`` from :func:`trade_series`), and the one
-    phrase every page uses for it: "98% of its 2019 level"."""
+def against_base_year(series: pd.DataFrame, base_year: int) -> dict:
+    """The latest year's total against ``base_year`` (``series`` from :func:`annual_totals`, in thousands of the
+    unit a reader reads: ``total_bn`` is the total / 1000), and the one phrase every page uses for it: "98% of its
+    2019 level"."""
     base = float(series.loc[series["year"] == base_year, "total"].iloc[0])
     latest = series.iloc[-1]
     share = float(latest["total"]) / base
@@ -330,15 +333,17 @@ def trade_recovery(series: pd.DataFrame, base_year: int) -> dict:
             "base_bn": base / 1000, "share": share, "phrase": f"{share:.0%} of its {base_year} level"}
 
 
-def trade_chart(series: pd.DataFrame, *, baseline: float, baseline_label: str, title: str,
-                subtitle: str) -> alt.Chart:
-    """Annual totals (``trade_series``) as bars in US$ billion, with a dashed line at ``baseline`` (US$ bn)."""
+def annual_totals_chart(series: pd.DataFrame, *, colour: str, unit: str, unit_short: str, baseline: float,
+                        baseline_label: str, title: str, subtitle: str) -> alt.Chart:
+    """Annual totals (:func:`annual_totals`) as bars of ``colour`` in thousands of their unit (the y axis titled
+    ``unit``, e.g. "US$ billion" for totals in US$ million; the tooltip ``unit_short``), with a dashed line at
+    ``baseline`` (in the axis's unit)."""
     df = series.copy()
     df["total_bn"] = (df["total"] / 1000).round(2)
-    bars = alt.Chart(df).mark_bar(color=ACTOR_COLOURS["CHN"]).encode(
+    bars = alt.Chart(df).mark_bar(color=colour).encode(
         x=alt.X("year:O", title=None),
-        y=alt.Y("total_bn:Q", title="US$ billion"),
-        tooltip=["year:O", alt.Tooltip("total_bn:Q", title="US$ bn"), "basis:N"],
+        y=alt.Y("total_bn:Q", title=unit),
+        tooltip=["year:O", alt.Tooltip("total_bn:Q", title=unit_short), "basis:N"],
     )
     rule_df = pd.DataFrame({"y": [baseline], "label": [baseline_label]})
     rule = alt.Chart(rule_df).mark_rule(strokeDash=[5, 3], color=MARK_COLOUR).encode(y="y:Q")
@@ -351,7 +356,7 @@ def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_p
                     mark_label: str = "", y_title: str = "Events") -> alt.Chart:
     """Events per half-year (:func:`per_half_year`) as bars; ``y_title`` names what is counted (a label of the
     vocabulary, e.g. ``TRILATERAL_KIND_LABELS["exercise"]``)."""
-    bars = alt.Chart(per_half).mark_bar(color=ACTOR_COLOURS["other"]).encode(
+    bars = alt.Chart(per_half).mark_bar(color=OTHER_COLOUR).encode(
         x=alt.X("half_year:O", title=None, sort=list(per_half["half_year"]), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("events:Q", title=y_title, axis=alt.Axis(tickMinStep=1)),
         tooltip=["half_year:O", "events:Q"],
@@ -366,23 +371,25 @@ def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_p
     return alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), width=480, height=260)
 
 
-def membership_chart(members: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
-    """Countries against 'MSMT member' and 'named by the article', dots coloured by actor."""
-    long = members.melt(id_vars=["country_iso3", "country"], value_vars=["msmt_member", "named_by_article"],
-                        var_name="column", value_name="yes")
+def membership_chart(members: pd.DataFrame, *, columns: dict[str, str], code: str, name: str,
+                     sort_by: dict[str, bool] | None = None, title: str, subtitle: str) -> alt.Chart:
+    """Members (rows: an actor's ``code`` and its ``name``) against yes/no ``columns`` (column -> the reader's
+    label, in the order shown): a dot for each yes, coloured by actor (``vocabulary.ACTOR_COLOURS``, "other" for
+    actors this briefing does not list). Rows sort by ``sort_by`` (column -> ascending?), then by name."""
+    long = members.melt(id_vars=[code, name], value_vars=list(columns), var_name="column", value_name="yes")
     long = long[long["yes"].astype(bool)].copy()
-    long["column"] = long["column"].map({"msmt_member": "MSMT member", "named_by_article": "Named by the article"})
-    long["actor"] = long["country_iso3"].where(long["country_iso3"].isin(ACTOR_COLOURS), "other")
-    order = list(members.sort_values(["named_by_article", "msmt_member", "country"],
-                                     ascending=[False, True, True])["country"])
+    long["column"] = long["column"].map(columns)
+    long["actor"] = long[code].where(long[code].isin(ACTOR_COLOURS), "other")
+    sort_by = {**(sort_by or {}), name: True}
+    order = list(members.sort_values(list(sort_by), ascending=list(sort_by.values()))[name])
     actors = [a for a in ACTOR_COLOURS if a in set(long["actor"])]
     return (
         alt.Chart(long).mark_circle(size=160)
         .encode(
             x=alt.X("column:N", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
-            y=alt.Y("country:N", sort=order, title=None),
+            y=alt.Y(f"{name}:N", sort=order, title=None),
             color=alt.Color("actor:N", title="Actor", scale=actor_scale(actors)),
-            tooltip=["country:N", "column:N"],
+            tooltip=[f"{name}:N", "column:N"],
         )
         .properties(title=alt.Title(title, subtitle=subtitle), width=260, height=340)
     )
@@ -394,16 +401,18 @@ def vote_tally(votes: pd.DataFrame) -> dict[str, int]:
     return {v: int(counts.get(v, 0)) for v in ("yes", "no", "abstain")}
 
 
-def vote_chart(votes: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
-    df = votes.groupby("vote").agg(countries=("country", lambda s: ", ".join(sorted(s))),
-                                   n=("country", "size")).reset_index()
+def vote_chart(votes: pd.DataFrame, *, voters: str, title: str, subtitle: str, voter: str = "country") -> alt.Chart:
+    """Votes cast (``vote``: ``VOTE_LABELS``) as bars, one per way of voting, the x axis titled ``voters`` (who
+    voted, e.g. "Members of the assembly"); the tooltip names each ``voter``."""
+    df = votes.groupby("vote").agg(countries=(voter, lambda s: ", ".join(sorted(s))),
+                                   n=(voter, "size")).reset_index()
     df["vote_label"] = df["vote"].map(VOTE_LABELS)
     colours = {VOTE_LABELS[k]: c for k, c in VOTE_COLOURS.items()}
     return (
         alt.Chart(df).mark_bar()
         .encode(
             y=alt.Y("vote_label:N", sort=list(VOTE_LABELS.values()), title=None),
-            x=alt.X("n:Q", title="Security Council members", axis=alt.Axis(tickMinStep=1)),
+            x=alt.X("n:Q", title=voters, axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("vote_label:N", legend=None, scale=colour_scale(colours)),
             tooltip=["vote_label:N", "n:Q", "countries:N"],
         )

@@ -1,10 +1,10 @@
 """Layer 1: this briefing's own facts, from ``briefing.yml`` at the root (``paths.ROOT``, which honours the
 ``BRIEFING_ROOT`` environment variable): the article's date and key dates, its sections (key, headings, reader's
 label, theme, chapter page), its themes, the number of sources it cites, the scraping artifacts of its file, the
-chapters its calls may belong to, and the labels and colours of its own datasets.
+chapters its calls may belong to, the actors its charts colour, and the labels and colours of its own datasets.
 
 The file is checked when it loads; a broken rule raises :class:`ConfigError`, whose message names the file, the
-key and the rule (``briefing.yml: sections[2].theme: unknown theme: 'trade' is not one of russia, pressure``).
+key and the rule (for example ``briefing.yml: sections[2].theme: unknown theme: 'x' is not one of a, b``).
 The kit reads these facts from here (``vocabulary`` labels them, ``article`` splits the text by them, ``scoring``
 and ``rules`` apply them); nothing particular to one article is written in ``src/briefing``.
 """
@@ -26,7 +26,14 @@ RESERVED_PARTS = ("opening", "sources", "artifacts")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 PAGE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-TOP_KEYS = ("article", "themes", "sections", "chapters", "calls", "datasets")
+ACTOR = re.compile(r"^[A-Z][A-Z0-9]*$")  # an actor's code: upper case (ISO 3166-1 alpha-3 for a country)
+# Everyone the briefing does not list among its actors: a dataset's colour may name it (the vocabulary's grey).
+OTHER_ACTOR = "other"
+# How a theme shows in the scorecard by theme: always (zeros and all), or only when it holds a scored claim.
+SCORECARD = ("always", "when_scored")
+TOP_KEYS = ("article", "themes", "sections", "chapters", "calls", "actors", "datasets")
+THEME_KEYS = ("label", "scorecard")
+DATASET_KEYS = ("name", "labels", "colours", "vocabulary")
 CALLS_KEYS = ("min", "max", "min_watch")
 ARTICLE_KEYS = ("date", "key_dates", "cited_sources", "artifacts")
 ARTIFACT_KEYS = ("image_caption", "ad_lines", "source_list_heading", "cited_source_separator")
@@ -70,6 +77,13 @@ class Briefing:
     # How many calls of its own the briefing makes (at least ``min``, at most ``max``: None for no maximum) and how
     # many indicators to watch it lists (at least ``min_watch``).
     calls: dict[str, int | None] = field(default_factory=lambda: {"min": 0, "max": None, "min_watch": 0})
+    # (resource, field) -> the name of a generic table of the vocabulary that labels its values (``VOTE``: the
+    # field holds votes, labelled and coloured by ``vocabulary.VOTE_LABELS`` and ``VOTE_COLOURS``).
+    dataset_vocabularies: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The actors the charts colour, by code (in the file's order): their colour (#RRGGBB).
+    actors: dict[str, str] = field(default_factory=dict)
+    # Themes the scorecard by theme shows only when they hold a scored forecast or question.
+    themes_when_scored: frozenset[str] = frozenset()
 
     @property
     def headings(self) -> dict[str, str]:
@@ -166,12 +180,23 @@ def check(raw, file: str | Path = "briefing.yml") -> Briefing:
     if not isinstance(ad_lines, list) or not all(isinstance(a, str) and a.strip() for a in ad_lines):
         raise ConfigError(file, "article.artifacts.ad_lines", "list", f"expected a list of lines, not {_kind(ad_lines)}")
 
-    themes = _mapping(raw["themes"], file, "themes")
-    if not themes:
+    given_themes = _mapping(raw["themes"], file, "themes")
+    if not given_themes:
         raise ConfigError(file, "themes", "empty", "name at least one theme")
-    for key, label in themes.items():
+    themes, when_scored = {}, set()
+    for key, spec in given_themes.items():
         _identifier(key, file, f"themes.{key}")
-        _text(label, file, f"themes.{key}")
+        if isinstance(spec, dict):  # {label: …, scorecard: always | when_scored}
+            _unknown(spec, THEME_KEYS, file, f"themes.{key}.")
+            themes[key] = _text(spec.get("label"), file, f"themes.{key}.label")
+            shown = spec.get("scorecard", "always")
+            if shown not in SCORECARD:
+                raise ConfigError(file, f"themes.{key}.scorecard", "scorecard", f"expected one of "
+                                  f"{', '.join(SCORECARD)}, not {_kind(shown)}")
+            if shown == "when_scored":
+                when_scored.add(key)
+        else:
+            themes[key] = _text(spec, file, f"themes.{key}")
 
     listed = raw["sections"]
     if not isinstance(listed, list) or not listed:
@@ -235,13 +260,32 @@ def check(raw, file: str | Path = "briefing.yml") -> Briefing:
         raise ConfigError(file, "calls.max", "range", f"at most {calls['max']} calls is fewer than the minimum, "
                           f"{calls['min']}")
 
-    datasets, names = {}, {}
+    actors = {}
+    for code, colour in _mapping(raw.get("actors"), file, "actors", required=False).items():
+        if not isinstance(code, str) or not ACTOR.match(code):
+            raise ConfigError(file, f"actors.{code}", "actor code", f"expected an upper-case code such as ABC "
+                              f"('{OTHER_ACTOR}' is everyone else, always there), not {_kind(code)}")
+        if not isinstance(colour, str) or not COLOUR.match(colour):
+            raise ConfigError(file, f"actors.{code}", "colour", f"expected #RRGGBB, not {_kind(colour)}")
+        actors[code] = colour
+
+    datasets, names, generic = {}, {}, {}
     for name, spec in _mapping(raw.get("datasets"), file, "datasets", required=False).items():
         where = f"datasets.{name}"
         if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]+\.[a-z0-9_]+", name):
             raise ConfigError(file, where, "resource.field", "name a dataset's field as resource.field")
         spec = _mapping(spec, file, where)
-        _unknown(spec, ("name", "labels", "colours"), file, f"{where}.")
+        _unknown(spec, DATASET_KEYS, file, f"{where}.")
+        if "vocabulary" in spec:  # the field's values are labelled by a generic table of the vocabulary
+            table = spec["vocabulary"]
+            if set(spec) != {"vocabulary"}:
+                raise ConfigError(file, f"{where}.vocabulary", "alone", "a field labelled by the vocabulary's own "
+                                  "table names no labels, colours or name of its own")
+            if not isinstance(table, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*", table):
+                raise ConfigError(file, f"{where}.vocabulary", "name", f"expected an upper-case name such as VOTE, "
+                                  f"not {_kind(table)}")
+            generic[tuple(name.split("."))] = table
+            continue
         if "name" in spec:
             vname = spec["name"]
             if not isinstance(vname, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*", vname):
@@ -265,13 +309,17 @@ def check(raw, file: str | Path = "briefing.yml") -> Briefing:
                 if not isinstance(colour, str) or not (COLOUR.match(colour) or re.fullmatch(r"[A-Za-z]+", colour)):
                     raise ConfigError(file, f"{where}.colours.{value}", "colour", f"expected #RRGGBB or an actor's "
                                       f"code, not {_kind(colour)}")
+                if not COLOUR.match(colour) and colour not in actors and colour != OTHER_ACTOR:
+                    raise ConfigError(file, f"{where}.colours.{value}", "actor", f"'{colour}' is neither #RRGGBB "
+                                      f"nor an actor of actors ({', '.join([*actors, OTHER_ACTOR])})")
         resource, fname = name.split(".")
         datasets[(resource, fname)] = ({str(k): v for k, v in labels.items()},
                                        None if colours is None else {str(k): v for k, v in colours.items()})
 
     return Briefing(str(file), date, key_dates, cited, special["image_caption"], frozenset(ad_lines),
                     special["source_list_heading"] or "", special["cited_source_separator"] or "", dict(themes),
-                    sections, chapters, datasets, names, calls)
+                    sections, chapters, datasets, names, calls, dataset_vocabularies=generic, actors=actors,
+                    themes_when_scored=frozenset(when_scored))
 
 
 def load(path: str | Path = CONFIG_FILE) -> Briefing:
@@ -306,6 +354,8 @@ AD_LINES = BRIEFING.ad_lines
 SOURCE_LIST_HEADING = BRIEFING.source_list_heading
 CITED_SOURCE_SEPARATOR = BRIEFING.cited_source_separator
 MIN_CALLS, MAX_CALLS, MIN_WATCH = BRIEFING.calls["min"], BRIEFING.calls["max"], BRIEFING.calls["min_watch"]
+ACTORS = BRIEFING.actors
+THEMES_WHEN_SCORED = BRIEFING.themes_when_scored
 
 
 def dataset(resource: str, field_: str) -> tuple[dict[str, str], dict[str, str] | None]:

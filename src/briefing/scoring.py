@@ -16,7 +16,7 @@ from itertools import combinations
 import pandas as pd
 
 from .config import (CITED_SOURCE_SEPARATOR, CITED_SOURCES, MAX_CALLS, MIN_CALLS, MIN_WATCH,  # noqa: F401
-                     THEMES)  # this briefing's own (briefing.yml)
+                     THEMES, THEMES_WHEN_SCORED)  # this briefing's own (briefing.yml)
 from .datapackage import Package, package
 from .vocabulary import CONFIDENCE_LEVELS, ESTIMATIVE_TERMS, OUTCOME_LABELS, THEME_LABELS  # noqa: F401
 
@@ -299,13 +299,14 @@ def new_developments(reg: Register, since: int | None = None) -> pd.DataFrame:
 
 
 def outcome_summary(claims: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard with every outcome category, split by theme: one row per track (``THEMES``) and a row
-    ``all``; one column per outcome (in ``OUTCOME_LABELS`` order, zeros kept) and ``total``."""
+    """The scorecard with every outcome category, split by theme: one row per track (``THEMES``; a theme
+    ``briefing.yml`` shows only ``when_scored`` only when it holds a scored claim) and a row ``all``; one column per
+    outcome (in ``OUTCOME_LABELS`` order, zeros kept) and ``total``."""
     scored = claims[claims["claim_type"].isin(["forecast", "question"])]
     themes = scored["section"].map(THEMES)
     table = pd.crosstab(themes, scored["outcome"]).reindex(index=list(THEME_LABELS), columns=list(OUTCOME_LABELS),
                                                            fill_value=0)
-    table = table[(table.sum(axis=1) > 0) | (table.index != "framing")]
+    table = table[(table.sum(axis=1) > 0) | ~table.index.isin(list(THEMES_WHEN_SCORED))]
     table.loc["all"] = table.sum()
     table["total"] = table.sum(axis=1)
     table.index.name, table.columns.name = "theme", None

@@ -1,6 +1,6 @@
 """Layer 2: the book's vocabulary — every label and colour, in one place (this briefing's own from briefing.yml).
 
-It imports only ``config`` (this briefing's own sections, themes, chapters and dataset labels, from
+It imports only ``config`` (this briefing's own sections, themes, chapters, actors and dataset labels, from
 ``briefing.yml``), so every layer above (``claims``, ``charts``, ``render``, ``analysis``, ``sphinx_ext``) can read
 it. Keys are the values stored in ``data/`` (enums of ``datapackage.json``); values are what a reader
 sees. Change a label or a colour here and it changes on every page and chart of the book.
@@ -133,39 +133,27 @@ COPY_LABELS = {"original": "Original", "agency_copy": "Agency copy", "mirror": "
 
 # -- actors and tracks ------------------------------------------------------------------------------------------
 
-# One colour per actor across the whole book (Okabe–Ito, colour-blind safe; grey for everyone else).
-ACTOR_COLOURS = {
-    "USA": "#0072B2",
-    "RUS": "#D55E00",
-    "CHN": "#E69F00",
-    "PRK": "#7A1F5C",
-    "KOR": "#56B4E9",
-    "JPN": "#009E73",
-    "other": "#8C8C8C",
-}
+# Everyone a briefing does not list among its actors (``config.OTHER_ACTOR``), and bars that stand for no one.
+OTHER_COLOUR = "#8C8C8C"
+# One colour per actor across the whole book: this briefing's actors (``briefing.yml``, ``actors``), then grey for
+# everyone else.
+ACTOR_COLOURS = {**config.ACTORS, config.OTHER_ACTOR: OTHER_COLOUR}
 
 
 def dataset_vocabulary(resource: str, field: str) -> tuple[dict[str, str], dict[str, str] | None]:
     """The labels and colours of one field of this briefing's own datasets (``briefing.yml``, ``datasets``), each
-    colour resolved: a hex colour as written, an actor's code as its colour in ``ACTOR_COLOURS``. Empty when this
-    briefing has no such dataset."""
+    colour resolved: a hex colour as written, an actor's code (checked by ``config``) as its colour in
+    ``ACTOR_COLOURS``. Empty when this briefing has no such dataset."""
     labels, colours = config.dataset(resource, field)
-    resolved = {}
-    for value, colour in (colours or {}).items():
-        if colour.startswith("#"):
-            resolved[value] = colour
-        elif colour in ACTOR_COLOURS:
-            resolved[value] = ACTOR_COLOURS[colour]
-        else:
-            raise config.ConfigError(config.BRIEFING.file, f"datasets.{resource}.{field}.colours.{value}", "actor",
-                                     f"'{colour}' is neither #RRGGBB nor an actor of vocabulary.ACTOR_COLOURS "
-                                     f"({', '.join(ACTOR_COLOURS)})")
+    resolved = {v: c if c.startswith("#") else ACTOR_COLOURS[c] for v, c in (colours or {}).items()}
     return labels, None if colours is None else resolved
 
 
+# Votes (a field a briefing binds with ``vocabulary: VOTE`` in ``briefing.yml``): Okabe–Ito blue, vermillion and
+# orange.
 VOTE_LABELS = {"yes": "In favour", "no": "Against", "abstain": "Abstained"}
-VOTE_COLOURS = {"yes": ACTOR_COLOURS["USA"], "no": ACTOR_COLOURS["RUS"], "abstain": ACTOR_COLOURS["CHN"]}
-MARK_COLOUR = "#7A1F5C"  # rules and shading that mark the article's own claim on a chart
+VOTE_COLOURS = {"yes": "#0072B2", "no": "#D55E00", "abstain": "#E69F00"}
+MARK_COLOUR = "#7A1F5C"  # rules and shading that mark the article's own claim on a chart (a dark plum)
 
 # This briefing's own datasets (``briefing.yml``, ``datasets``): the labels and colours of each field, by
 # (resource, field), and under the name the file gives it: ``name: TRACK`` makes ``TRACK_LABELS`` and
@@ -173,6 +161,20 @@ MARK_COLOUR = "#7A1F5C"  # rules and shading that mark the article's own claim o
 DATASETS = {key: dataset_vocabulary(*key) for key in config.BRIEFING.datasets}
 for _key, _name in config.BRIEFING.dataset_names.items():
     globals()[f"{_name}_LABELS"], globals()[f"{_name}_COLOURS"] = DATASETS[_key]
+
+
+def generic_vocabulary(resource: str, field: str, name: str) -> tuple[dict[str, str], dict[str, str] | None]:
+    """The vocabulary's own labels and colours (``<name>_LABELS``, ``<name>_COLOURS`` if any) for a field that
+    ``briefing.yml`` binds with ``vocabulary: <name>``."""
+    labels = globals().get(f"{name}_LABELS")
+    if not isinstance(labels, dict):
+        raise config.ConfigError(config.BRIEFING.file, f"datasets.{resource}.{field}.vocabulary", "unknown table",
+                                 f"the vocabulary has no {name}_LABELS")
+    return labels, globals().get(f"{name}_COLOURS")
+
+
+# Fields of this briefing's datasets that hold values the vocabulary labels itself (``vocabulary: VOTE``).
+GENERIC_FIELDS = {key: generic_vocabulary(*key, name) for key, name in config.BRIEFING.dataset_vocabularies.items()}
 
 # Which labels (and colours) name the values of which field of the data package, as (resource, field).
 # tests/test_vocabulary.py checks that every value a field's schema allows has its label and colour here.
@@ -189,7 +191,7 @@ FIELDS = {
     ("briefing_calls", "chapter"): (CHAPTER_LABELS, None),
     ("briefing_calls", "confidence"): (CONFIDENCE_LABELS, None),
     ("watch_indicators", "chapter"): (CHAPTER_LABELS, None),
-    ("unsc_poe_vote_2024", "vote"): (VOTE_LABELS, VOTE_COLOURS),
+    **GENERIC_FIELDS,
     **DATASETS,
 }
 
@@ -213,7 +215,7 @@ PAGE_COLOURS = {
     "muted-dark": "#c8c8c8",  # captions and notes, dark theme
     "rule": "#d0d0d0",  # table rules
     "neutral": "#b8b8b8",  # a claim box or mark with no verdict colour
-    "focus": ACTOR_COLOURS["USA"],  # outline of a targeted claim and of focused controls
+    "focus": "#0072B2",  # outline of a targeted claim and of focused controls
     # The PDF edition (pdf.py): paper, links, the title page's small print, the contents' dotted leaders.
     "paper": "#ffffff",
     "print-link": "#1a4f8b",
