@@ -306,7 +306,8 @@ def check(raw, file: str | Path = "briefing.yml") -> Briefing:
                 raise ConfigError(file, f"{where}.colours", "same values", f"labels and colours name the same "
                                   f"values; '{odd}' is in one only")
             for value, colour in colours.items():
-                if not isinstance(colour, str) or not (COLOUR.match(colour) or re.fullmatch(r"[A-Za-z]+", colour)):
+                if not isinstance(colour, str) or not (COLOUR.match(colour) or
+                                                       re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", colour)):
                     raise ConfigError(file, f"{where}.colours.{value}", "colour", f"expected #RRGGBB or an actor's "
                                       f"code, not {_kind(colour)}")
                 if not COLOUR.match(colour) and colour not in actors and colour != OTHER_ACTOR:
