@@ -299,9 +299,9 @@ def new_developments(reg: Register, since: int | None = None) -> pd.DataFrame:
 
 
 def outcome_summary(claims: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard with every outcome category, split by theme: one row per track (``THEMES``; a theme
-    ``briefing.yml`` shows only ``when_scored`` only when it holds a scored claim) and a row ``all``; one column per
-    outcome (in ``OUTCOME_LABELS`` order, zeros kept) and ``total``."""
+    """The scorecard with every outcome category, split by theme: one row per track (``THEMES``; a theme marked
+    ``scorecard: when_scored`` in ``briefing.yml`` only when it holds a scored claim) and a row ``all``; one column
+    per outcome (in ``OUTCOME_LABELS`` order, zeros kept) and ``total``."""
     scored = claims[claims["claim_type"].isin(["forecast", "question"])]
     themes = scored["section"].map(THEMES)
     table = pd.crosstab(themes, scored["outcome"]).reindex(index=list(THEME_LABELS), columns=list(OUTCOME_LABELS),
