@@ -14,6 +14,8 @@ from briefing.claims import register, review_context
 from briefing.vocabulary import VERDICT_LABELS
 from briefing.render import claim_card, claim_review_jsonld, table
 
+import picks
+
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
 
 
@@ -24,11 +26,11 @@ def test_hostile_text_is_escaped_in_tables():
 
 
 def test_hostile_claim_text_is_escaped_in_the_verdict_box():
-    reg = register()
-    reg.claims.loc[reg.claims["id"] == "c002", "claim_en"] = HOSTILE
-    reg.claims.loc[reg.claims["id"] == "c002", "rationale"] = "</script>" + HOSTILE
+    reg, fact = register(), picks.a("fact")
+    reg.claims.loc[reg.claims["id"] == fact, "claim_en"] = HOSTILE
+    reg.claims.loc[reg.claims["id"] == fact, "rationale"] = "</script>" + HOSTILE
     date, meta = review_context()
-    html = claim_card(reg, "c002", date, meta)
+    html = claim_card(reg, fact, date, meta)
     # the only scripts are the JSON-LD block, whose content cannot close the element
     assert re.findall(r"<script[^>]*>", html) == ['<script type="application/ld+json">']
     assert "<img" not in html
@@ -210,5 +212,6 @@ def test_a_fact_card_states_the_confidence_its_evidence_earns():
 
     reg = register()
     reviewed, article = review_context()
-    assert "Confidence: high, from a primary record." in str(claim_card(reg, "c031", reviewed, article))
-    assert "Confidence: moderate." in str(claim_card(reg, "c002", reviewed, article, claimreview=False))
+    high, moderate = picks.earned("high"), picks.earned("moderate")  # facts whose evidence earns each level
+    assert "Confidence: high, from a primary record." in str(claim_card(reg, high, reviewed, article))
+    assert "Confidence: moderate." in str(claim_card(reg, moderate, reviewed, article, claimreview=False))

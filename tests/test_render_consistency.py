@@ -10,6 +10,8 @@ from briefing.claims import register, review_context
 from briefing.paths import ROOT
 from briefing.render import annotated_article, claim_card, claim_cards, inconsistencies_table
 
+import picks
+
 HTML_DIR = ROOT / "_build" / "html"
 
 
@@ -20,10 +22,20 @@ def test_annotated_article_marks_both_passages_of_every_conflict():
         for side, other in (("a", "b"), ("b", "a")):
             assert f'id="{iid}-{side}"' in html, (iid, side)
             assert f'href="#{iid}-{other}"' in html, (iid, other)
-    # the headline of the first cited source is marked in its reference-list line
-    row = html[html.index('id="p68"'):html.index('id="p69"')]
-    assert '<mark class="briefing-conflict" title="i01">4.5小时' in row
+    # the headline of each cited source a conflict quotes is marked in its reference-list line
+    rows = {row.split('"', 1)[0]: row for row in html.split('class="briefing-para-row')[1:]
+            for row in [row.split(' id="', 1)[1]]}
+    paras = reg.paragraphs.set_index("id")
+    cited = reg.inconsistencies[reg.inconsistencies["paragraph_b"].map(paras["kind"]) == "cited_source"]
+    assert len(cited)
+    for _, conflict in cited.iterrows():
+        row = rows[conflict["paragraph_b"]]
+        titles = re.findall(r'<mark class="briefing-conflict" title="([^"]*)">' + re.escape(conflict["quote_b"])
+                            + "</mark>", row)  # a headline several conflicts quote is marked once, naming each
+        assert f'id="{conflict["id"]}-b"' in row and any(conflict["id"] in t.split(", ") for t in titles), conflict["id"]
 
+
+# -- this briefing's data: the article's one sentence that holds passages of two conflicts --------------------------
 
 def test_conflict_marks_nest_inside_claim_marks():
     html = str(annotated_article(register()))
@@ -37,10 +49,13 @@ def test_conflict_marks_nest_inside_claim_marks():
 
 def test_inconsistencies_table_for_a_chapter():
     reg = register()
-    html = str(inconsistencies_table(reg, "eleven_nation_meeting"))
+    section, _ = picks.section_with_conflicts()
+    html = str(inconsistencies_table(reg, section))
     ids = set(re.findall(r'<tr id="(i\d\d)"', html))
-    assert ids == set(reg.inconsistencies_of("eleven_nation_meeting")["id"]) and ids
-    assert 'href="article.html#i05-a"' in html and 'href="register.html#c030"' in html
+    assert ids == set(reg.inconsistencies_of(section)["id"]) and ids
+    for _, row in reg.inconsistencies_of(section).iterrows():
+        assert f'href="article.html#{row["id"]}-a"' in html
+        assert all(f'href="register.html#{c}"' in html for c in row["claim_ids"].split(";"))
 
 
 def test_hostile_text_in_a_conflict_is_escaped():
@@ -82,8 +97,9 @@ def test_register_cards_carry_claimreview_once_per_fact():
 def test_claimreview_can_be_asked_for_explicitly():
     reg = register()
     date, meta = review_context()
-    assert _ld_ids(str(claim_card(reg, "c002", date, meta, claimreview=True))) == ["#c002"]
-    assert _ld_ids(str(claim_card(reg, "c002", date, meta, claimreview=False))) == []
+    fact = picks.a("fact")
+    assert _ld_ids(str(claim_card(reg, fact, date, meta, claimreview=True))) == [f"#{fact}"]
+    assert _ld_ids(str(claim_card(reg, fact, date, meta, claimreview=False))) == []
 
 
 def test_built_site_emits_each_claimreview_once():
