@@ -75,11 +75,11 @@ def test_chart_words_are_computed_in_the_notebook(nb):
 
 def test_the_check_catches_typed_findings():
     typed = '''figure(chart(title="Only 4 of 24 were borne out", subtitle=f"Counts, {first:%Y}"),
-       alt_text=f"{n} bars; " "two of 3 are red", claims=["c068"], marks={"2025-02-15": "Munich 2025"})'''
+       alt_text=f"{n} bars; " "two of 3 are red", claims=["c901"], marks={"2025-02-15": "Munich 2025"})'''
     found = typed_findings(typed)
     assert any("Only 4 of 24" in p for p in found)
     assert any("two of 3" in p for p in found)
-    assert any("c068" in p for p in found)
+    assert any("c901" in p for p in found)  # a made-up claim id, typed
     assert any("Munich 2025" in p for p in found)
     assert not any("%Y" in p for p in found), "a format spec is not typed text"
     computed = '''figure(chart(title=f"Only {k} of {n} were borne out", subtitle=f"Counts, {first:%Y}–{last:%Y}"),
