@@ -20,6 +20,9 @@ import pytest
 from briefing.paths import ROOT
 
 CHAPTERS = ROOT / "chapters"
+# This briefing's content, not the kit's: which glue keys of its pages hold the same figure, and the wordings of its
+# figures that drift. Another briefing lists its own pages' keys here; the checks below (disagreements, carried
+# figures, drift, doubled articles) are the kit's and are shown failing on a synthetic drift.
 # Glue keys that hold the same figure on different pages: (notebook, key), ...
 SAME_FIGURE = {
     "claims in the register": [("index", "i_claims"), ("register", "r_claims")],
