@@ -4,7 +4,7 @@ against another briefing's data (``tests/conftest.py``'s ``data_copy`` copies th
 
 Each pick reads the real register (loaded once) and returns the first row, in the table's order, that has the
 property; when none has it, it raises :class:`NoSuchRow` naming the property, so a test fails (it never passes
-vacuously). Tests that are about one row's content (a data regression test: "c042 records the 13–1–1 vote") keep
+vacuously). Tests that are about one row's content (a data regression test: this claim records that vote) keep
 that id and say so; they sit in a section headed "this briefing's data".
 """
 

@@ -32,7 +32,8 @@ def test_annotated_article_marks_both_passages_of_every_conflict():
         row = rows[conflict["paragraph_b"]]
         titles = re.findall(r'<mark class="briefing-conflict" title="([^"]*)">' + re.escape(conflict["quote_b"])
                             + "</mark>", row)  # a headline several conflicts quote is marked once, naming each
-        assert f'id="{conflict["id"]}-b"' in row and any(conflict["id"] in t.split(", ") for t in titles), conflict["id"]
+        assert f'id="{conflict["id"]}-b"' in row, conflict["id"]
+        assert any(conflict["id"] in t.split(", ") for t in titles), conflict["id"]
 
 
 # -- this briefing's data: the article's one sentence that holds passages of two conflicts --------------------------
