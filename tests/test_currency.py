@@ -13,6 +13,8 @@ from briefing.datapackage import DataError, Package
 
 from csvedit import edit_csv
 
+import picks
+
 
 def test_evidence_as_of_is_the_date_every_open_item_was_swept_to():
     reg = register()
@@ -22,36 +24,44 @@ def test_evidence_as_of_is_the_date_every_open_item_was_swept_to():
 
 
 def test_no_outcome_is_scored_beyond_the_earliest_sweep(data_copy):
-    """One item searched only to 30 April moves the book's date back, and outcomes scored as of 19 May then claim
-    evidence that was not swept for: the register refuses them."""
-    edit_csv(data_copy.parent / "sweeps.csv", "sw03", "swept_to", "2026-04-30")
+    """One item searched only to the day before the latest outcome moves the book's date back, and that outcome then
+    claims evidence that was not swept for: the register refuses it."""
+    reg = register()
+    earlier = picks.day_before(max(reg.claims["outcome_as_of"].dropna()).date().isoformat())
+    item = next(w["id"] for _, w in reg.sweeps.iterrows() if picks.day_after(w["newest_evidence"]) <= earlier)
+    edit_csv(data_copy.parent / "sweeps.csv", item, "swept_to", earlier)
     with pytest.raises(DataError) as err:
         register(Package(data_copy))
-    assert "outcome_as_of" in str(err.value) and "2026-04-30" in str(err.value)
+    assert "outcome_as_of" in str(err.value) and earlier in str(err.value)
+
+
+_SWEEP = picks.reg().sweeps.iloc[0]
 
 
 @pytest.mark.parametrize("field, value, words", [
-    ("newest_evidence", "2026-06-01", "after the date swept to"),
-    ("newest_evidence", "2026-02-01", "not the newest publication date of its sources"),
+    ("newest_evidence", picks.day_after(_SWEEP["swept_to"].date().isoformat()), "after the date swept to"),
+    ("newest_evidence", picks.day_before(_SWEEP["newest_evidence"]), "not the newest publication date of its sources"),
 ])
 def test_a_sweep_whose_dates_disagree_fails(data_copy, field, value, words):
-    edit_csv(data_copy.parent / "sweeps.csv", "sw04", field, value)
+    edit_csv(data_copy.parent / "sweeps.csv", _SWEEP["id"], field, value)
     with pytest.raises(DataError) as err:
         register(Package(data_copy))
     message = str(err.value)
-    assert "sweeps.csv" in message and "sw04" in message and "sweep dates" in message and words in message
+    assert "sweeps.csv" in message and _SWEEP["id"] in message and "sweep dates" in message and words in message
 
 
 def test_currency_by_track_names_the_stalest_item():
+    from briefing.config import THEME_LABELS
+    first, last = list(THEME_LABELS)[0], list(THEME_LABELS)[-1]  # tracks are briefing.yml's themes, in its order
     sweeps = pd.DataFrame({
-        "item": ["a", "b", "c"], "track": ["china", "china", "russia"],
+        "item": ["a", "b", "c"], "track": [last, last, first],
         "swept_to": pd.to_datetime(["2026-05-19", "2026-05-19", "2026-05-01"]),
         "newest_evidence": ["2026-03-12", "2025-09", "2026-01-01"]})
     table = currency_by_track(sweeps)
-    assert list(table["track"]) == ["russia", "china"]
-    china = table.set_index("track").loc["china"]
-    assert china["items"] == 2 and china["stalest_item"] == "b" and china["stalest"] == "2025-09"
-    assert china["newest"] == "2026-03-12"
+    assert list(table["track"]) == [first, last]
+    track = table.set_index("track").loc[last]
+    assert track["items"] == 2 and track["stalest_item"] == "b" and track["stalest"] == "2025-09"
+    assert track["newest"] == "2026-03-12"
 
 
 def test_reader_date_keeps_a_month_a_month():

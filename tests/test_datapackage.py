@@ -11,6 +11,8 @@ from briefing.paths import DATA, ROOT
 
 from csvedit import edit_csv
 
+import picks
+
 
 def test_whole_package_is_valid_for_our_loader():
     counts = Package().validate()
@@ -43,10 +45,16 @@ def test_every_dataset_row_names_a_source():
 
 
 def test_typed_frames():
-    trade = load("china_dprk_trade")
-    assert str(trade["year"].dtype) == "Int64"
-    assert str(trade["total_usd_million"].dtype) == "Float64"
-    assert str(load("msmt_membership")["msmt_member"].dtype) == "boolean"
+    """Every integer, number and boolean field of every table loads with its nullable pandas type."""
+    dtypes = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}
+    seen = set()
+    for name, res in Package().resources.items():
+        typed = [f for f in res.get("schema", {}).get("fields", []) if f["type"] in dtypes]
+        frame = load(name) if typed else None
+        for f in typed:
+            assert str(frame[f["name"]].dtype) == dtypes[f["type"]], (name, f["name"])
+            seen.add(f["type"])
+    assert seen == set(dtypes)
 
 
 def _fails(pkg_path, *parts):
@@ -58,27 +66,59 @@ def _fails(pkg_path, *parts):
     return message
 
 
-# One cell broken on purpose: the loader fails, naming the file, the row or id, the field and the rule.
+def _a_field(test) -> tuple[str, str, str, str, dict]:
+    """The first field of the data package's tables (a table of the briefing's own data, with a ``source_id``, first)
+    for which ``test(field)`` holds, in a table keyed by one field: (file, key field, the first row's key, field
+    name, field). The tests below break a cell of it."""
+    import csv
+    resources = list(Package().descriptor["resources"])
+    def named(r):
+        return {f["name"] for f in r.get("schema", {}).get("fields", [])}
+    for res in sorted(resources, key=lambda r: "source_id" not in named(r)):
+        key = res.get("schema", {}).get("primaryKey")
+        key = key[0] if isinstance(key, list) and len(key) == 1 else key
+        if not isinstance(key, str):
+            continue
+        for field in res["schema"]["fields"]:
+            if field["name"] != key and test(field):
+                with (DATA / res["path"]).open(encoding="utf-8", newline="") as fh:
+                    first = next(csv.DictReader(fh))
+                return res["path"], key, first[key], field["name"], field
+    raise picks.NoSuchRow("no field of the data package fits")
+
+
+_CLAIM, _DATED = picks.a("fact"), picks.a_claim_with("event_date")
+_IDS = list(picks.reg().claims["id"])
+_ROW = f"row {picks.row_number('claims', _CLAIM)} (id {_CLAIM})"
+_LIST = _a_field(lambda f: f["type"] == "list" and "x-references" in f)
+_DATE = _a_field(lambda f: f.get("x-calendar-date"))
+_MIN = _a_field(lambda f: f["type"] in ("integer", "number") and "minimum" in f.get("constraints", {}))
+_BELOW = str(_MIN[4]["constraints"]["minimum"] - 5)
+_NO_PARAGRAPH = picks.absent("p", picks.reg().paragraphs["id"], width=2)
+
+
+# One cell broken on purpose: the loader fails, naming the file, the row or id, the field and the rule. The rows and
+# fields are picked by what they are (tests/picks.py, the descriptor), not by their ids.
 @pytest.mark.parametrize("file, row, field, value, key, parts", [
-    pytest.param("claims.csv", "c005", "claim_en", "", "id",
-                 ["claims.csv", "row 5", "c005", "'claim_en'", "required"], id="missing_required_field"),
-    pytest.param("claims.csv", "c012", "verdict", "maybe", "id",
-                 ["claims.csv", "c012", "'verdict'", "enum", "maybe"], id="unknown_enum_value"),
-    pytest.param("claim_sources.csv", "c002", "source_id", "s-nowhere", "claim_id",
+    pytest.param("claims.csv", _CLAIM, "claim_en", "", "id",
+                 ["claims.csv", _ROW, "'claim_en'", "required"], id="missing_required_field"),
+    pytest.param("claims.csv", _CLAIM, "verdict", "maybe", "id",
+                 ["claims.csv", _CLAIM, "'verdict'", "enum", "maybe"], id="unknown_enum_value"),
+    pytest.param("claim_sources.csv", _CLAIM, "source_id", "s-nowhere", "claim_id",
                  ["claim_sources.csv", "'source_id'", "foreign key", "s-nowhere"], id="dangling_foreign_key"),
-    pytest.param("trilateral_events.csv", "t-01", "source_id", "s-nowhere;s-also-missing", "id",
-                 ["trilateral_events.csv", "t-01", "'source_id'", "foreign key", "s-nowhere"],
+    pytest.param(_LIST[0], _LIST[2], _LIST[3], "s-nowhere;s-also-missing", _LIST[1],
+                 [_LIST[0], _LIST[2], f"'{_LIST[3]}'", "foreign key", "s-nowhere"],
                  id="dangling_list_reference"),
-    pytest.param("claims.csv", "c001", "paragraph", "p99", "id",
-                 ["claims.csv", "c001", "'paragraph'", "foreign key"], id="dangling_paragraph"),
-    pytest.param("claims.csv", "c003", "id", "c002", "id",
-                 ["claims.csv", "c002", "'id'", "unique"], id="duplicate_id"),
-    pytest.param("trilateral_events.csv", "t-02", "date", "2025-02-30", "id",
-                 ["trilateral_events.csv", "t-02", "'date'", "date", "2025-02-30"], id="impossible_date"),
-    pytest.param("claims.csv", "c002", "event_date", "18/02/2025", "id",
-                 ["claims.csv", "c002", "'event_date'"], id="malformed_date"),
-    pytest.param("china_dprk_trade.csv", "2019", "total_usd_million", "-5", "year",
-                 ["china_dprk_trade.csv", "'total_usd_million'", "minimum"], id="negative_amount"),
+    pytest.param("claims.csv", _CLAIM, "paragraph", _NO_PARAGRAPH, "id",
+                 ["claims.csv", _CLAIM, "'paragraph'", "foreign key"], id="dangling_paragraph"),
+    pytest.param("claims.csv", _IDS[2], "id", _IDS[1], "id",
+                 ["claims.csv", _IDS[1], "'id'", "unique"], id="duplicate_id"),
+    pytest.param(_DATE[0], _DATE[2], _DATE[3], "2025-02-30", _DATE[1],
+                 [_DATE[0], _DATE[2], f"'{_DATE[3]}'", "date", "2025-02-30"], id="impossible_date"),
+    pytest.param("claims.csv", _DATED, "event_date", "18/02/2025", "id",
+                 ["claims.csv", _DATED, "'event_date'"], id="malformed_date"),
+    pytest.param(_MIN[0], _MIN[2], _MIN[3], _BELOW, _MIN[1],
+                 [_MIN[0], f"'{_MIN[3]}'", "minimum"], id="negative_amount"),
 ])
 def test_one_broken_cell_fails_its_rule(data_copy, file, row, field, value, key, parts):
     edit_csv(data_copy.parent / file, row, field, value, key=key)
@@ -105,12 +145,12 @@ def test_changed_article_breaks_the_hash(data_copy):
 
 
 def test_validate_command_exits_non_zero_and_names_the_problem(data_copy):
-    edit_csv(data_copy.parent / "claims.csv", "c007", "claim_type", "opinion")
+    edit_csv(data_copy.parent / "claims.csv", _CLAIM, "claim_type", "opinion")
     env = {"BRIEFING_ROOT": str(data_copy.parent.parent), "PATH": ""}
     run = subprocess.run([sys.executable, "-m", "briefing.validate"], capture_output=True, text=True, env=env,
                          cwd=ROOT)
     assert run.returncode == 1
-    assert "claims.csv" in run.stderr and "c007" in run.stderr and "claim_type" in run.stderr
+    assert "claims.csv" in run.stderr and _CLAIM in run.stderr and "claim_type" in run.stderr
 
 
 def test_descriptor_is_json_with_licence_and_sources():
