@@ -9,12 +9,14 @@ import pandas as pd
 import pytest
 
 from briefing import render
-from briefing.claims import (CONFIDENCE_LEVELS, ESTIMATIVE_TERMS, MAX_CALLS, MIN_CALLS, MIN_WATCH, NOTE_ABOVE,
-                             estimative_terms, register)
+from briefing.claims import (CONFIDENCE_LEVELS, DEFAULT_CONFIDENCE_CAP, ESTIMATIVE_TERMS, MAX_CALLS, MIN_CALLS,
+                             MIN_WATCH, NOTE_ABOVE, estimative_terms, register)
 from briefing.datapackage import DataError, Package
 from briefing.vocabulary import CHAPTER_LABELS
 
 from csvedit import edit_csv
+
+import picks
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
 
@@ -60,105 +62,126 @@ def test_calls_and_watch_are_loaded_valid_and_spread_over_the_chapters():
 
 # -- each rule, broken on purpose ----------------------------------------------------------------------------------
 
+# Each row is picked by what it is (tests/picks.py), not by its id.
+_CALLS = picks.calls().set_index("id")
+_CALL = picks.any_call()
+_TERM = _CALLS.loc[_CALL, "probability_term"]
+try:
+    _OTHER = picks.other_term(_TERM, higher=False)
+except picks.NoSuchRow:
+    _OTHER = picks.other_term(_TERM, higher=True)
+_LOW_CALL = picks.call_below_the_top()
+_HIGHER = picks.other_term(_CALLS.loc[_LOW_CALL, "probability_term"], higher=True)
+_DAY_CALL, _DAY_SOURCE, _DAY_NEWEST = picks.call_dated_by_a_day()
+_MONTH_CALL, _MONTH = picks.call_dated_by_a_month()
+_INDICATOR = picks.any_indicator()
+_ALONE_INDICATOR, _ALONE_CALL = picks.indicator_alone_on_a_call()
+
 RULE_BREAKS = [
-    pytest.param("briefing_calls.csv", "b03", "statement", "It is very likely that the bridge opens by mid-2027.",
-                 ["briefing_calls.csv", "b03", "'statement'", "probability term", "'very likely'"],
+    pytest.param("briefing_calls.csv", _CALL, "statement", f"It is {_OTHER} that it happens by the horizon.",
+                 ["briefing_calls.csv", _CALL, "'statement'", "probability term", f"'{_OTHER}'"],
                  id="term_differs_from_probability_term"),
-    pytest.param("briefing_calls.csv", "b03", "statement", "The bridge opens to traffic by mid-2027.",
-                 ["briefing_calls.csv", "b03", "'statement'", "probability term", "no estimative term"],
+    pytest.param("briefing_calls.csv", _CALL, "statement", "It happens by the horizon.",
+                 ["briefing_calls.csv", _CALL, "'statement'", "probability term", "no estimative term"],
                  id="statement_without_a_term"),
-    pytest.param("briefing_calls.csv", "b03", "statement", "It is likely, though very unlikely before 2027, that it "
-                 "opens.", ["briefing_calls.csv", "b03", "'statement'", "probability term"], id="two_terms"),
-    pytest.param("briefing_calls.csv", "b03", "horizon", "2026-03-31",
-                 ["briefing_calls.csv", "b03", "'horizon'", "horizon", "not after assessed_on"],
+    pytest.param("briefing_calls.csv", _CALL, "statement", f"It is {_TERM}, though {_OTHER} before then, that it "
+                 "happens.", ["briefing_calls.csv", _CALL, "'statement'", "probability term", f"'{_OTHER}'"],
+                 id="two_terms"),
+    pytest.param("briefing_calls.csv", _CALL, "horizon", _CALLS.loc[_CALL, "assessed_on"],
+                 ["briefing_calls.csv", _CALL, "'horizon'", "horizon", "not after assessed_on"],
                  id="horizon_not_after_assessed_on"),
-    pytest.param("briefing_calls.csv", "b04", "assessed_on", "2026-02-22",
-                 ["briefing_calls.csv", "b04", "'assessed_on'", "call date", "earlier than the newest evidence",
-                  "s-rferl-20260223-fifth-year"], id="assessed_before_its_newest_source"),
-    pytest.param("briefing_calls.csv", "b04", "assessed_on", "2026-11-26",
-                 ["briefing_calls.csv", "b04", "'assessed_on'", "call date", "later than the newest evidence"],
+    pytest.param("briefing_calls.csv", _DAY_CALL, "assessed_on", picks.day_before(_DAY_NEWEST),
+                 ["briefing_calls.csv", _DAY_CALL, "'assessed_on'", "call date", "earlier than the newest evidence",
+                  _DAY_SOURCE], id="assessed_before_its_newest_source"),
+    pytest.param("briefing_calls.csv", _DAY_CALL, "assessed_on", picks.day_after(_DAY_NEWEST),
+                 ["briefing_calls.csv", _DAY_CALL, "'assessed_on'", "call date", "later than the newest evidence"],
                  id="assessed_on_the_day_the_book_was_written"),
-    pytest.param("briefing_calls.csv", "b03", "assessed_on", "2026-04-01",
-                 ["briefing_calls.csv", "b03", "'assessed_on'", "call date", "later than", "2026-03"],
+    pytest.param("briefing_calls.csv", _MONTH_CALL, "assessed_on", picks.day_after(_MONTH),
+                 ["briefing_calls.csv", _MONTH_CALL, "'assessed_on'", "call date", "later than", _MONTH],
                  id="assessed_after_a_month_only_source"),
-    pytest.param("briefing_calls.csv", "b02", "resolves_not_if", "",
-                 ["briefing_calls.csv", "b02", "'resolves_not_if'", "call resolution", "silence"],
+    pytest.param("briefing_calls.csv", _CALL, "resolves_not_if", "",
+                 ["briefing_calls.csv", _CALL, "'resolves_not_if'", "call resolution", "silence"],
                  id="silence_without_an_outcome"),
-    pytest.param("briefing_calls.csv", "b05", "statement", "It is very likely that the three hold a further "
-                 "Freedom Edge exercise in that period.",
-                 ["briefing_calls.csv", "b05", "'statement'", "probability term", "'very likely'"],
+    pytest.param("briefing_calls.csv", _LOW_CALL, "statement", f"It is {_HIGHER} that it happens in that period.",
+                 ["briefing_calls.csv", _LOW_CALL, "'statement'", "probability term", f"'{_HIGHER}'"],
                  id="term_raised_without_its_probability_term"),
-    pytest.param("watch_indicators.csv", "w02", "call_ids", "",
-                 ["briefing_calls.csv", "b03", "'id'", "call unwatched"], id="call_with_nothing_to_watch"),
-    pytest.param("briefing_calls.csv", "b05", "resolves_if", "Whether it happens, by the author's notes (TODO).",
-                 ["briefing_calls.csv", "b05", "'resolves_if'", "working note"], id="working_note_in_resolves_if"),
-    pytest.param("watch_indicators.csv", "w05", "where_to_watch", "placeholder",
-                 ["watch_indicators.csv", "w05", "'where_to_watch'", "working note"], id="working_note_in_watch"),
+    pytest.param("watch_indicators.csv", _ALONE_INDICATOR, "call_ids", "",
+                 ["briefing_calls.csv", _ALONE_CALL, "'id'", "call unwatched"], id="call_with_nothing_to_watch"),
+    pytest.param("briefing_calls.csv", _CALL, "resolves_if", "Whether it happens, by the author's notes (TODO).",
+                 ["briefing_calls.csv", _CALL, "'resolves_if'", "working note"], id="working_note_in_resolves_if"),
+    pytest.param("watch_indicators.csv", _INDICATOR, "where_to_watch", "placeholder",
+                 ["watch_indicators.csv", _INDICATOR, "'where_to_watch'", "working note"], id="working_note_in_watch"),
 ]
 
+# Every confidence cap the calls have below high (a cap of high leaves nothing above it); None: the call's claims
+# record no confidence, so the default cap applies.
+_CAPS = sorted({picks.confidence_cap(b) for b in _CALLS.index} - {"high"}, key=lambda c: (c is None, str(c)))
 
-@pytest.mark.parametrize("call", ["b02", "b09", "b10"])
-def test_confidence_above_its_claims(data_copy, call):
+
+@pytest.mark.parametrize("cap", _CAPS, ids=lambda c: str(c or "default"))
+def test_confidence_above_its_claims(data_copy, cap):
     """One level above the highest confidence recorded for the call's claims fails, naming that cap."""
-    reg = register()
-    recorded = reg.claims.set_index("id")["confidence"].dropna()
-    claim_ids = reg.calls.set_index("id").loc[call, "claim_ids"].split(";")
-    levels = [recorded[c] for c in claim_ids if c in recorded.index] or ["moderate"]
-    cap = max(levels, key=CONFIDENCE_LEVELS.index)
-    if cap == "high":
-        pytest.skip(f"{call}'s claims record high confidence: nothing above it")
+    call = picks.call_capped_at(cap)
+    cap = cap or DEFAULT_CONFIDENCE_CAP
     edit_csv(data_copy.parent / "briefing_calls.csv", call, "confidence",
              CONFIDENCE_LEVELS[CONFIDENCE_LEVELS.index(cap) + 1])
     _fails(data_copy, "briefing_calls.csv", call, "'confidence'", "call confidence", f"'{cap}'")
 
 
 def test_confidence_cap_without_recorded_claims(data_copy):
-    """A call resting only on facts (which record no confidence) is capped at moderate."""
+    """A call resting only on facts (which record no confidence) is capped at the default cap (moderate)."""
     path = data_copy.parent / "briefing_calls.csv"
-    edit_csv(path, "b05", "claim_ids", "c023")
-    edit_csv(path, "b05", "confidence", "high")
-    _fails(data_copy, "b05", "'confidence'", "call confidence", "'moderate'", "the cap where its claims record none")
+    edit_csv(path, _CALL, "claim_ids", picks.fact_recording_no_confidence())
+    edit_csv(path, _CALL, "confidence", "high")
+    _fails(data_copy, _CALL, "'confidence'", "call confidence", f"'{DEFAULT_CONFIDENCE_CAP}'",
+           "the cap where its claims record none")
 
 
 def test_near_certain_call_needs_a_note(data_copy):
     """A call whose term reaches above NOTE_ABOVE per cent (very likely: 95%) without a note fails; with one, it
     passes that rule."""
+    call = picks.call_without_note()
+    term, (_low, high) = next((t, r) for t, r in ESTIMATIVE_TERMS.items() if r[1] > NOTE_ABOVE)
     path = data_copy.parent / "briefing_calls.csv"
-    edit_csv(path, "b05", "statement", "It is very likely that the three hold a further Freedom Edge exercise.")
-    edit_csv(path, "b05", "probability_term", "very likely")
-    _fails(data_copy, "briefing_calls.csv", "b05", "'note'", "call note", "95%", f"above {NOTE_ABOVE}%")
-    edit_csv(path, "b05", "note", "Tests whether Seoul under Lee Jae-myung keeps the trilateral exercise calendar.")
+    edit_csv(path, call, "statement", f"It is {term} that it happens by the horizon.")
+    edit_csv(path, call, "probability_term", term)
+    _fails(data_copy, "briefing_calls.csv", call, "'note'", "call note", f"{high}%", f"above {NOTE_ABOVE}%")
+    edit_csv(path, call, "note", "Worth making: it tests whether the record holds up.")
     register(Package(data_copy))
 
 
 def test_month_only_source_allows_any_day_of_its_month(data_copy):
-    """b03's newest source is dated by month (2026-03): any day of March 2026 is its evidence date."""
-    edit_csv(data_copy.parent / "briefing_calls.csv", "b03", "assessed_on", "2026-03-01")
+    """A call whose newest source is dated by month: any day of that month is its evidence date."""
+    edit_csv(data_copy.parent / "briefing_calls.csv", _MONTH_CALL, "assessed_on", f"{_MONTH}-01")
     register(Package(data_copy))
 
 
 # The loader's own rules (table schema), each naming file, row, id, field and rule.
+_LAST = picks.calls()["id"].iloc[-1]
+_ROW = f"row {picks.row_number('briefing_calls', _LAST)} (id {_LAST})"
+_NO_CLAIM = picks.absent("c", picks.reg().claims["id"])
+_NO_CALL = picks.absent("b", _CALLS.index, width=2)
 SCHEMA_BREAKS = [
-    pytest.param("briefing_calls.csv", "b04", "resolves_if", "",
-                 ["briefing_calls.csv", "row 3", "b04", "'resolves_if'", "required"], id="resolves_if_empty"),
-    pytest.param("briefing_calls.csv", "b04", "claim_ids", "c017;c999",
-                 ["briefing_calls.csv", "b04", "'claim_ids'", "foreign key", "c999"], id="unknown_claim"),
-    pytest.param("briefing_calls.csv", "b04", "source_id", "s-nowhere",
-                 ["briefing_calls.csv", "b04", "'source_id'", "foreign key", "s-nowhere"], id="unknown_source"),
-    pytest.param("briefing_calls.csv", "b04", "probability_term", "probably",
-                 ["briefing_calls.csv", "b04", "'probability_term'", "enum", "probably"], id="term_off_the_scale"),
-    pytest.param("briefing_calls.csv", "b04", "confidence", "certain",
-                 ["briefing_calls.csv", "b04", "'confidence'", "enum"], id="confidence_off_the_scale"),
-    pytest.param("briefing_calls.csv", "b04", "chapter", "russia",
-                 ["briefing_calls.csv", "b04", "'chapter'", "enum"], id="unknown_chapter"),
-    pytest.param("briefing_calls.csv", "b04", "horizon", "2027-02-30",
-                 ["briefing_calls.csv", "b04", "'horizon'", "date"], id="impossible_horizon"),
-    pytest.param("watch_indicators.csv", "w03", "call_ids", "b04;b99",
-                 ["watch_indicators.csv", "w03", "'call_ids'", "foreign key", "b99"], id="unknown_call"),
-    pytest.param("watch_indicators.csv", "w03", "claim_ids", "c4",
-                 ["watch_indicators.csv", "w03", "'claim_ids'", "pattern"], id="malformed_claim_id"),
-    pytest.param("watch_indicators.csv", "w03", "would_move", "",
-                 ["watch_indicators.csv", "w03", "'would_move'", "required"], id="would_move_empty"),
+    pytest.param("briefing_calls.csv", _LAST, "resolves_if", "",
+                 ["briefing_calls.csv", _ROW, "'resolves_if'", "required"], id="resolves_if_empty"),
+    pytest.param("briefing_calls.csv", _LAST, "claim_ids", f"{picks.any_claim()};{_NO_CLAIM}",
+                 ["briefing_calls.csv", _LAST, "'claim_ids'", "foreign key", _NO_CLAIM], id="unknown_claim"),
+    pytest.param("briefing_calls.csv", _LAST, "source_id", "s-nowhere",
+                 ["briefing_calls.csv", _LAST, "'source_id'", "foreign key", "s-nowhere"], id="unknown_source"),
+    pytest.param("briefing_calls.csv", _LAST, "probability_term", "probably",
+                 ["briefing_calls.csv", _LAST, "'probability_term'", "enum", "probably"], id="term_off_the_scale"),
+    pytest.param("briefing_calls.csv", _LAST, "confidence", "certain",
+                 ["briefing_calls.csv", _LAST, "'confidence'", "enum"], id="confidence_off_the_scale"),
+    pytest.param("briefing_calls.csv", _LAST, "chapter", "no-such-chapter",
+                 ["briefing_calls.csv", _LAST, "'chapter'", "enum"], id="unknown_chapter"),
+    pytest.param("briefing_calls.csv", _LAST, "horizon", "2027-02-30",
+                 ["briefing_calls.csv", _LAST, "'horizon'", "date"], id="impossible_horizon"),
+    pytest.param("watch_indicators.csv", _INDICATOR, "call_ids", f"{_LAST};{_NO_CALL}",
+                 ["watch_indicators.csv", _INDICATOR, "'call_ids'", "foreign key", _NO_CALL], id="unknown_call"),
+    pytest.param("watch_indicators.csv", _INDICATOR, "claim_ids", "c4",
+                 ["watch_indicators.csv", _INDICATOR, "'claim_ids'", "pattern"], id="malformed_claim_id"),
+    pytest.param("watch_indicators.csv", _INDICATOR, "would_move", "",
+                 ["watch_indicators.csv", _INDICATOR, "'would_move'", "required"], id="would_move_empty"),
 ]
 
 
@@ -171,13 +194,13 @@ def test_one_broken_cell_fails_its_rule(data_copy, file, row, field, value, part
 
 
 def test_too_few_calls_and_indicators(data_copy):
-    _drop_rows(data_copy.parent / "watch_indicators.csv", {"w10", "w11", "w12", "w04", "w08"})
+    _drop_rows(data_copy.parent / "watch_indicators.csv", set(picks.reg().watch["id"].iloc[MIN_WATCH - 1:]))
     _fails(data_copy, "watch_indicators.csv", "watch count")
 
 
 def test_too_few_calls(data_copy):
     calls = data_copy.parent / "briefing_calls.csv"
-    dropped = {f"b{i:02d}" for i in range(MIN_CALLS - 3, MAX_CALLS + 1)}
+    dropped = set(picks.calls()["id"].iloc[MIN_CALLS - 1:])
     _drop_rows(calls, dropped)
     watch = data_copy.parent / "watch_indicators.csv"
     with watch.open(encoding="utf-8", newline="") as fh:
@@ -188,11 +211,12 @@ def test_too_few_calls(data_copy):
 
 
 # -- rendering ---------------------------------------------------------------------------------------------------
+# Synthetic rows: ids of the 9s (c901, b91) that no register uses; chapters from briefing.yml.
 
 def _synthetic_call(**cells):
-    row = {"id": "b01", "chapter": "thaw", "statement": HOSTILE, "probability_term": "likely",
+    row = {"id": "b91", "chapter": picks.chapters()[0], "statement": HOSTILE, "probability_term": "likely",
            "confidence": "low", "assessed_on": "2026-11-26", "horizon": "2027-06-30", "resolves_if": HOSTILE,
-           "resolves_not_if": HOSTILE, "claim_ids": "c001;c002", "source_id": "s-x", "note": HOSTILE}
+           "resolves_not_if": HOSTILE, "claim_ids": "c901;c902", "source_id": "s-x", "note": HOSTILE}
     return pd.DataFrame([{**row, **cells}])
 
 
@@ -200,20 +224,21 @@ def test_calls_table_escapes_hostile_text_and_shows_the_range():
     out = str(render.calls_table(_synthetic_call(), caption=HOSTILE))
     assert "<script>" not in out and "<img" not in out and html.escape(HOSTILE) in out
     assert out.count(html.escape(HOSTILE)) == 5  # caption, statement, resolves_if, resolves_not_if, note
-    assert "likely (55–80%)" in out and 'href="register.html#c002"' in out and '<tr id="b01">' in out
+    assert "likely (55–80%)" in out and 'href="register.html#c902"' in out and '<tr id="b91">' in out
     # a term off the scale (or hostile) is shown as text, without a range
     out = str(render.calls_table(_synthetic_call(probability_term=HOSTILE, confidence=HOSTILE), caption="c"))
     assert "<script>" not in out and "<img" not in out and "%)" not in out
 
 
 def test_watch_table_escapes_hostile_text_and_links_calls():
-    watch = pd.DataFrame([{"id": "w01", "indicator": HOSTILE, "chapter": "thaw", "would_move": HOSTILE,
-                           "where_to_watch": HOSTILE, "claim_ids": "c001", "call_ids": "b01;b02"},
-                          {"id": "w02", "indicator": "x", "chapter": "next", "would_move": "y",
-                           "where_to_watch": "z", "claim_ids": "c003", "call_ids": pd.NA}])
+    first, last = picks.chapters()[0], picks.chapters()[-1]
+    watch = pd.DataFrame([{"id": "w91", "indicator": HOSTILE, "chapter": first, "would_move": HOSTILE,
+                           "where_to_watch": HOSTILE, "claim_ids": "c901", "call_ids": "b91;b92"},
+                          {"id": "w92", "indicator": "x", "chapter": last, "would_move": "y",
+                           "where_to_watch": "z", "claim_ids": "c903", "call_ids": pd.NA}])
     out = str(render.watch_table(watch, caption=HOSTILE, calls_page="index.html"))
     assert "<script>" not in out and "<img" not in out and out.count(html.escape(HOSTILE)) == 4
-    assert 'href="index.html#b02"' in out and 'href="register.html#c003"' in out
+    assert 'href="index.html#b92"' in out and 'href="register.html#c903"' in out
 
 
 def test_the_real_tables_render_every_row():

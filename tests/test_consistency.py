@@ -12,6 +12,8 @@ from briefing.datapackage import DataError, Package
 
 from csvedit import edit_csv
 
+import picks
+
 
 def _fails(pkg_path, *parts):
     with pytest.raises(DataError) as info:
@@ -48,110 +50,121 @@ def test_inconsistencies_are_valid_and_use_every_kind():
         assert row["quote_b"] in paras.loc[row["paragraph_b"], "text"]
 
 
-def test_the_four_hours_against_the_first_cited_source():
-    inc = register().inconsistencies.set_index("id")
-    row = inc[(inc["paragraph_a"] == "p01") & (inc["kind"] == "number")].iloc[0]
-    assert "4小时" in row["quote_a"] and row["quote_b"].startswith("4.5小时")
-
-
 def test_cited_headline():
     assert cited_headline("北京日报2025年2月19日——朝鲜副外相:强化发展朝中友好是朝方一贯立场") == \
         "朝鲜副外相:强化发展朝中友好是朝方一贯立场"
 
 
+# Each conflict, claim or link below is picked by what it is (tests/picks.py), not by its id.
+
 def test_inconsistency_quote_not_in_paragraph(data_copy):
-    edit_csv(data_copy.parent / "article_inconsistencies.csv", "i02", "quote_b", "朴明浩访问平壤")
-    _fails(data_copy, "article_inconsistencies.csv", "i02", "quote_b", "quote not found")
+    row = picks.inconsistency()
+    edit_csv(data_copy.parent / "article_inconsistencies.csv", row["id"], "quote_b", "这句话不在文章里")
+    _fails(data_copy, "article_inconsistencies.csv", row["id"], "quote_b", "quote not found")
 
 
 def test_inconsistency_cited_source_must_quote_the_headline(data_copy):
-    edit_csv(data_copy.parent / "article_inconsistencies.csv", "i01", "quote_b", "法制日报2025年2月24日")
-    _fails(data_copy, "i01", "quote_b", "cited headline")
+    from briefing.config import CITED_SOURCE_SEPARATOR
+    row = picks.conflict_with_a_cited_source()
+    line = picks.reg().paragraphs.set_index("id").loc[row["paragraph_b"], "text"]
+    before = line[:line.index(CITED_SOURCE_SEPARATOR)].strip()  # the publisher and date: in the line, not its headline
+    edit_csv(data_copy.parent / "article_inconsistencies.csv", row["id"], "quote_b", before)
+    _fails(data_copy, row["id"], "quote_b", "cited headline")
 
 
 def test_inconsistency_first_passage_must_be_body_text(data_copy):
+    row = picks.inconsistency()
+    pid, kind, text = picks.non_body_paragraph()
     path = data_copy.parent / "article_inconsistencies.csv"
-    edit_csv(path, "i01", "paragraph_a", "p03")
-    edit_csv(path, "i01", "quote_a", "取材网络")
-    _fails(data_copy, "i01", "paragraph_a", "paragraph kind")
+    edit_csv(path, row["id"], "paragraph_a", pid)
+    edit_csv(path, row["id"], "quote_a", text)
+    _fails(data_copy, row["id"], "paragraph_a", "paragraph kind", kind)
 
 
 def test_inconsistency_passages_in_reading_order(data_copy):
+    row = picks.conflict_between_two_body_paragraphs()  # swap its passages: the later one first
     path = data_copy.parent / "article_inconsistencies.csv"
-    for field, value in (("paragraph_a", "p35"), ("quote_a", "朝鲜外务省副相朴明浩访问中国驻朝使馆"),
-                         ("paragraph_b", "p04"), ("quote_b", "朝鲜外务省副相朴明浩立刻造访中国")):
-        edit_csv(path, "i02", field, value)
-    _fails(data_copy, "i02", "reading order")
+    for field, value in (("paragraph_a", row["paragraph_b"]), ("quote_a", row["quote_b"]),
+                         ("paragraph_b", row["paragraph_a"]), ("quote_b", row["quote_a"])):
+        edit_csv(path, row["id"], field, value)
+    _fails(data_copy, row["id"], "reading order")
 
 
 def test_inconsistency_unknown_claim(data_copy):
-    edit_csv(data_copy.parent / "article_inconsistencies.csv", "i01", "claim_ids", "c002;c999")
+    row, missing = picks.inconsistency(), picks.absent("c", picks.reg().claims["id"])
+    edit_csv(data_copy.parent / "article_inconsistencies.csv", row["id"], "claim_ids", f"{row['claim_ids']};{missing}")
     with pytest.raises(DataError) as info:
         Package(data_copy).validate()
-    assert "claim_ids" in str(info.value) and "foreign key" in str(info.value)
+    assert "claim_ids" in str(info.value) and "foreign key" in str(info.value) and missing in str(info.value)
 
 
 def test_inconsistency_claim_on_another_paragraph(data_copy):
-    edit_csv(data_copy.parent / "article_inconsistencies.csv", "i01", "claim_ids", "c002;c010")
-    _fails(data_copy, "i01", "claim_ids", "claim paragraph", "c010")
+    row = picks.inconsistency()
+    elsewhere = picks.claim_elsewhere((row["paragraph_a"], row["paragraph_b"]))
+    edit_csv(data_copy.parent / "article_inconsistencies.csv", row["id"], "claim_ids",
+             f"{row['claim_ids']};{elsewhere}")
+    _fails(data_copy, row["id"], "claim_ids", "claim paragraph", elsewhere)
 
 
 def test_inconsistency_kind_enum(data_copy):
-    edit_csv(data_copy.parent / "article_inconsistencies.csv", "i01", "kind", "tone")
+    edit_csv(data_copy.parent / "article_inconsistencies.csv", picks.inconsistency()["id"], "kind", "tone")
     with pytest.raises(DataError) as info:
         Package(data_copy).validate()
     assert "enum" in str(info.value) and "'kind'" in str(info.value)
 
 
 def test_inconsistencies_of_a_chapter():
+    """A section's conflicts are those naming one of its claims: some of the conflicts, not all."""
     reg = register()
-    china = reg.inconsistencies_of("china_ties")
-    assert "i02" in set(china["id"]) and "i01" not in set(china["id"])
+    section, ids = picks.section_with_conflicts()
+    own = set(reg.claims_of(section)["id"])
+    names = {row["id"]: set(row["claim_ids"].split(";")) for _, row in reg.inconsistencies.iterrows()}
+    assert ids == {i for i, claims in names.items() if claims & own}
+    assert ids and ids != set(names)
 
 
 # -- consistency between linked claims ----------------------------------------------------------------------------
 
-def test_linked_claims_are_consistent():
-    reg = register()
-    assert len(reg.claim_links) > 0
-    verdicts = reg.claims.set_index("id")["verdict"]
-    c025, c037 = verdicts["c025"], verdicts["c037"]
-    assert c025 == c037  # the same evidence, the same verdict
-
-
 def test_same_event_with_different_verdicts_needs_a_note(data_copy):
-    _edit_row(data_copy.parent / "claim_links.csv", ("c006", "c047"), "note", "")
-    _fails(data_copy, "claim_links.csv", "c006/c047", "inconsistent verdicts")
+    a, b = picks.same_event_facts_that_differ()
+    _edit_row(data_copy.parent / "claim_links.csv", (a, b), "note", "")
+    _fails(data_copy, "claim_links.csv", f"{a}/{b}", "inconsistent verdicts")
 
 
 def test_a_note_that_does_not_name_both_claims_does_not_explain(data_copy):
-    _edit_row(data_copy.parent / "claim_links.csv", ("c006", "c047"), "note", "The same meeting.")
-    _fails(data_copy, "c006/c047", "inconsistent verdicts")
+    a, b = picks.same_event_facts_that_differ()
+    _edit_row(data_copy.parent / "claim_links.csv", (a, b), "note", "The same meeting.")
+    _fails(data_copy, f"{a}/{b}", "inconsistent verdicts")
 
 
 def test_supported_claim_on_a_contradicted_premise(data_copy):
-    # c022 (supported) rests on c021; point it at c032 (contradicted) instead
-    _edit_row(data_copy.parent / "claim_links.csv", ("c022", "c021"), "claim_b", "c032")
-    _fails(data_copy, "claim_links.csv", "c022/c032", "contradicted premise")
+    # a supported claim rests on a premise; point it at a contradicted claim instead
+    a, b = picks.link("depends_on_premise", lambda a, b, claims: claims.loc[a, "verdict"] == "supported")
+    contradicted = picks.with_verdict("contradicted", besides=(a,))
+    _edit_row(data_copy.parent / "claim_links.csv", (a, b), "claim_b", contradicted)
+    _fails(data_copy, "claim_links.csv", f"{a}/{contradicted}", "contradicted premise")
 
 
 def test_same_event_pair_in_order(data_copy):
+    a, b = picks.link("same_event")  # listed the other way round: the higher id first
     path = data_copy.parent / "claim_links.csv"
-    _edit_row(path, ("c002", "c003"), "claim_a", "c003")
-    _edit_row(path, ("c003", "c003"), "claim_b", "c002")
-    _fails(data_copy, "c003/c002", "link order")
+    _edit_row(path, (a, b), "claim_a", b)
+    _edit_row(path, (b, b), "claim_b", a)
+    _fails(data_copy, f"{b}/{a}", "link order")
 
 
 def test_link_to_an_unknown_claim(data_copy):
-    _edit_row(data_copy.parent / "claim_links.csv", ("c002", "c003"), "claim_b", "c999")
+    a, b = picks.link("same_event")
+    missing = picks.absent("c", picks.reg().claims["id"])
+    _edit_row(data_copy.parent / "claim_links.csv", (a, b), "claim_b", missing)
     with pytest.raises(DataError) as info:
         Package(data_copy).validate()
-    assert "foreign key" in str(info.value)
+    assert "foreign key" in str(info.value) and missing in str(info.value)
 
 
 # -- published text ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["searched the stored pages for the headline", "owned by the china helper",
+@pytest.mark.parametrize("text", ["searched the stored pages for the headline", "owned by the chapter helper",
                                   "title searched in pages corpus", "[title not shown in stored copy] X"])
 def test_working_note_patterns(text):
     assert working_note(text, ("\\bsearched\\b",))
@@ -161,21 +174,28 @@ def test_reader_text_is_not_a_working_note():
     assert working_note("Chinese state news agency wire; reports both sides' official statements") is None
 
 
+def _a_source() -> str:
+    """A source with a reliability note, other than the article's own cited sources."""
+    s = picks.reg().sources
+    return s.loc[(s["kind"] != "cited_by_article") & s["reliability"].notna(), "id"].iloc[0]
+
+
 def test_working_note_in_reliability(data_copy):
-    edit_csv(data_copy.parent / "sources.csv", "s-caixin-20250219-riyadh-talks", "reliability",
-             "Chinese business outlet; searched for the headline")
-    _fails(data_copy, "sources.csv", "s-caixin-20250219-riyadh-talks", "reliability", "working note")
+    source = _a_source()
+    edit_csv(data_copy.parent / "sources.csv", source, "reliability", "A business outlet; searched for the headline")
+    _fails(data_copy, "sources.csv", source, "reliability", "working note", "'searched'")
 
 
 def test_working_note_in_a_rationale(data_copy):
-    edit_csv(data_copy.parent / "claims.csv", "c002", "rationale", "Owned by the thaw helper; see pages corpus.")
-    _fails(data_copy, "claims.csv", "c002", "rationale", "working note")
+    fact = picks.a("fact")
+    edit_csv(data_copy.parent / "claims.csv", fact, "rationale", "Owned by the chapter's helper; see pages corpus.")
+    _fails(data_copy, "claims.csv", fact, "rationale", "working note")
 
 
 def test_placeholder_title(data_copy):
-    edit_csv(data_copy.parent / "sources.csv", "s-caixin-20250219-riyadh-talks", "title",
-             "[title not shown in stored copy] Caixin report")
-    _fails(data_copy, "s-caixin-20250219-riyadh-talks", "title", "working note")
+    source = _a_source()
+    edit_csv(data_copy.parent / "sources.csv", source, "title", "[title not shown in stored copy] A report")
+    _fails(data_copy, source, "title", "working note")
 
 
 # -- the blind second reading --------------------------------------------------------------------------------------
@@ -183,7 +203,7 @@ def test_placeholder_title(data_copy):
 def test_recorded_sample_is_the_samplers_output():
     draw = second_reading_draw()
     assert second_reading_sample(draw["supported_population"], draw["seed"]) == draw["supported_sample"]
-    assert draw["supported_sample"] == ["c052", "c072", "c012"]
+    assert draw["supported_sample"] and set(draw["supported_sample"]) <= set(draw["supported_population"])
 
 
 def test_sample_is_a_rounded_up_fifth_and_seeded():
@@ -193,9 +213,10 @@ def test_sample_is_a_rounded_up_fifth_and_seeded():
 
 
 def test_second_reading_set_of_a_register():
-    claims = pd.DataFrame({"id": ["c001", "c002", "c003", "c004"], "claim_type": ["fact"] * 3 + ["judgment"],
+    # a synthetic register (ids of the 9s: no register uses them)
+    claims = pd.DataFrame({"id": ["c901", "c902", "c903", "c904"], "claim_type": ["fact"] * 3 + ["judgment"],
                            "verdict": ["contradicted", "supported", "unverified", "not_checkable"]})
-    assert second_reading_set(claims) == ["c001", "c002"]
+    assert second_reading_set(claims) == ["c901", "c902"]
 
 
 def test_every_drawn_claim_was_read():
@@ -215,14 +236,39 @@ def test_agreement():
 
 
 def test_disagreement_without_resolution(data_copy):
+    fact = picks.checked_fact()
+    first = picks.reg().claims.set_index("id").loc[fact, "verdict"]
+    second = "supported" if first != "supported" else "contradicted"
     path = data_copy.parent / "second_readings.csv"
     path.write_text("claim_id,first_verdict,second_verdict,source_ids,note,resolution\n"
-                    "c002,partly_supported,supported,,The talks lasted about four hours.,\n", encoding="utf-8")
-    _fails(data_copy, "second_readings.csv", "c002", "unresolved")
+                    f"{fact},{first},{second},,The second reader read the sources otherwise.,\n", encoding="utf-8")
+    _fails(data_copy, "second_readings.csv", fact, "unresolved")
 
 
 def test_second_reading_of_a_judgment(data_copy):
+    judgment = picks.a("judgment")
     path = data_copy.parent / "second_readings.csv"
     path.write_text("claim_id,first_verdict,second_verdict,source_ids,note,resolution\n"
-                    "c001,supported,supported,,A note.,\n", encoding="utf-8")
-    _fails(data_copy, "c001", "fact only")
+                    f"{judgment},supported,supported,,A note.,\n", encoding="utf-8")
+    _fails(data_copy, judgment, "fact only")
+
+
+# -- this briefing's data: tests of particular rows' content (regression tests of the record, not of the kit) -------
+
+def test_the_four_hours_against_the_first_cited_source():
+    inc = register().inconsistencies.set_index("id")
+    row = inc[(inc["paragraph_a"] == "p01") & (inc["kind"] == "number")].iloc[0]
+    assert "4小时" in row["quote_a"] and row["quote_b"].startswith("4.5小时")
+
+
+def test_linked_claims_are_consistent():
+    reg = register()
+    assert len(reg.claim_links) > 0
+    verdicts = reg.claims.set_index("id")["verdict"]
+    c025, c037 = verdicts["c025"], verdicts["c037"]
+    assert c025 == c037  # the same evidence, the same verdict
+
+
+def test_the_recorded_sample():
+    # the supported facts the seeded draw picked for the blind second reading, as recorded
+    assert second_reading_draw()["supported_sample"] == ["c052", "c072", "c012"]
