@@ -12,12 +12,12 @@ Measures on this machine, ``--runs`` times each (default 3), and reports the med
 - per notebook: execution with nbclient, split into kernel start, imports (the notebook's import statements,
   run first as one cell) and its cells (the slowest cell is named);
 - the nbval run (``pytest chapters``) and the whole ``make test``;
-- the reader's side (``benchmarks/pageload.py``; issue 11), every page of the table of contents in headless
-  Chromium: requests, cold and warm bytes (gzip level 6), largest contentful paint, time until each chart is
-  interactive once it has come into view; against the budgets of issue 11 (bytes: 400 kB cold for a page with
-  charts, 250 kB without, 60 kB warm; LCP 1.0 s; charts interactive 1.5 s after coming into view).
+- the reader's side (issue 11), every page of the table of contents in headless Chromium, measured by the browser
+  tests' harness (``tests/support/harness.py``, ``measure_page``): requests, cold and warm bytes (gzip level 6),
+  largest contentful paint, time until each chart is interactive once it has come into view.
 
-Budgets, as ratios of the cold build: no-change rebuild <= 10 %, one-notebook markdown edit <= 35 %.
+Budgets: ``benchmarks/budgets.toml``, the one set the browser tests read too: ``[build]`` (the no-change rebuild
+and the one-notebook markdown edit, as shares of the cold build) and ``[page]`` (the reader's side).
 Determinism: the notebook outputs of the cold builds (read back from the execution cache, compared after nbval's
 sanitizers from ``tests/nbval_sanitize.cfg``) are identical, and so are the files under ``data/``.
 
@@ -47,6 +47,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the helpers shared with the tests: support (budgets), support.harness
+from support import BUDGETS as ALL_BUDGETS  # noqa: E402
+
 BIN = ROOT / ".venv" / "bin"
 BUILD = ROOT / "_build"
 OUT = BUILD / "bench"
@@ -54,7 +57,7 @@ CACHE = BUILD / ".jupyter_cache"
 CHAPTERS = ROOT / "chapters"
 DATA = ROOT / "data"
 SANITIZE_CFG = ROOT / "tests" / "nbval_sanitize.cfg"
-BUDGETS = {"no_change": 0.10, "md_edit": 0.35}  # fraction of the cold build
+BUDGETS = ALL_BUDGETS["build"]  # fraction of the cold build
 MD_NOTEBOOK = CHAPTERS / "china.ipynb"
 NBVAL_SKIP = {"metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
               "application/vnd.jupyter.widget-view+json"}  # nbval's skip_compare
@@ -336,10 +339,10 @@ def main(argv=None) -> int:
     report["data_edit_reached_book"] = {k: all(v) for k, v in stale.items()}
 
     if "browser" in want:
-        import pageload
+        from support import harness
 
         print(f"  browser: every page of the table of contents, {args.runs} run(s) each ...", flush=True)
-        report["browser"] = pageload.measure(runs=args.runs)
+        report["browser"] = harness.measure(runs=args.runs)
         (OUT / "browser-latest.json").write_text(json.dumps(report["browser"], indent=1) + "\n")
 
     if "notebooks" in want:
@@ -419,10 +422,10 @@ def main(argv=None) -> int:
     else:
         print("determinism: not checked (needs the cold build with --runs >= 2)")
     if "browser" in report:
-        import pageload
+        from support import harness
 
         print("\nthe reader's side (headless Chromium, " + f"{report['browser']['runs']} run(s) per page):")
-        print("\n".join(pageload.table(report["browser"])))
+        print("\n".join(harness.table(report["browser"])))
         failed = sorted({f"{k} ({p})" for p, v in report["browser"]["verdicts"].items() for k, ok_ in v.items()
                          if not ok_})
         print(f"browser budgets: {'PASS' if not failed else 'FAIL: ' + ', '.join(failed)}")

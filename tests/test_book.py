@@ -5,9 +5,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
 
 from briefing.paths import ROOT
+from support import toc_pages
 
 HTML = ROOT / "_build" / "html"
 pytestmark = pytest.mark.skipif(not (HTML / "index.html").exists(), reason="run `make book` first")
@@ -57,10 +57,8 @@ def test_no_stylesheet_pulls_remote_fonts_or_images():
 
 
 def test_every_toc_page_is_built():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    for f in files:
-        assert (HTML / f"{f}.html").exists(), f
+    for page in toc_pages():
+        assert (HTML / page).exists(), page
 
 
 def test_data_is_published_at_a_stable_path():

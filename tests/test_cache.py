@@ -21,7 +21,7 @@ from jupyter_cache import get_cache
 from briefing import cache as bc
 from briefing.paths import DATA, ROOT
 
-from csvedit import edit_csv
+from support import edit_csv
 
 OLD = 1_000_000_000  # an mtime long before any test runs
 

@@ -11,23 +11,14 @@ import pytest
 from briefing import render
 from briefing.claims import (CONFIDENCE_LEVELS, DEFAULT_CONFIDENCE_CAP, ESTIMATIVE_TERMS, MAX_CALLS, MIN_CALLS,
                              MIN_WATCH, NOTE_ABOVE, estimative_terms, register)
-from briefing.datapackage import DataError, Package
+from briefing.datapackage import Package
 from briefing.vocabulary import CHAPTER_LABELS
 
-from csvedit import edit_csv
+from support import edit_csv, register_fails as _fails
 
 import picks
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
-
-
-def _fails(pkg_path, *parts):
-    with pytest.raises(DataError) as info:
-        register(Package(pkg_path))
-    message = str(info.value)
-    for part in parts:
-        assert part in message, message
-    return message
 
 
 def _drop_rows(path, ids, key="id"):

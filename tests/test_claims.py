@@ -7,10 +7,10 @@ import sys
 import pytest
 
 from briefing.claims import ESTIMATIVE_TERMS, RULES, estimative_terms, evidence_confidence, register
-from briefing.datapackage import DataError, Package
+from briefing.datapackage import Package
 from briefing.paths import ROOT
 
-from csvedit import edit_csv
+from support import edit_csv, register_fails as _fails
 
 import picks
 from picks import a, scored
@@ -44,13 +44,6 @@ def test_estimative_terms_match_longest_first():
     assert estimative_terms("We judge it very unlikely") == ["very unlikely"]
     assert estimative_terms("roughly even chance, but likely later") == ["roughly even chance", "likely"]
     assert len(ESTIMATIVE_TERMS) == 7
-
-
-def _fails(pkg_path, *parts):
-    with pytest.raises(DataError) as info:
-        register(Package(pkg_path))
-    for part in parts:
-        assert part in str(info.value), str(info.value)
 
 
 # One cell of claims.csv broken on purpose: the register fails, naming the claim, the field and the rule. Each row

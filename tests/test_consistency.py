@@ -10,16 +10,9 @@ from briefing.claims import (INCONSISTENCY_KINDS, agreement, cited_headline, reg
                              second_reading_sample, second_reading_set, working_note)
 from briefing.datapackage import DataError, Package
 
-from csvedit import edit_csv
+from support import edit_csv, register_fails as _fails
 
 import picks
-
-
-def _fails(pkg_path, *parts):
-    with pytest.raises(DataError) as info:
-        register(Package(pkg_path))
-    for part in parts:
-        assert part in str(info.value), str(info.value)
 
 
 def _edit_row(path, match, field, value):

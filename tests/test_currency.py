@@ -11,7 +11,7 @@ import pytest
 from briefing.claims import currency_by_track, evidence_as_of, newest_evidence, reader_date, register
 from briefing.datapackage import DataError, Package
 
-from csvedit import edit_csv
+from support import edit_csv
 
 import picks
 

@@ -9,7 +9,7 @@ import pytest
 from briefing.datapackage import DataError, Package, load
 from briefing.paths import DATA, ROOT
 
-from csvedit import edit_csv
+from support import edit_csv
 
 import picks
 

@@ -15,6 +15,7 @@ from docutils.utils import new_document
 
 from briefing import sphinx_ext
 from briefing.paths import ROOT
+from support import toc_pages
 
 HTML = ROOT / "_build" / "html"
 built = pytest.mark.skipif(not (HTML / "index.html").exists(), reason="run `make book` first")
@@ -137,12 +138,7 @@ def test_icon_set_covers_the_theme_templates_in_use():
 # ------------------------------------------------------------------------------------------ built book
 
 def _toc_pages() -> list:
-    import sys
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import pageload
-
-    return [p for p in pageload.toc_pages() if p != "index.html"]
+    return [p for p in toc_pages() if p != "index.html"]
 
 
 @built

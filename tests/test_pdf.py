@@ -16,7 +16,8 @@ import re
 import pytest
 
 from briefing import pdf
-from briefing.paths import ROOT, pdf_name
+from briefing.paths import pdf_name
+from support import toc_pages
 
 PAGES_MIN, PAGES_MAX = 20, 200  # 152 before issue 18 (ten pages for twelve calls); about 135 after
 
@@ -58,13 +59,8 @@ def test_scope_keeps_ids_apart_and_turns_book_links_into_links_inside_the_pdf():
 
 
 def test_book_follows_the_table_of_contents():
-    import sys
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import pageload
-
     bk = pdf.book()
-    assert [c.page for c in bk.chapters] == [p for p in pageload.toc_pages() if p != "index.html"]
+    assert [c.page for c in bk.chapters] == [p for p in toc_pages() if p != "index.html"]
     assert bk.chapters[0].part is None and all(c.part for c in bk.chapters[1:])
     assert bk.name.endswith(".pdf") and bk.name == pdf_name(bk.repository, bk.title)
 

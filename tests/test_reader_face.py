@@ -16,6 +16,7 @@ import pytest
 from briefing.computation import SUFFIX, resolve_roles
 from briefing.paths import ROOT
 
+import support
 from test_build_strict import JB, _book
 
 HTML = ROOT / "_build" / "html"
@@ -36,7 +37,7 @@ def reader_face_problems(page: str) -> list[str]:
 
 
 def toc_pages() -> list[Path]:
-    return sorted(p for p in (HTML / "chapters").glob("*.html") if not p.name.endswith(SUFFIX))
+    return [HTML / p for p in support.toc_pages() if p.startswith("chapters/")]
 
 
 def notebook_pages() -> list[Path]:

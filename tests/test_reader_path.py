@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
 from briefing.paths import ROOT
+from support import toc_pages
 
 HTML = ROOT / "_build" / "html"
 built = pytest.mark.skipif(not (HTML / "index.html").exists(), reason="run `make book` first")
@@ -32,11 +32,7 @@ def reading_words(html: str) -> int:
 
 
 def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc["parts"]:
-        files += [c["file"] for c in part["chapters"]]
-    return [f.split("/")[-1] for f in files]
+    return [p.split("/")[-1].removesuffix(".html") for p in toc_pages() if p != "index.html"]
 
 
 def test_the_busy_reader_meets_the_findings_first():

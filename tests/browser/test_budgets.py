@@ -1,6 +1,7 @@
 """Byte budgets of the reader's edition (issue 11), for every page of the table of contents.
 
-Measured as ``make bench`` measures them (``benchmarks/pageload.py``): a cold load in a fresh profile, left alone
+Measured as ``make bench`` measures them (``harness.measure_page``), against the same budgets
+(``benchmarks/budgets.toml``, ``[page]``): a cold load in a fresh profile, left alone
 until the network is quiet (nothing scrolled, so a chart bundle that loads only when a chart comes into view is
 not counted unless a chart is in the first screen), every response gzip-compressed at level 6; then the same page
 again in a second tab with the cache primed. Bytes are the same on any machine, so they are asserted here; times
@@ -10,18 +11,14 @@ again in a second tab with the cache primed. Bytes are the same on any machine, 
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
 
-import bookaudit
-
-sys.path.insert(0, str(bookaudit.REPO / "benchmarks"))
-import pageload  # noqa: E402
+from support import harness
 
 pytestmark = pytest.mark.browser
 
-PAGES = pageload.toc_pages()
+PAGES = harness.toc_pages()
 
 # Pages over a budget for reasons outside the theme and the charts, each with what would fix it. The test of such
 # a page is an expected failure (strict: once the page fits, the entry must go).
@@ -29,25 +26,18 @@ OVER_BUDGET: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")
-def weights(browser, html_root):
-    server = pageload.Server(html_root)
-    bodies: dict = {}
+def weights(browser, site):
     results: dict = {}
 
     def get(path: str) -> dict:
         if path not in results:
-            results[path] = pageload.measure_page(browser, server, path, bodies, charts=False)
+            results[path] = harness.measure_page(browser, site, path, charts=False)
         return results[path]
 
     yield get
-    server.close()
     if results:
-        report = {"runs": 1, "pages": results, "budgets": {
-            "cold_with_charts": pageload.COLD_BUDGET_CHARTS, "cold_text_only": pageload.COLD_BUDGET_TEXT,
-            "warm": pageload.WARM_BUDGET, "lcp_ms": pageload.LCP_BUDGET_MS,
-            "charts_interactive_ms": pageload.INTERACTIVE_BUDGET_MS}, "verdicts": pageload.verdicts(results)}
-        bookaudit.EXTRA_LINES.append("byte budgets (tests/browser/test_budgets.py; LCP is reported, not asserted):")
-        bookaudit.EXTRA_LINES.extend("  " + line for line in pageload.table(report))
+        harness.EXTRA_LINES.append("byte budgets (tests/browser/test_budgets.py; LCP is reported, not asserted):")
+        harness.EXTRA_LINES.extend("  " + line for line in harness.table(harness.measurement_report(results)))
 
 
 def _known(path: str, kind: str, request):
@@ -61,20 +51,14 @@ def _known(path: str, kind: str, request):
 
 def _bundle_with_the_page(path: str) -> bool:
     """A page (or the page a redirect sends the reader to) that loads the chart bundle as a script of its own."""
-    f = bookaudit.HTML_ROOT / path
-    text = f.read_text(encoding="utf-8") if f.is_file() else ""
-    m = re.search(r'http-equiv="refresh"[^>]+url=([^"]+)"', text, re.I)
-    if m:
-        target = (f.parent / m.group(1).strip())
-        text = target.read_text(encoding="utf-8") if target.is_file() else ""
-    return bool(re.search(r'<script[^>]+src="[^"]*vega-bundle[^"]*"', text))
+    return bool(re.search(r'<script[^>]+src="[^"]*vega-bundle[^"]*"', harness.page_text(path)))
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_cold_load_within_budget(weights, path, request):
     _known(path, "cold", request)
     r = weights(path)
-    budget = pageload.cold_budget(path)
+    budget = harness.cold_budget(path)
     top = ", ".join(f"{p} {b / 1e3:.0f} kB" for p, b in list(r["cold"]["parts"].items())[:4])
     assert r["cold"]["bytes_gzip6"] <= budget, (
         f"{path}: cold load {r['cold']['bytes_gzip6'] / 1e3:.1f} kB gzip > {budget / 1e3:.0f} kB "
@@ -86,8 +70,9 @@ def test_warm_load_within_budget(weights, path, request):
     _known(path, "warm", request)
     r = weights(path)
     top = ", ".join(f"{p} {b / 1e3:.0f} kB" for p, b in list(r["warm"]["parts"].items())[:4])
-    assert r["warm"]["bytes_gzip6"] <= pageload.WARM_BUDGET, (
-        f"{path}: warm load {r['warm']['bytes_gzip6'] / 1e3:.1f} kB gzip > {pageload.WARM_BUDGET / 1e3:.0f} kB "
+    budget = harness.PAGE_BUDGETS["warm"]
+    assert r["warm"]["bytes_gzip6"] <= budget, (
+        f"{path}: warm load {r['warm']['bytes_gzip6'] / 1e3:.1f} kB gzip > {budget / 1e3:.0f} kB "
         f"({top})")
 
 

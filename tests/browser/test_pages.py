@@ -1,6 +1,7 @@
 """The rendered book in a real browser (headless Chromium): offline, error-free, accessible, light (issue 5).
 
-Every page of _toc.yml plus the site's index.html is loaded cold, warm and in the dark theme; see bookaudit.py.
+Every page of _toc.yml plus the site's index.html is loaded cold, warm and in the dark theme; see
+tests/support/harness.py (budgets: benchmarks/budgets.toml, [audit]).
 """
 
 from __future__ import annotations
@@ -12,26 +13,25 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 
-import bookaudit
+from support import harness
 
 pytestmark = pytest.mark.browser
 
-PAGES = bookaudit.toc_pages()
+PAGES = harness.toc_pages()
 
 
 def _has_chart(path: str) -> bool:
-    f = bookaudit.HTML_ROOT / path
-    return f.is_file() and "briefing-chart__vis" in f.read_text(encoding="utf-8")
+    return harness.has_chart(path, follow=False)
 
 
-def _assert_clean(audit: bookaudit.PageAudit, *checks: str):
+def _assert_clean(audit: harness.PageAudit, *checks: str):
     found = audit.failures(*checks)
     assert not found, f"{audit.path}:\n  " + "\n  ".join(found)
 
 
 # ------------------------------------------------------------------------------------------------ every page
 
-# What each page must be free of: a name for the report, and the checks of bookaudit.audit_page it reads.
+# What each page must be free of: a name for the report, and the checks of harness.audit_page it reads.
 CHECKS = {
     "no_console_errors_or_uncaught_exceptions": ("console",),
     "offline_no_other_host_and_no_failed_request": ("offline", "network"),
@@ -53,8 +53,8 @@ def test_every_page_is_clean(audits, path, checks):
 @pytest.mark.parametrize("path", PAGES)
 def test_weight_cold_and_warm(audits, path):
     a = audits(path)
-    assert a.cold_bytes <= bookaudit.COLD_BUDGET, f"{path}: cold load {a.cold_bytes:,} B gzip > budget"
-    assert a.warm_bytes < bookaudit.WARM_BUDGET, f"{path}: warm load {a.warm_bytes:,} B gzip >= budget"
+    assert a.cold_bytes <= harness.AUDIT_BUDGETS["cold"], f"{path}: cold load {a.cold_bytes:,} B gzip > budget"
+    assert a.warm_bytes < harness.AUDIT_BUDGETS["warm"], f"{path}: warm load {a.warm_bytes:,} B gzip >= budget"
 
 
 # ------------------------------------------------------------------------------- screenshots and CJK fonts
@@ -68,7 +68,7 @@ def _screenshot_pages() -> dict[str, str]:
 
 
 def test_screenshots_and_chinese_in_a_cjk_font(page, site):
-    bookaudit.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    harness.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     found = {}
     for role, path in _screenshot_pages().items():
         page.goto(site.url(path), wait_until="load")
@@ -76,11 +76,11 @@ def test_screenshots_and_chinese_in_a_cjk_font(page, site):
         name = f"{role}-{path.split('/')[-1].removesuffix('.html')}.png"
         # The whole landing page; the top of longer pages (a full screenshot of a long page costs seconds).
         height = page.evaluate("() => document.documentElement.scrollHeight")
-        clip = None if role == "landing" else {"x": 0, "y": 0, "width": bookaudit.VIEWPORT["width"],
-                                               "height": min(height, 3 * bookaudit.VIEWPORT["height"])}
-        page.screenshot(path=str(bookaudit.SCREENSHOTS / name), full_page=True, clip=clip)
-        found[role] = info = bookaudit.cjk_fonts(page)
-        bookaudit.EXTRA_LINES.append(f"screenshot {bookaudit.SCREENSHOTS / name}: Chinese text " + (
+        clip = None if role == "landing" else {"x": 0, "y": 0, "width": harness.VIEWPORT["width"],
+                                               "height": min(height, 3 * harness.VIEWPORT["height"])}
+        page.screenshot(path=str(harness.SCREENSHOTS / name), full_page=True, clip=clip)
+        found[role] = info = harness.cjk_fonts(page)
+        harness.EXTRA_LINES.append(f"screenshot {harness.SCREENSHOTS / name}: Chinese text " + (
             "none" if info is None else
             f"{info['text']!r} (lang={info['lang']}): {info['han_chars']} Han characters, fonts used {info['fonts']}"
             + ("; note: Chinese text without lang=\"zh\" on this page (browsers then pick the Japanese glyph "
@@ -137,16 +137,16 @@ def _hostile_fragments() -> dict[str, str]:
 
 
 def test_hostile_text_shows_as_text_and_never_runs(page, site):
-    template = bookaudit.HTML_ROOT / "chapters" / "methods.html"
+    template = harness.HTML_ROOT / "chapters" / "methods.html"
     if not template.is_file():
-        template = bookaudit.HTML_ROOT / PAGES[1]
+        template = harness.HTML_ROOT / PAGES[1]
     fragments = _hostile_fragments()
     fixture = "".join(f'<div data-fixture="{name}">{html}</div>' for name, html in fragments.items())
     html, n = re.subn(r'(<article[^>]*class="bd-article"[^>]*>)', lambda m: m.group(1) + fixture,
                       template.read_text(encoding="utf-8"), count=1)
     assert n == 1
     (site.mount / "hostile.html").write_text(html, encoding="utf-8")
-    page.goto(site.url(f"{bookaudit.TEST_MOUNT}/hostile.html"), wait_until="load")
+    page.goto(site.url(f"{harness.TEST_MOUNT}/hostile.html"), wait_until="load")
     page.wait_for_timeout(200)
     assert page.evaluate("() => typeof window.__pwned") == "undefined", "hostile text ran as script"
     assert page.locator('article img[src="x"]').count() == 0, "hostile <img> became an element"
@@ -191,11 +191,11 @@ def test_print_keeps_charts_and_drops_navigation(page, site):
     shown = [n for n in state["nav"] if n[1] != "none"]
     assert state["nav"] and not shown, f"{path}: navigation still shown in print: {shown}"
     pdf = page.pdf(format="A4", print_background=True)
-    bookaudit.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    out = bookaudit.SCREENSHOTS / (path.split("/")[-1].removesuffix(".html") + ".pdf")
+    harness.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    out = harness.SCREENSHOTS / (path.split("/")[-1].removesuffix(".html") + ".pdf")
     out.write_bytes(pdf)
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
-    bookaudit.EXTRA_LINES.append(f"print: {out} ({len(pdf) / 1e3:.0f} kB), {len(state['charts'])} chart(s) "
+    harness.EXTRA_LINES.append(f"print: {out} ({len(pdf) / 1e3:.0f} kB), {len(state['charts'])} chart(s) "
                                  f"visible in print media, navigation hidden: {[n[0] for n in state['nav']]}")
 
 
@@ -203,19 +203,19 @@ def test_print_keeps_charts_and_drops_navigation(page, site):
 
 def test_every_chart_shows_without_javascript(browser, site):
     """A reader with JavaScript off (or before any script loads) sees every chart: inline SVG with marks."""
-    ctx = browser.new_context(viewport=bookaudit.VIEWPORT, java_script_enabled=False)
+    ctx = browser.new_context(viewport=harness.VIEWPORT, java_script_enabled=False)
     page = ctx.new_page()
     seen, bad = 0, []
     try:
         for path in PAGES:
-            bookaudit._goto(page, site, site.url(path))
-            for c in page.evaluate(bookaudit.CHARTS_JS):
+            harness.goto(page, site, site.url(path))
+            for c in page.evaluate(harness.CHARTS_JS):
                 seen += 1
                 if not (c["svg"] and c["marks"]) or c["state"]:
                     bad.append(f"{path}#{c['id']}: svg={c['svg']} marks={c['marks']} state={c['state']}")
     finally:
         ctx.close()
-    bookaudit.EXTRA_LINES.append(f"without JavaScript: {seen} charts on {len(PAGES)} pages, "
+    harness.EXTRA_LINES.append(f"without JavaScript: {seen} charts on {len(PAGES)} pages, "
                                  f"{seen - len(bad)} drawn from inline SVG")
     assert seen, "no chart found on any page of the book"
     assert not bad, "charts not shown without JavaScript: " + "; ".join(bad)
@@ -236,16 +236,16 @@ def test_checks_can_fail(browser, site, audits, axe_source):
     original = _chart_page()
     assert not audits(original).failures("charts", "offline", "network", "console", "axe-light"), \
         audits(original).failures()
-    source = (bookaudit.HTML_ROOT / original).read_text(encoding="utf-8")
+    source = (harness.HTML_ROOT / original).read_text(encoding="utf-8")
     pages = {
-        "missing-data.html": bookaudit.spec_break_data(source),
+        "missing-data.html": harness.spec_break_data(source),
         "external-script.html": source.replace("</head>", '<script src="https://example.com/x.js"></script></head>', 1),
         "image-without-alt.html": re.sub(r'(<article[^>]*class="bd-article"[^>]*>)', r'\1<img src="data:image/gif;'
                                          r'base64,R0lGODlhAQABAAAAACw=">', source, count=1),
     }
     for name, text in pages.items():
         (site.mount / name).write_text(text, encoding="utf-8")
-    found = {name: bookaudit.audit_page(browser, site, f"{bookaudit.TEST_MOUNT}/{name}",
+    found = {name: harness.audit_page(browser, site, f"{harness.TEST_MOUNT}/{name}",
                                         axe_source if name.startswith("image") else None, warm=False, dark=False)
              for name in pages}
 
@@ -258,7 +258,7 @@ def test_checks_can_fail(browser, site, audits, axe_source):
     no_alt = found["image-without-alt.html"]
     assert any("image-alt (critical)" in f for f in no_alt.failures("axe-light")), (
         f"axe did not flag the image without alt text: {no_alt.failures()}")
-    bookaudit.EXTRA_LINES.append("broken pages flagged: " + "; ".join(
+    harness.EXTRA_LINES.append("broken pages flagged: " + "; ".join(
         f"{n}: " + ", ".join(f for f in a.failures("charts", "offline", "network", "console", "axe-light"))[:400]
         for n, a in found.items()))
 
@@ -272,28 +272,28 @@ def test_the_book_works_under_a_sub_path(browser, html_root, tmp_path):
     """Every page, served from /<repository>/ instead of the site root, loads all it asks for from under that
     path, and its charts still upgrade to the interactive ones (the bundle is found relative to the script)."""
     (tmp_path / SUB_PATH).symlink_to(html_root, target_is_directory=True)
-    site = bookaudit.serve(tmp_path, tmp_path)
-    ctx = browser.new_context(viewport=bookaudit.VIEWPORT)
+    site = harness.serve(tmp_path, tmp_path)
+    ctx = browser.new_context(viewport=harness.VIEWPORT)
     page = ctx.new_page()
     failed, outside, charts = [], [], 0
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.on("request", lambda r: outside.append(r.url)
-            if urlsplit(r.url).hostname in bookaudit.LOCAL_HOSTS
+            if urlsplit(r.url).hostname in harness.LOCAL_HOSTS
             and not urlsplit(r.url).path.startswith(f"/{SUB_PATH}/") else None)
     try:
         for path in PAGES:
-            bookaudit._goto(page, site, site.url(f"{SUB_PATH}/{path}"))
+            harness.goto(page, site, site.url(f"{SUB_PATH}/{path}"))
             vis = page.locator(".briefing-chart__vis")
             for i in range(vis.count()):
                 vis.nth(i).scroll_into_view_if_needed()
-                page.wait_for_function(bookaudit.UPGRADED_JS, arg=vis.nth(i).element_handle(),
-                                       timeout=bookaudit.CHART_TIMEOUT_MS)
+                page.wait_for_function(harness.UPGRADED_JS, arg=vis.nth(i).element_handle(),
+                                       timeout=harness.CHART_TIMEOUT_MS)
                 charts += 1
-            states = page.evaluate(bookaudit.CHARTS_JS)
+            states = page.evaluate(harness.CHARTS_JS)
             assert all(c["state"] == "true" and c["marks"] for c in states), f"{path}: {states}"
     finally:
         ctx.close()
         site.close()
-    bookaudit.EXTRA_LINES.append(f"under /{SUB_PATH}/: {len(PAGES)} pages, {charts} charts upgraded")
+    harness.EXTRA_LINES.append(f"under /{SUB_PATH}/: {len(PAGES)} pages, {charts} charts upgraded")
     assert not failed, f"failed requests under /{SUB_PATH}/: {failed}"
     assert not outside, f"requests outside /{SUB_PATH}/: {sorted(set(outside))}"

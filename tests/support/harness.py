@@ -1,10 +1,25 @@
-"""Helpers for the browser tests: serve the built book, drive Chromium over a page, and say what is wrong with it.
+"""The one browser harness: the built book on a local server, headless Chromium, and what a page costs and does.
 
-:func:`audit_page` is the one checking function. It loads a page the way a reader does (cold, then again with the
-site's assets cached and the dark theme chosen), and returns a :class:`PageAudit` whose ``problems`` map a check
-("console", "offline", "network", "charts", "links", "headings", "chart-alt", "axe-light", "axe-dark", "theme")
-to human-readable findings. The tests assert that each list is empty; ``test_checks_can_fail`` feeds it broken
-pages and asserts that it is not.
+Used by the browser tests (``tests/browser``) and by ``make bench`` (``benchmarks/bench.py``, its browser part).
+The budgets are :data:`support.BUDGETS` (``benchmarks/budgets.toml``), one set for both. Two ways through a page:
+
+- :func:`measure_page` (``make bench``, ``tests/browser/test_budgets.py``; issue 11): a cold load in a fresh
+  profile, left alone until the network is quiet (nothing scrolled), its requests and bytes (every response body
+  compressed with gzip level 6, as a static host serves it) and its largest contentful paint; then each chart
+  scrolled into view in turn, the time until it is interactive and the bytes that scrolling fetched; then a warm
+  load (a second tab of the same profile, the HTTP cache primed). Budgets ``[page]``.
+- :func:`audit_page` / :func:`audit_pages` (``tests/browser/test_pages.py``; issue 5): loads a page the way a
+  reader does (cold, then again with the site's assets cached and the dark theme chosen), and returns a
+  :class:`PageAudit` whose ``problems`` map a check ("console", "offline", "network", "charts", "links",
+  "headings", "chart-alt", "axe-light", "axe-dark", "theme") to human-readable findings. The tests assert that
+  each list is empty; ``test_checks_can_fail`` feeds it broken pages and asserts that it is not. Budgets
+  ``[audit]``.
+
+The server sends the headers a static host would (``_static/`` cacheable for an hour, pages ``no-store``);
+Chromium is Debian's ``/usr/bin/chromium`` (``BRIEFING_CHROMIUM`` overrides), started with the arguments of
+:mod:`briefing.pdf`: nothing but the local server resolves, so a request to another host fails at once instead
+of hanging, and the page's request events still record it (routing would also block it, but disables the HTTP
+cache that the warm loads need).
 """
 
 from __future__ import annotations
@@ -17,41 +32,32 @@ import http.server
 import json
 import os
 import re
+import statistics
 import threading
 import time
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import yaml
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-REPO = Path(__file__).resolve().parents[2]
-HTML_ROOT = REPO / "_build" / "html"
+from briefing.pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (the harness's Chromium is the PDF's)
+from support import BUDGETS, HTML_ROOT, REPO, toc_pages  # noqa: F401 (the harness's page list)
+
 SCREENSHOTS = REPO / "_build" / "screenshots"
 REPORT_FILE = REPO / "_build" / "browser-report.txt"
-# axe-core, vendored from its npm tarball (see vendor/README.md): the tests need no Node or npm.
-AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+# axe-core, vendored from its npm tarball (see tests/browser/vendor/README.md): the tests need no Node or npm.
+AXE_JS = REPO / "tests" / "browser" / "vendor" / "axe.min.js"
 AXE_VERSION = "4.14.1"
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
 
-CHROMIUM = os.environ.get("BRIEFING_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-    # Nothing but the local server resolves: a request to any other host fails at once instead of hanging,
-    # and the page's request events still record it. (Routing would also block it, but disables the HTTP cache
-    # that the warm-load measurement needs.)
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
 VIEWPORT = {"width": 1280, "height": 900}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-# Budgets from issue 5.
-CHART_TIMEOUT_MS = 2000          # every chart is interactive within 2 s of coming into view
-COLD_BUDGET = 1_270_000          # bytes, gzip: the stock Jupyter Book page with one Altair chart
-WARM_BUDGET = 150_000            # bytes, gzip, once the shared assets (_static/) are cached
+PAGE_BUDGETS = BUDGETS["page"]    # issue 11: measure_page, against make bench and test_budgets.py
+AUDIT_BUDGETS = BUDGETS["audit"]  # issue 5: audit_pages, against test_pages.py
+CHART_TIMEOUT_MS = AUDIT_BUDGETS["chart_ms"]  # every chart is interactive within this long of coming into view
+QUIET_MS = 400                    # measure_page: the network counts as quiet after this long without a request
 FAIL_CONSOLE_TYPES = {"error", "warning"}
 AXE_FAIL_IMPACTS = {"serious", "critical"}
 # The dark theme changes colours only, so the dark tab runs the rules that depend on colour (the light tab runs
@@ -60,36 +66,39 @@ AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 _ICON_LINK = re.compile(r"<link[^>]+rel=\"[^\"]*\bicon\b", re.I)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_REFRESH = re.compile(r'<meta[^>]+http-equiv="refresh"[^>]+content="[^"]*url=([^"]+)"', re.I)
 
 
 # --------------------------------------------------------------------------------------------------------------
-# The table of contents
+# The built pages
 # --------------------------------------------------------------------------------------------------------------
 
-def toc_pages(repo: Path = REPO) -> list[str]:
-    """Every page of ``_toc.yml`` as a path under ``_build/html``, in reading order, after the site's index.html."""
-    toc = yaml.safe_load((repo / "_toc.yml").read_text(encoding="utf-8"))
-    files: list[str] = [toc["root"]]
+def refresh_target(f: Path) -> str | None:
+    """Where a page that only redirects (``<meta http-equiv="Refresh">``, the site's index.html) sends the reader:
+    its URL as written, relative to the page; None for any other page."""
+    if f.suffix != ".html" or not f.is_file():
+        return None
+    m = _REFRESH.search(f.read_text(encoding="utf-8"))
+    return html.unescape(m.group(1)).strip() if m else None
 
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for key in ("parts", "chapters", "sections"):
-                for child in node.get(key, []) or []:
-                    walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
 
-    walk({k: v for k, v in toc.items() if k != "root"})
-    pages = ["index.html"]
-    for f in files:
-        stem = re.sub(r"\.(md|ipynb|rst)$", "", f)
-        page = stem + ".html"
-        if page not in pages:
-            pages.append(page)
-    return pages
+def page_text(path: str, html_root: Path = HTML_ROOT, follow: bool = True) -> str:
+    """The HTML of a built page ('' if there is none); with ``follow``, of the page a redirect sends the reader to."""
+    f = html_root / path
+    target = refresh_target(f) if follow else None
+    if target:
+        f = f.parent / target
+    return f.read_text(encoding="utf-8") if f.is_file() else ""
+
+
+def has_chart(path: str, html_root: Path = HTML_ROOT, follow: bool = True) -> bool:
+    """Whether the page (with ``follow``, or the page a redirect sends the reader to) holds a chart."""
+    return "briefing-chart__vis" in page_text(path, html_root, follow)
+
+
+def cold_budget(path: str, html_root: Path = HTML_ROOT) -> int:
+    """The cold-load budget of :func:`measure_page`: pages with charts have more room than pages without."""
+    return PAGE_BUDGETS["cold_with_charts"] if has_chart(path, html_root) else PAGE_BUDGETS["cold_text_only"]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -129,7 +138,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 @dataclasses.dataclass
 class Site:
     root: Path
-    mount: Path
+    mount: Path | None
     server: http.server.ThreadingHTTPServer
 
     @property
@@ -142,7 +151,7 @@ class Site:
     def file_for(self, url_path: str) -> Path:
         """The file behind a URL path of this server ('/chapters/x.html' or '/__test__/y.html')."""
         parts = [unquote(p) for p in url_path.split("/") if p]
-        if parts and parts[0] == TEST_MOUNT:
+        if parts and parts[0] == TEST_MOUNT and self.mount is not None:
             f = self.mount.joinpath(*parts[1:])
         else:
             f = self.root.joinpath(*parts)
@@ -155,7 +164,8 @@ class Site:
         self.server.server_close()
 
 
-def serve(root: Path, mount: Path) -> Site:
+def serve(root: Path = HTML_ROOT, mount: Path | None = None) -> Site:
+    """``root`` on http://127.0.0.1:<random port>/; with ``mount``, also /__test__/ served from that folder."""
     handler = type("Handler", (_Handler,), {"mount": mount})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     server.daemon_threads = True
@@ -167,12 +177,32 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
+def new_context(browser, **options):
+    """A fresh profile as the harness loads pages: the viewport, light colour scheme, no service workers."""
+    return browser.new_context(**{"viewport": VIEWPORT, "color_scheme": "light", "service_workers": "block",
+                                  **options})
+
+
 # --------------------------------------------------------------------------------------------------------------
-# Page audit
+# In the page
 # --------------------------------------------------------------------------------------------------------------
 
-# Stamps the time (ms since navigation start) at which each chart gets data-rendered.
-CHART_CLOCK_JS = """
+# Run before any script of the page: records the largest contentful paint, and stamps the time (ms since
+# navigation start) at which each chart gets data-rendered ("true" or "error").
+INIT_JS = """
+window.__lcp = null;
+try {
+  new PerformanceObserver(function (list) {
+    list.getEntries().forEach(function (e) {
+      var el = e.element;
+      window.__lcp = {ms: e.startTime, size: e.size,
+                      element: el ? (el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                                     + (el.className && typeof el.className === 'string'
+                                        ? '.' + el.className.trim().split(/\\s+/).slice(0, 2).join('.') : ''))
+                                  : null};
+    });
+  }).observe({type: 'largest-contentful-paint', buffered: true});
+} catch (e) {}
 window.__chartDone = {};
 new MutationObserver(function (records) {
   records.forEach(function (r) {
@@ -188,8 +218,10 @@ CHARTS_JS = """() => [...document.querySelectorAll('.briefing-chart__vis')].map(
   let marks = 0;
   if (svg) marks = svg.querySelectorAll('g.role-mark > *').length;
   if (canvas && canvas.width && canvas.height) marks += 1;  // vega canvas: no DOM marks to count
+  const r = el.getBoundingClientRect();
   return {id: el.id, state: el.getAttribute('data-rendered'), svg: !!svg, marks: marks,
-          role: el.getAttribute('role'), label: (el.getAttribute('aria-label') || '').trim()};
+          role: el.getAttribute('role'), label: (el.getAttribute('aria-label') || '').trim(),
+          inFirstScreen: r.top < innerHeight && r.bottom > 0};
 })"""
 
 UPGRADED_JS = """el => ['true', 'error'].includes(el.getAttribute('data-rendered'))"""
@@ -221,6 +253,20 @@ AXE_START_JS = """(options) => {
   });
 }"""
 AXE_COLLECT_JS = "() => window.__axeResult"
+
+
+def goto(page, site: Site, url: str):
+    """Open ``url`` and wait for its load event; a page that only redirects (read from its file: the page leaves
+    at once) is followed until its target has loaded."""
+    target = refresh_target(site.file_for(urlsplit(url).path))
+    page.goto(url, wait_until="load")
+    if target:
+        page.wait_for_url(urljoin(url, target), wait_until="load", timeout=5000)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What a tab asked for, and what it weighs
+# --------------------------------------------------------------------------------------------------------------
 
 
 @dataclasses.dataclass
@@ -256,14 +302,31 @@ class PageAudit:
 
 
 class _Recorder:
+    """Everything one tab asks for and says, one :class:`Load` at a time (late arrivals go to the next)."""
+
     def __init__(self, page):
         self.load = Load()
-        page.on("request", lambda r: self.load.requests.append(r.url))
-        page.on("response", lambda r: self.load.responses.append(r))
+        self.last = time.perf_counter()   # the last request or response
+        page.on("request", self._request)
+        page.on("response", self._response)
         page.on("requestfailed", lambda r: self.load.failed.append(f"{r.url} ({r.failure})"))
         page.on("console", self._console)
         page.on("pageerror", lambda e: self.load.errors.append(str(e)))
         page.on("websocket", lambda ws: self.load.requests.append(ws.url))
+
+    def _request(self, r):
+        self.last = time.perf_counter()
+        self.load.requests.append(r.url)
+
+    def _response(self, r):
+        self.last = time.perf_counter()
+        self.load.responses.append(r)
+
+    def quiet(self, page, ms: int = QUIET_MS, limit_s: float = 10.0):
+        """Wait until the tab has made no request and had no response for ``ms`` (at most ``limit_s``)."""
+        start = time.perf_counter()
+        while time.perf_counter() - self.last < ms / 1000 and time.perf_counter() - start < limit_s:
+            page.wait_for_timeout(50)
 
     def _console(self, msg):
         if msg.type in FAIL_CONSOLE_TYPES:
@@ -291,12 +354,30 @@ def _gzip_size(site: "Site", response) -> int:
     return _GZIP_CACHE[response.url]
 
 
+def _weigh(site: Site, responses, skip=frozenset()) -> tuple[int, int, dict]:
+    """(requests, gzip-6 bytes, bytes per path) of the successful responses whose path is not in ``skip``."""
+    n, total, parts = 0, 0, {}
+    for r in responses:
+        path = urlsplit(r.url).path
+        if r.status >= 300 or path in skip:
+            continue
+        size = _gzip_size(site, r)
+        n += 1
+        total += size
+        parts[path] = parts.get(path, 0) + size
+    return n, total, parts
+
+
 def _is_local(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme in ("data", "blob", "about", "chrome-error", "javascript"):
         return True
     return (parts.hostname or "") in LOCAL_HOSTS
 
+
+# --------------------------------------------------------------------------------------------------------------
+# Page audit
+# --------------------------------------------------------------------------------------------------------------
 
 _ID_ATTR = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
@@ -392,23 +473,6 @@ def _wait_for_charts(page, audit: PageAudit, label: str) -> list[dict]:
     return charts
 
 
-def _refresh_target(site: Site, url: str) -> str | None:
-    """Where a <meta http-equiv="Refresh"> page sends the reader (read from the file: the page leaves at once)."""
-    f = site.file_for(urlsplit(url).path)
-    if not f.is_file() or f.suffix != ".html":
-        return None
-    m = re.search(r'<meta[^>]+http-equiv="refresh"[^>]+content="[^"]*url=([^"]+)"', f.read_text(encoding="utf-8"),
-                  re.I)
-    return urljoin(url, html.unescape(m.group(1)).strip()) if m else None
-
-
-def _goto(page, site: Site, url: str):
-    target = _refresh_target(site, url)
-    page.goto(url, wait_until="load")
-    if target:
-        page.wait_for_url(target, wait_until="load", timeout=5000)
-
-
 def _record_load(site: Site, audit: PageAudit, load: Load, label: str):
     for url in load.requests:
         if not _is_local(url):
@@ -466,14 +530,14 @@ def _load(browser, site: Site, path: str, *, warm: bool, dark: bool) -> _Open:
     audit = PageAudit(path)
     url = site.url(path)
     t0 = time.perf_counter()
-    ctx = browser.new_context(viewport=VIEWPORT, color_scheme="light", service_workers="block")
-    ctx.add_init_script(CHART_CLOCK_JS)
+    ctx = new_context(browser)
+    ctx.add_init_script(INIT_JS)
     page = ctx.new_page()
     rec = _Recorder(page)
 
     # 1. Cold load, light theme.
     with _Phase("cold load"):
-        _goto(page, site, url)
+        goto(page, site, url)
     audit.final_url = page.url
     with _Phase("cold charts"):
         audit.charts = _wait_for_charts(page, audit, "cold")
@@ -508,7 +572,7 @@ def _load(browser, site: Site, path: str, *, warm: bool, dark: bool) -> _Open:
                 page.evaluate("() => { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); }")
             tab = ctx.new_page()
             wrec = _Recorder(tab)
-            _goto(tab, site, url)
+            goto(tab, site, url)
             _wait_for_charts(tab, audit, "warm")
             audit.warm_render_ms = tab.evaluate(TIMES_JS)["charts"]
             if dark:
@@ -627,6 +691,160 @@ def audit_page(browser, site: Site, path: str, axe_source: str | None = None, *,
 
 
 # --------------------------------------------------------------------------------------------------------------
+# Page measurement (make bench, test_budgets.py)
+# --------------------------------------------------------------------------------------------------------------
+
+def measure_page(browser, site: Site, path: str, charts: bool = True) -> dict:
+    """One page as a reader meets it: cold load (LCP), charts scrolled into view (unless ``charts`` is false: the
+    byte budgets need only the loads), then a warm load."""
+    url = site.url(path)
+    ctx = new_context(browser)
+    ctx.add_init_script(INIT_JS)
+    try:
+        page = ctx.new_page()
+        rec = _Recorder(page)
+        goto(page, site, url)
+        rec.quiet(page)
+        cold = rec.next()
+        lcp = page.evaluate("() => window.__lcp")
+        load_ms = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
+                                " return n ? n.loadEventEnd : null; }")
+        # Charts: each scrolled into view in turn, the time until it reports data-rendered="true".
+        found = page.evaluate(CHARTS_JS)
+        interactive = []
+        for c in (found if charts else []):
+            if c["inFirstScreen"]:
+                seen = 0.0
+            else:
+                seen = page.evaluate("id => { document.getElementById(id).scrollIntoView({block: 'center'});"
+                                     " return performance.now(); }", c["id"])
+            try:
+                page.wait_for_function("id => id in window.__chartDone || "
+                                       "document.getElementById(id).getAttribute('data-rendered') === 'error'",
+                                       arg=c["id"], timeout=10_000, polling=20)
+                done = page.evaluate("id => document.getElementById(id).getAttribute('data-rendered') === 'true'"
+                                     " ? (window.__chartDone[id] ?? null) : null", c["id"])
+            except PlaywrightError:
+                done = None
+            interactive.append({"id": c["id"], "in_first_screen": c["inFirstScreen"],
+                                "ms": None if done is None else round(max(0.0, done - seen), 1)})
+        rec.quiet(page)
+        scrolled = rec.next()
+        cold_n, cold_bytes, cold_parts = _weigh(site, cold.responses)
+        scroll_n, scroll_bytes, scroll_parts = _weigh(site, scrolled.responses)
+        static = {p for p in list(cold_parts) + list(scroll_parts) if p.startswith("/_static/")}
+        # Warm: a second tab of the same profile.
+        tab = ctx.new_page()
+        wrec = _Recorder(tab)
+        goto(tab, site, url)
+        wrec.quiet(tab)
+        warm = wrec.next()
+        # Files under _static/ fetched before are served from the HTTP cache (max-age): Chromium still reports
+        # them as responses, so they are left out by path.
+        warm_n, warm_bytes, warm_parts = _weigh(site, warm.responses, skip=static)
+        requests = cold.requests + scrolled.requests + warm.requests
+        offsite = sorted({u for u in requests if not _is_local(u)})
+        failed = [f for f in cold.failed + scrolled.failed + warm.failed if "ERR_ABORTED" not in f]
+        times = [i["ms"] for i in interactive]
+    finally:
+        ctx.close()
+    return {
+        "page": path, "charts": len(found),
+        "cold": {"requests": cold_n, "bytes_gzip6": cold_bytes, "budget": cold_budget(path, site.root),
+                 "parts": dict(sorted(cold_parts.items(), key=lambda kv: -kv[1]))},
+        "on_scroll": {"requests": scroll_n, "bytes_gzip6": scroll_bytes,
+                      "parts": dict(sorted(scroll_parts.items(), key=lambda kv: -kv[1]))},
+        "warm": {"requests": warm_n, "bytes_gzip6": warm_bytes, "budget": PAGE_BUDGETS["warm"],
+                 "parts": dict(sorted(warm_parts.items(), key=lambda kv: -kv[1]))},
+        "lcp_ms": None if not lcp else round(lcp["ms"], 1), "lcp_element": lcp and lcp["element"],
+        "load_ms": None if load_ms is None else round(load_ms, 1),
+        "charts_interactive": interactive,
+        "charts_interactive_max_ms": None if not times or None in times else max(times),
+        "offsite_requests": offsite, "failed_requests": failed,
+    }
+
+
+def measure(pages: list[str] | None = None, runs: int = 1, html_root: Path = HTML_ROOT) -> dict:
+    """Every page ``runs`` times (fresh profile each time); bytes from the first run, times as medians."""
+    from playwright.sync_api import sync_playwright
+
+    pages = pages or toc_pages()
+    site = serve(html_root)
+    results: dict[str, dict] = {}
+    try:
+        with sync_playwright() as pw:
+            browser = launch(pw)
+            try:
+                measure_page(browser, site, pages[0])  # warm up the browser and the server
+                for path in pages:
+                    samples = [measure_page(browser, site, path) for _ in range(runs)]
+                    r = samples[0]
+
+                    def med(values):
+                        values = [v for v in values if v is not None]
+                        return round(statistics.median(values), 1) if values else None
+
+                    r["lcp_ms_runs"] = [s["lcp_ms"] for s in samples]
+                    r["lcp_ms"] = med(r["lcp_ms_runs"])
+                    r["charts_interactive_max_ms_runs"] = [s["charts_interactive_max_ms"] for s in samples]
+                    r["charts_interactive_max_ms"] = med(r["charts_interactive_max_ms_runs"])
+                    results[path] = r
+            finally:
+                browser.close()
+    finally:
+        site.close()
+    return measurement_report(results, runs)
+
+
+def measurement_report(results: dict[str, dict], runs: int = 1) -> dict:
+    """The measurements of :func:`measure_page` with the budgets they are held to and a verdict per page."""
+    return {"viewport": VIEWPORT, "runs": runs, "chromium": CHROMIUM, "pages": results,
+            "budgets": dict(PAGE_BUDGETS), "verdicts": verdicts(results)}
+
+
+def verdicts(results: dict) -> dict:
+    b = PAGE_BUDGETS
+    out = {}
+    for path, r in results.items():
+        v = {"cold_bytes": r["cold"]["bytes_gzip6"] <= r["cold"]["budget"],
+             "warm_bytes": r["warm"]["bytes_gzip6"] <= b["warm"],
+             "offline": not r["offsite_requests"],
+             "lcp": r["lcp_ms"] is not None and r["lcp_ms"] <= b["lcp_ms"],
+             "charts_interactive": (r["charts_interactive_max_ms"] is None and not r["charts_interactive"])
+             or (r["charts_interactive_max_ms"] is not None
+                 and r["charts_interactive_max_ms"] <= b["charts_interactive_ms"])}
+        out[path] = v
+    return out
+
+
+def table(report: dict) -> list[str]:
+    head = (f"{'page':28} {'req':>4} {'cold kB':>8} {'budget':>7} {'+scroll kB':>10} {'warm req':>8} "
+            f"{'warm kB':>8} {'LCP ms':>7} {'charts':>6} {'interactive ms':>14}  biggest cold parts")
+    lines = [head, "-" * len(head)]
+    for path, r in report["pages"].items():
+        v = report["verdicts"][path]
+        parts = ", ".join(f"{p.rsplit('/', 1)[-1].split('?')[0]} {b / 1e3:.0f}"
+                          for p, b in list(r["cold"]["parts"].items())[:3])
+        flag = lambda ok: " " if ok else "!"  # noqa: E731
+        lcp = "-" if r["lcp_ms"] is None else f"{r['lcp_ms']:.0f}"
+        ti = "-" if r["charts_interactive_max_ms"] is None else f"{r['charts_interactive_max_ms']:.0f}"
+        lines.append(
+            f"{path:28} {r['cold']['requests']:>4} {r['cold']['bytes_gzip6'] / 1e3:>7.1f}{flag(v['cold_bytes'])} "
+            f"{r['cold']['budget'] / 1e3:>7.0f} {r['on_scroll']['bytes_gzip6'] / 1e3:>10.1f} "
+            f"{r['warm']['requests']:>8} {r['warm']['bytes_gzip6'] / 1e3:>7.1f}{flag(v['warm_bytes'])} "
+            f"{lcp:>6}{flag(v['lcp'])} {r['charts']:>6} {ti:>13}{flag(v['charts_interactive'])}  {parts}")
+    b = report["budgets"]
+    lines.append(f"kB = 1000 bytes of gzip level 6; '!' = over budget (cold {b['cold_with_charts'] / 1e3:.0f} kB with "
+                 f"charts, {b['cold_text_only'] / 1e3:.0f} kB without; warm {b['warm'] / 1e3:.0f} kB; LCP "
+                 f"{b['lcp_ms']} ms; charts interactive {b['charts_interactive_ms']} ms after coming into view); "
+                 f"LCP and interactive: median of {report['runs']} run(s)")
+    offsite = sorted({u for r in report["pages"].values() for u in r["offsite_requests"]})
+    if offsite:
+        lines.append("requests to other hosts: " + ", ".join(offsite))
+    return lines
+
+
+# --------------------------------------------------------------------------------------------------------------
 # Fonts
 # --------------------------------------------------------------------------------------------------------------
 
@@ -692,7 +910,7 @@ def report_lines() -> list[str]:
     head = (f"{'page':<28} {'cold kB gz':>10} {'req':>4} {'warm kB gz':>10} {'req':>4} {'charts':>6} "
             f"{'render cold':>11} {'render warm':>11} {'axe rules (light/dark)':>22} {'links/#anchors':>15}")
     lines = [f"Weight (gzip level 6) and time until every chart rendered (ms since navigation start); "
-             f"budgets: cold <= {COLD_BUDGET / 1e6:.2f} MB, warm < {WARM_BUDGET / 1e3:.0f} kB, "
+             f"budgets: cold <= {AUDIT_BUDGETS['cold'] / 1e6:.2f} MB, warm < {AUDIT_BUDGETS['warm'] / 1e3:.0f} kB, "
              f"charts within {CHART_TIMEOUT_MS} ms of load; warm = a second load in the same profile, dark theme "
              f"chosen, files under _static/ cached", head, "-" * len(head)]
 

@@ -1,0 +1,81 @@
+"""What the tests and the benchmarks share (one of each): where the built book is, the pages of the table of
+contents, the budgets, a CSV cell edited in place, and a register that must fail to load.
+
+The browser harness (a static server for the built book, Chromium, page measurements and audits) is
+:mod:`support.harness`. Tests import this package as ``support`` (``tests/`` is on ``sys.path`` through
+``tests/conftest.py``); ``benchmarks/bench.py`` puts ``tests/`` on the path itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+HTML_ROOT = REPO / "_build" / "html"
+BUDGETS_FILE = REPO / "benchmarks" / "budgets.toml"
+
+# Every budget of the project, in one place: the build (``make bench``), the page loads of ``make bench`` and
+# tests/browser/test_budgets.py, and the page audits of tests/browser/test_pages.py.
+BUDGETS: dict[str, dict] = tomllib.loads(BUDGETS_FILE.read_text(encoding="utf-8"))
+
+
+def toc_pages(repo: Path = REPO) -> list[str]:
+    """Every page of ``_toc.yml`` as a path under ``_build/html``, in reading order, after the site's index.html."""
+    import yaml
+
+    toc = yaml.safe_load((repo / "_toc.yml").read_text(encoding="utf-8"))
+    files: list[str] = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for key in ("parts", "chapters", "sections"):
+                for child in node.get(key, []) or []:
+                    walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    pages = ["index.html"]
+    for f in files:
+        page = re.sub(r"\.(md|ipynb|rst)$", "", f) + ".html"
+        if page not in pages:
+            pages.append(page)
+    return pages
+
+
+def edit_csv(path: Path, row_id: str, field: str, value: str, key: str = "id") -> None:
+    """Set one cell of a CSV in place (the row whose `key` column equals `row_id`), for tests that break the data
+    on purpose."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    for row in rows[1:]:
+        if row[header.index(key)] == row_id:
+            row[header.index(field)] = value
+            break
+    else:
+        raise KeyError(row_id)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def register_fails(pkg_path, *parts: str) -> str:
+    """Loading the claims register from ``pkg_path`` (a datapackage.json) fails with a DataError whose message
+    names every one of ``parts``; returns the message."""
+    import pytest
+
+    from briefing.claims import register
+    from briefing.datapackage import DataError, Package
+
+    with pytest.raises(DataError) as info:
+        register(Package(pkg_path))
+    message = str(info.value)
+    for part in parts:
+        assert part in message, message
+    return message
