@@ -1,8 +1,6 @@
 """The article against itself, the consistency rules between linked claims, the blind second reading and the
 working-note rule: the data passes, and each rule fails when broken."""
 
-import csv
-
 import pandas as pd
 import pytest
 
@@ -13,21 +11,6 @@ from briefing.datapackage import DataError, Package
 from support import edit_csv, register_fails as _fails
 
 import picks
-
-
-def _edit_row(path, match, field, value):
-    """Set one cell in the row whose cells start with ``match`` (a tuple of leading cells)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    header = rows[0]
-    for row in rows[1:]:
-        if tuple(row[: len(match)]) == tuple(match):
-            row[header.index(field)] = value
-            break
-    else:
-        raise KeyError(match)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
 # -- the article against itself ----------------------------------------------------------------------------------
@@ -120,13 +103,13 @@ def test_inconsistencies_of_a_chapter():
 
 def test_same_event_with_different_verdicts_needs_a_note(data_copy):
     a, b = picks.same_event_facts_that_differ()
-    _edit_row(data_copy.parent / "claim_links.csv", (a, b), "note", "")
+    edit_csv(data_copy.parent / "claim_links.csv", (a, b), "note", "")
     _fails(data_copy, "claim_links.csv", f"{a}/{b}", "inconsistent verdicts")
 
 
 def test_a_note_that_does_not_name_both_claims_does_not_explain(data_copy):
     a, b = picks.same_event_facts_that_differ()
-    _edit_row(data_copy.parent / "claim_links.csv", (a, b), "note", "The same meeting.")
+    edit_csv(data_copy.parent / "claim_links.csv", (a, b), "note", "The same meeting.")
     _fails(data_copy, f"{a}/{b}", "inconsistent verdicts")
 
 
@@ -134,22 +117,22 @@ def test_supported_claim_on_a_contradicted_premise(data_copy):
     # a supported claim rests on a premise; point it at a contradicted claim instead
     a, b = picks.link("depends_on_premise", lambda a, b, claims: claims.loc[a, "verdict"] == "supported")
     contradicted = picks.with_verdict("contradicted", besides=(a,))
-    _edit_row(data_copy.parent / "claim_links.csv", (a, b), "claim_b", contradicted)
+    edit_csv(data_copy.parent / "claim_links.csv", (a, b), "claim_b", contradicted)
     _fails(data_copy, "claim_links.csv", f"{a}/{contradicted}", "contradicted premise")
 
 
 def test_same_event_pair_in_order(data_copy):
     a, b = picks.link("same_event")  # listed the other way round: the higher id first
     path = data_copy.parent / "claim_links.csv"
-    _edit_row(path, (a, b), "claim_a", b)
-    _edit_row(path, (b, b), "claim_b", a)
+    edit_csv(path, (a, b), "claim_a", b)
+    edit_csv(path, (b, b), "claim_b", a)
     _fails(data_copy, f"{b}/{a}", "link order")
 
 
 def test_link_to_an_unknown_claim(data_copy):
     a, b = picks.link("same_event")
     missing = picks.absent("c", picks.reg().claims["id"])
-    _edit_row(data_copy.parent / "claim_links.csv", (a, b), "claim_b", missing)
+    edit_csv(data_copy.parent / "claim_links.csv", (a, b), "claim_b", missing)
     with pytest.raises(DataError) as info:
         Package(data_copy).validate()
     assert "foreign key" in str(info.value) and missing in str(info.value)

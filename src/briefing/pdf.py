@@ -170,7 +170,10 @@ def document(bk: Book, html_root: Path, as_of: dt.date | None, edition: int | No
 
 
 # -- printing -----------------------------------------------------------------------------------------------------
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder without logging, and lets a client hang up mid-response (the browser harness of the
+    tests extends it)."""
+
     def log_message(self, *args):  # no log on the console
         pass
 
@@ -284,7 +287,7 @@ def build(html_root: Path = HTML_ROOT, out_dir: Path = OUT_DIR, root: Path = ROO
         raise SystemExit(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
     bk = book(root)
     as_of, edition = evidence_date(), edition_number()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html_root)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(html_root)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"

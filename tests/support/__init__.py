@@ -49,14 +49,14 @@ def toc_pages(repo: Path = REPO) -> list[str]:
     return pages
 
 
-def edit_csv(path: Path, row_id: str, field: str, value: str, key: str = "id") -> None:
-    """Set one cell of a CSV in place (the row whose `key` column equals `row_id`), for tests that break the data
-    on purpose."""
+def edit_csv(path: Path, row_id: str | tuple[str, ...], field: str, value: str, key: str = "id") -> None:
+    """Set one cell of a CSV in place, for tests that break the data on purpose: the row whose `key` column equals
+    `row_id`, or, for a tuple (a table keyed by several columns), the row whose first cells are those."""
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     header = rows[0]
     for row in rows[1:]:
-        if row[header.index(key)] == row_id:
+        if (tuple(row[:len(row_id)]) if isinstance(row_id, tuple) else row[header.index(key)]) == row_id:
             row[header.index(field)] = value
             break
     else:

@@ -42,7 +42,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from briefing.pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (the harness's Chromium is the PDF's)
+from briefing.pdf import CHROMIUM, CHROMIUM_ARGS, QuietHandler  # noqa: F401 (the harness's Chromium and server are the PDF's)
 from support import BUDGETS, HTML_ROOT, REPO, toc_pages  # noqa: F401 (the harness's page list)
 
 SCREENSHOTS = REPO / "_build" / "screenshots"
@@ -108,7 +108,7 @@ def cold_budget(path: str, html_root: Path = HTML_ROOT) -> int:
 TEST_MOUNT = "__test__"  # URL folder served from a temporary directory: test pages never touch _build/html
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class _Handler(QuietHandler):
     mount: Path | None = None
 
     def translate_path(self, path):
@@ -125,14 +125,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def log_message(self, *args):
-        pass
-
-    def handle(self):
-        try:
-            super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
 
 @dataclasses.dataclass
