@@ -107,6 +107,7 @@ RULE_BREAKS = [
 # Every confidence cap the calls have below high (a cap of high leaves nothing above it); None: the call's claims
 # record no confidence, so the default cap applies.
 _CAPS = sorted({picks.confidence_cap(b) for b in _CALLS.index} - {"high"}, key=lambda c: (c is None, str(c)))
+assert _CAPS, "no call is capped below high: the cap rule would go untested"
 
 
 @pytest.mark.parametrize("cap", _CAPS, ids=lambda c: str(c or "default"))

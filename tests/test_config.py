@@ -138,6 +138,9 @@ def test_the_actors_colours_come_from_the_file_with_grey_for_everyone_else():
 
     assert list(vocabulary.ACTOR_COLOURS) == [*_raw()["actors"], config.OTHER_ACTOR]
     assert all(vocabulary.ACTOR_COLOURS[a] == c for a, c in _raw()["actors"].items())
+    named = [c for _, colours in config.BRIEFING.datasets.values() for c in (colours or {}).values()
+             if not c.startswith("#")]
+    assert named, "no dataset colour names an actor: the resolution below would go untested"
     for key, (_, colours) in config.BRIEFING.datasets.items():
         resolved = vocabulary.DATASETS[key][1]
         for value, colour in (colours or {}).items():
@@ -159,6 +162,7 @@ def test_a_field_the_vocabulary_labels_itself_is_bound_by_the_file():
     """``vocabulary: VOTE`` binds a dataset's field to the vocabulary's generic vote labels and colours."""
     from briefing import vocabulary
 
+    assert config.BRIEFING.dataset_vocabularies, "nothing bound: the check below would check nothing"
     for key, name in config.BRIEFING.dataset_vocabularies.items():
         assert vocabulary.FIELDS[key] == (getattr(vocabulary, f"{name}_LABELS"), getattr(vocabulary, f"{name}_COLOURS",
                                                                                         None))

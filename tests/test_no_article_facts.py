@@ -102,8 +102,18 @@ def _docstrings(tree: ast.AST) -> set[int]:
 
 
 def _found(text: str, facts: dict[str, str]) -> list[str]:
+    """The facts in ``text``: a one-token ASCII fact as a whole token (``china`` is not in ``machinery``); a fact of
+    several words or with a hyphen (an ad line, a page name) as a whole phrase; any other text as it is."""
     tokens = set(TOKEN.findall(text))
-    return sorted(f for f in facts if (f in tokens if f.isascii() else f in text))
+
+    def there(f: str) -> bool:
+        if not f.isascii():
+            return f in text
+        if TOKEN.fullmatch(f):
+            return f in tokens
+        return re.search(r"(?<![\w-])" + re.escape(f) + r"(?![\w-])", text) is not None
+
+    return sorted(f for f in facts if there(f))
 
 
 def offences(places, facts: dict[str, str]) -> list[str]:
@@ -165,6 +175,7 @@ ACTOR = next(iter(config.BRIEFING.actors))
 SECTION = next(iter(config.BRIEFING.sections))
 CHAPTER = next(s.chapter for s in config.BRIEFING.sections.values() if s.chapter)
 HEADING = next(h for s in config.BRIEFING.sections.values() for h in s.headings)
+AD_LINE = sorted(config.BRIEFING.ad_lines)[0]
 DATASET = next(f for f, why in FACTS.items() if why.startswith("a dataset"))
 FIELD = next(f for f, why in FACTS.items() if why.startswith("a field"))
 CLAIM = next(f for f, why in FACTS.items() if why.startswith("claim id"))
@@ -178,6 +189,7 @@ CLAIM = next(f for f, why in FACTS.items() if why.startswith("claim id"))
     (f'def f():\n    """A docstring."""\n    return "{HEADING[:4]}{HEADING[4:]}"', HEADING),
     (f'MARKS = {{"{config.ARTICLE_DATE}": "article"}}', config.ARTICLE_DATE),
     (f'focus = "{CLAIM}"', CLAIM),
+    (f'SKIP = ["{AD_LINE}"]', AD_LINE),  # a fact of two words
 ])
 def test_the_scanner_flags_a_fact_typed_into_a_module(snippet, fact):
     found = offences([("synthetic.py", snippet, True)], FACTS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -208,3 +209,21 @@ def test_a_page_made_from_a_notebook_offers_that_notebook(page):
     served = (HTML / page).parent / link.group(1)
     assert served.resolve() == (HTML / page.replace(".html", ".ipynb")).resolve()
     assert served.read_bytes() == source.read_bytes(), f"{page}: the served notebook is not the committed one"
+
+
+# --------------------------------------------------------------------------------------------- rebuilds
+
+def rendered_components(source: str) -> set[str]:
+    """The component templates a module renders by name (``_render("x.html", ...)``)."""
+    return set(re.findall(r'_render\(\s*"([^"]+)"', source))
+
+
+def test_every_component_the_extension_renders_is_in_its_digest():
+    """A template that sphinx_ext renders into pages must be in ``PAGE_COMPONENTS``, whose digest makes Sphinx
+    rewrite every page when it changes; else an edited template reaches only the pages whose source changed."""
+    source = Path(sphinx_ext.__file__).read_text(encoding="utf-8")
+    rendered = rendered_components(source)
+    assert rendered and rendered <= set(sphinx_ext.PAGE_COMPONENTS), rendered - set(sphinx_ext.PAGE_COMPONENTS)
+    assert all((sphinx_ext.COMPONENTS / name).is_file() for name in sphinx_ext.PAGE_COMPONENTS)
+    # The check sees a template rendered but not listed.
+    assert not rendered_components(source + '\n_render("new_banner.html", x=1)\n') <= set(sphinx_ext.PAGE_COMPONENTS)

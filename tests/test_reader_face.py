@@ -36,12 +36,12 @@ def reader_face_problems(page: str) -> list[str]:
     return problems
 
 
-def toc_pages() -> list[Path]:
+def chapter_files() -> list[Path]:
     return [HTML / p for p in support.toc_pages() if p.startswith("chapters/")]
 
 
 def notebook_pages() -> list[Path]:
-    return [p for p in toc_pages() if (ROOT / "chapters" / (p.stem + ".ipynb")).is_file()]
+    return [p for p in chapter_files() if (ROOT / "chapters" / (p.stem + ".ipynb")).is_file()]
 
 
 def test_the_check_finds_code_frames_and_reprs_on_a_page_that_has_them():
@@ -57,7 +57,7 @@ def test_the_check_finds_code_frames_and_reprs_on_a_page_that_has_them():
 
 
 @pytest.mark.skipif(not HTML.is_dir(), reason="the book is not built (make book)")
-@pytest.mark.parametrize("page", toc_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("page", chapter_files(), ids=lambda p: p.name)
 def test_no_reading_page_shows_code_or_raw_frames(page):
     assert reader_face_problems(page.read_text(encoding="utf-8")) == []
 

@@ -379,7 +379,7 @@ def membership_chart(members: pd.DataFrame, *, columns: dict[str, str], code: st
     long = members.melt(id_vars=[code, name], value_vars=list(columns), var_name="column", value_name="yes")
     long = long[long["yes"].astype(bool)].copy()
     long["column"] = long["column"].map(columns)
-    long["actor"] = long[code].where(long[code].isin(ACTOR_COLOURS), "other")
+    long["actor"] = long[code].where(long[code].isin(ACTOR_COLOURS), config.OTHER_ACTOR)
     sort_by = {**(sort_by or {}), name: True}
     order = list(members.sort_values(list(sort_by), ascending=list(sort_by.values()))[name])
     actors = [a for a in ACTOR_COLOURS if a in set(long["actor"])]

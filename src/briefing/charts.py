@@ -20,6 +20,7 @@ from .vocabulary import (  # noqa: F401  (notebooks import ACTOR_COLOURS from he
     CHART_COLOURS,
     FIGURE_METADATA,
     FONT,
+    OTHER_COLOUR,
     VEGA_LITE_MIME,
     VEGA_LITE_V5_SCHEMA,
     VEGA_LITE_VERSION,
@@ -28,7 +29,7 @@ from .vocabulary import (  # noqa: F401  (notebooks import ACTOR_COLOURS from he
 
 def actor_scale(actors: list[str] | None = None) -> alt.Scale:
     keys = actors or list(ACTOR_COLOURS)
-    return alt.Scale(domain=keys, range=[ACTOR_COLOURS.get(a, ACTOR_COLOURS["other"]) for a in keys])
+    return alt.Scale(domain=keys, range=[ACTOR_COLOURS.get(a, OTHER_COLOUR) for a in keys])
 
 
 def colour_scale(colours: dict[str, str], keys: list[str] | None = None) -> alt.Scale:

@@ -148,9 +148,8 @@ def computation_links(stem: str) -> str:
     """The foot of a reading page made from a notebook: its computation, one link away (the page itself shows no
     code: ``nb_remove_code_source`` in ``_config.yml``)."""
     from .computation import SUFFIX
-    from .html import render
 
-    return str(render("computation_links.html", notebook=stem + ".ipynb", rendering=stem + SUFFIX))
+    return str(_render("computation_links.html", notebook=stem + ".ipynb", rendering=stem + SUFFIX))
 
 
 def reader_face(doctree, docname: str = "") -> int:

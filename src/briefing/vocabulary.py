@@ -166,11 +166,14 @@ for _key, _name in config.BRIEFING.dataset_names.items():
 def generic_vocabulary(resource: str, field: str, name: str) -> tuple[dict[str, str], dict[str, str] | None]:
     """The vocabulary's own labels and colours (``<name>_LABELS``, ``<name>_COLOURS`` if any) for a field that
     ``briefing.yml`` binds with ``vocabulary: <name>``."""
-    labels = globals().get(f"{name}_LABELS")
-    if not isinstance(labels, dict):
+    if name not in GENERIC:
         raise config.ConfigError(config.BRIEFING.file, f"datasets.{resource}.{field}.vocabulary", "unknown table",
-                                 f"the vocabulary has no {name}_LABELS")
-    return labels, globals().get(f"{name}_COLOURS")
+                                 f"the vocabulary has no generic table {name!r} (it has: {', '.join(GENERIC)})")
+    return GENERIC[name]
+
+
+# The vocabulary's tables that a briefing's own dataset may use for its field (``vocabulary: <name>``).
+GENERIC = {"VOTE": (VOTE_LABELS, VOTE_COLOURS)}
 
 
 # Fields of this briefing's datasets that hold values the vocabulary labels itself (``vocabulary: VOTE``).

@@ -1,7 +1,8 @@
 """The one browser harness: the built book on a local server, headless Chromium, and what a page costs and does.
 
 Used by the browser tests (``tests/browser``) and by ``make bench`` (``benchmarks/bench.py``, its browser part).
-The budgets are :data:`support.BUDGETS` (``benchmarks/budgets.toml``), one set for both. Two ways through a page:
+Every budget is in :data:`support.BUDGETS` (``benchmarks/budgets.toml``): ``[page]`` for the first way, ``[audit]``
+for the second (it scrolls every chart into view, so it counts the chart bundle). Two ways through a page:
 
 - :func:`measure_page` (``make bench``, ``tests/browser/test_budgets.py``; issue 11): a cold load in a fresh
   profile, left alone until the network is quiet (nothing scrolled), its requests and bytes (every response body
