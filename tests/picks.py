@@ -10,7 +10,6 @@ that id and say so; they sit in a section headed "this briefing's data".
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
@@ -220,22 +219,16 @@ def body_paragraph_alone() -> str:
 
 def drop_claims(data_dir: Path, ids: set[str]) -> None:
     """Remove claims from a copy of the data with their evidence links and their mentions in developments."""
-    def rewrite(name, keep, fix=lambda row, header: row):
-        path = data_dir / name
-        with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.reader(fh))
-        out = [rows[0]] + [fix(row, rows[0]) for row in rows[1:] if keep(row, rows[0])]
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh, lineterminator="\n").writerows(out)
+    from support import drop_rows, rewrite_csv
 
     def strip(row, header):
         k = header.index("claim_ids")
         row[k] = ";".join(c for c in _ids(row[k]) if c not in ids)
         return row
 
-    rewrite("claims.csv", lambda row, h: row[h.index("id")] not in ids)
-    rewrite("claim_sources.csv", lambda row, h: row[h.index("claim_id")] not in ids)
-    rewrite("developments.csv", lambda row, h: True, strip)
+    drop_rows(data_dir / "claims.csv", ids)
+    drop_rows(data_dir / "claim_sources.csv", ids, key="claim_id")
+    rewrite_csv(data_dir / "developments.csv", fix=strip)
 
 
 def non_body_paragraph() -> tuple[str, str, str]:

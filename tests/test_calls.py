@@ -14,19 +14,11 @@ from briefing.claims import (CONFIDENCE_LEVELS, DEFAULT_CONFIDENCE_CAP, ESTIMATI
 from briefing.datapackage import Package
 from briefing.vocabulary import CHAPTER_LABELS
 
-from support import edit_csv, register_fails as _fails
+from support import drop_rows, edit_csv, register_fails as _fails
 
 import picks
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
-
-
-def _drop_rows(path, ids, key="id"):
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    k = rows[0].index(key)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows([rows[0]] + [r for r in rows[1:] if r[k] not in ids])
 
 
 # -- the real data -----------------------------------------------------------------------------------------------
@@ -186,14 +178,14 @@ def test_one_broken_cell_fails_its_rule(data_copy, file, row, field, value, part
 
 
 def test_too_few_calls_and_indicators(data_copy):
-    _drop_rows(data_copy.parent / "watch_indicators.csv", set(picks.reg().watch["id"].iloc[MIN_WATCH - 1:]))
+    drop_rows(data_copy.parent / "watch_indicators.csv", set(picks.reg().watch["id"].iloc[MIN_WATCH - 1:]))
     _fails(data_copy, "watch_indicators.csv", "watch count")
 
 
 def test_too_few_calls(data_copy):
     calls = data_copy.parent / "briefing_calls.csv"
     dropped = set(picks.calls()["id"].iloc[MIN_CALLS - 1:])
-    _drop_rows(calls, dropped)
+    drop_rows(calls, dropped)
     watch = data_copy.parent / "watch_indicators.csv"
     with watch.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))

@@ -10,7 +10,7 @@ from briefing.claims import ESTIMATIVE_TERMS, RULES, estimative_terms, evidence_
 from briefing.datapackage import Package
 from briefing.paths import ROOT
 
-from support import edit_csv, register_fails as _fails
+from support import append_row, edit_csv, register_fails as _fails
 
 import picks
 from picks import a, scored
@@ -168,14 +168,6 @@ def test_context_links_need_no_label(data_copy):
 
 # -- scoring rules and developments (issue 12 item 4, issue 14 item 1) ------------------------------------------
 
-def _append_row(path, cells: dict) -> None:
-    import csv
-    with path.open(encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh))
-    with path.open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerow([cells.get(h, "") for h in header])
-
-
 def _again(**cells) -> tuple[str, str, dict]:
     """A development of the register recorded again under a new id: (its id, the new id, the new row)."""
     d = picks.reg().developments.iloc[0]
@@ -190,14 +182,14 @@ def test_same_event_twice_fails(data_copy):
     first = picks.reg().developments.iloc[0]
     other = next(s for s in picks.reg().sources["id"] if s not in set(first["source_id"].split(";")))
     old, new, row = _again(source_id=other)
-    _append_row(data_copy.parent / "developments.csv", row)
+    append_row(data_copy.parent / "developments.csv", row)
     _fails(data_copy, "developments.csv", new, "same event twice", old, "wording overlaps")
 
 
 def test_same_event_twice_by_shared_source(data_copy):
     # the same day, track, actors and source, worded apart
     old, new, row = _again(event="Unrelated wording for a second row")
-    _append_row(data_copy.parent / "developments.csv", row)
+    append_row(data_copy.parent / "developments.csv", row)
     _fails(data_copy, new, "same event twice", old, "shares source")
 
 

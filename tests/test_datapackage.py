@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from briefing.datapackage import DataError, Package, load
+from briefing.datapackage import Package, load
 from briefing.paths import DATA, ROOT
 
-from support import edit_csv
+from support import edit_csv, package_fails as _fails
 
 import picks
 
@@ -55,15 +55,6 @@ def test_typed_frames():
             assert str(frame[f["name"]].dtype) == dtypes[f["type"]], (name, f["name"])
             seen.add(f["type"])
     assert seen == set(dtypes)
-
-
-def _fails(pkg_path, *parts):
-    with pytest.raises(DataError) as info:
-        Package(pkg_path).validate()
-    message = str(info.value)
-    for part in parts:
-        assert part in message, message
-    return message
 
 
 def _a_field(test) -> tuple[str, str, str, str, dict]:

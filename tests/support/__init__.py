@@ -65,17 +65,53 @@ def edit_csv(path: Path, row_id: str | tuple[str, ...], field: str, value: str, 
         csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
-def register_fails(pkg_path, *parts: str) -> str:
-    """Loading the claims register from ``pkg_path`` (a datapackage.json) fails with a DataError whose message
-    names every one of ``parts``; returns the message."""
+def rewrite_csv(path: Path, keep=lambda row, header: True, fix=lambda row, header: row) -> None:
+    """Rewrite a CSV in place: the header, then each row that ``keep`` keeps, as ``fix`` makes it."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    out = [rows[0]] + [fix(row, rows[0]) for row in rows[1:] if keep(row, rows[0])]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(out)
+
+
+def drop_rows(path: Path, ids, key: str = "id") -> None:
+    """Remove the rows whose ``key`` column is one of ``ids``."""
+    rewrite_csv(path, keep=lambda row, header: row[header.index(key)] not in ids)
+
+
+def append_row(path: Path, cells: dict) -> None:
+    """Append one row, its cells by column name (a column not named is left empty)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow([cells.get(h, "") for h in header])
+
+
+def _fails(load, *parts: str) -> str:
     import pytest
 
-    from briefing.claims import register
-    from briefing.datapackage import DataError, Package
+    from briefing.datapackage import DataError
 
     with pytest.raises(DataError) as info:
-        register(Package(pkg_path))
+        load()
     message = str(info.value)
     for part in parts:
         assert part in message, message
     return message
+
+
+def register_fails(pkg_path, *parts: str) -> str:
+    """Loading the claims register from ``pkg_path`` (a datapackage.json) fails with a DataError whose message
+    names every one of ``parts``; returns the message."""
+    from briefing.claims import register
+    from briefing.datapackage import Package
+
+    return _fails(lambda: register(Package(pkg_path)), *parts)
+
+
+def package_fails(pkg_path, *parts: str) -> str:
+    """Validating the data package at ``pkg_path`` (its schemas and keys, not the register's rules) fails with a
+    DataError whose message names every one of ``parts``; returns the message."""
+    from briefing.datapackage import Package
+
+    return _fails(lambda: Package(pkg_path).validate(), *parts)

@@ -597,18 +597,10 @@ def _finish(site: Site, state: _Open) -> PageAudit:
     load = state.rec.next()
     _record_load(site, audit, load, "cold")
     with _Phase("weigh"):
-        static_seen = set()
-        for r in state.cold_responses + load.responses:
-            if r.status < 300:
-                audit.cold_bytes += _gzip_size(site, r)
-                audit.cold_requests += 1
-                if urlsplit(r.url).path.startswith("/_static/"):
-                    static_seen.add(urlsplit(r.url).path)
-        for r in state.warm_responses:
-            p = urlsplit(r.url).path
-            if r.status < 300 and not (p.startswith("/_static/") and p in static_seen):
-                audit.warm_bytes += _gzip_size(site, r)
-                audit.warm_requests += 1
+        audit.cold_requests, audit.cold_bytes, parts = _weigh(site, state.cold_responses + load.responses)
+        # The warm tab shares the cache: a theme asset the cold tab fetched is not fetched again.
+        static_seen = frozenset(p for p in parts if p.startswith("/_static/"))
+        audit.warm_requests, audit.warm_bytes, _ = _weigh(site, state.warm_responses, skip=static_seen)
     state.context.close()
     audit.seconds += time.perf_counter() - state.t0
     return audit
@@ -700,8 +692,7 @@ def measure_page(browser, site: Site, path: str, charts: bool = True) -> dict:
         rec.quiet(page)
         cold = rec.next()
         lcp = page.evaluate("() => window.__lcp")
-        load_ms = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
-                                " return n ? n.loadEventEnd : null; }")
+        load_ms = page.evaluate(TIMES_JS)["load"]
         # Charts: each scrolled into view in turn, the time until it reports data-rendered="true".
         found = page.evaluate(CHARTS_JS)
         interactive = []
