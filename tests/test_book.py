@@ -9,6 +9,8 @@ import pytest
 from briefing.paths import ROOT
 from support import toc_pages
 
+import picks
+
 HTML = ROOT / "_build" / "html"
 pytestmark = pytest.mark.skipif(not (HTML / "index.html").exists(), reason="run `make book` first")
 
@@ -88,4 +90,4 @@ def test_no_stock_console_error_sources():
 def test_claim_pages_carry_claimreview_jsonld():
     page = (HTML / "chapters" / "register.html").read_text(encoding="utf-8")
     assert page.count('"@type":"ClaimReview"') + page.count('"@type": "ClaimReview"') > 0
-    assert 'id="c017"' in page
+    assert f'id="{picks.any_claim()}"' in page

@@ -15,6 +15,8 @@ import pytest
 
 from briefing.paths import ROOT
 
+import picks
+
 JB = Path(sys.executable).with_name("jupyter-book")
 
 
@@ -66,13 +68,15 @@ def test_the_execution_mode_override_takes_effect(tmp_path):
 def test_an_unknown_claim_or_call_fails_the_build_and_names_the_page_and_the_id(tmp_path):
     """{claim} and {call} (briefing.roles) resolve against the register: a known id builds into a relative link
     to its card; an unknown one fails the strict build, and the message names the page and the id."""
-    good = _book(tmp_path / "good", "1", prose="# Probe\n\nSee {claim}`c017` and {call}`b03`.")
+    claim, call = picks.any_claim(), picks.any_call()
+    unknown = picks.absent("c", picks.reg().claims["id"])
+    good = _book(tmp_path / "good", "1", prose=f"# Probe\n\nSee {{claim}}`{claim}` and {{call}}`{call}`.")
     assert good.returncode == 0, good.stdout[-2000:] + good.stderr[-2000:]
     page = (tmp_path / "good" / "_build" / "html" / "probe.html").read_text(encoding="utf-8")
-    assert 'href="chapters/register.html#c017"' in page and 'href="chapters/calls.html#b03"' in page
-    bad = _book(tmp_path / "bad", "1", prose="# Probe\n\nSee {claim}`c999` and {call}`b03`.")
+    assert f'href="chapters/register.html#{claim}"' in page and f'href="chapters/calls.html#{call}"' in page
+    bad = _book(tmp_path / "bad", "1", prose=f"# Probe\n\nSee {{claim}}`{unknown}` and {{call}}`{call}`.")
     out = bad.stdout + bad.stderr
-    assert bad.returncode != 0 and "probe" in out and "c999" in out, out[-2000:]
+    assert bad.returncode != 0 and "probe" in out and unknown in out, out[-2000:]
 
 
 def test_the_makefile_passes_the_execution_mode_and_rewrites_no_config():
