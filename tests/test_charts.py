@@ -1,12 +1,10 @@
-import ast
 import re
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import pytest
 
-from briefing import charts, figures
+from briefing import figures
 from briefing.charts import figure
 from briefing.vocabulary import FIGURE_METADATA, VEGA_LITE_MIME, VEGA_LITE_SCHEMA, VEGA_LITE_VERSION
 
@@ -74,16 +72,6 @@ def test_the_figure_markup_is_the_template(monkeypatch, tmp_path):
         h.environment.cache_clear()
 
 
-@pytest.mark.parametrize("module", [charts, figures], ids=lambda m: m.__name__)
-def test_no_markup_in_python(module):
-    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and n.body
-                  and isinstance(n.body[0], ast.Expr)}
-    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-               and id(n) not in docstrings]
-    markup = [s for s in strings if re.search(r"<[a-z]+[ >/]|</[a-z]+>", s)]
-    assert strings and not markup, f"markup belongs in templates/components/: {markup}"
 
 
 def test_the_page_css_holds_every_vocabulary_colour():

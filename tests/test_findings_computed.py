@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from support import string_constants
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "chapters").glob("*.ipynb"))
 # Keyword arguments whose text a reader sees on or under a chart.
@@ -93,15 +95,12 @@ def test_the_package_states_no_finding():
     problems = []
     for f in sorted((REPO / "src" / "briefing").glob("*.py")):
         tree = ast.parse(f.read_text(encoding="utf-8"))
-        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
-                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Title":
                 for arg in [*node.args, *(k.value for k in node.keywords)]:
                     if literal_texts(arg):
                         problems.append(f"{f.name}:{node.lineno}: alt.Title with literal text")
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-                    and re.search(r"\bc\d{3}\b", node.value)):
+        for node in string_constants(tree):
+            if re.search(r"\bc\d{3}\b", node.value):
                 problems.append(f"{f.name}:{node.lineno}: claim id in code: {node.value!r}")
     assert not problems, "; ".join(problems)

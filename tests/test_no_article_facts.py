@@ -22,6 +22,7 @@ import briefing
 from briefing import config
 from briefing.paths import ROOT
 from briefing.scaffold import OPTIONAL_TABLES, REGISTER_TABLES
+from support import string_constants
 
 PACKAGE = Path(briefing.__file__).parent
 SECOND = ROOT / "tests" / "fixtures" / "second_briefing"
@@ -95,12 +96,6 @@ def article_facts(b: config.Briefing, descriptor: dict, data: Path) -> dict[str,
     return {k: v for k, v in facts.items() if k not in kit_words}
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
-    return {id(n.body[0].value) for n in ast.walk(tree)
-            if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.body
-            and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
-
-
 def _found(text: str, facts: dict[str, str]) -> list[str]:
     """The facts in ``text``: a one-token ASCII fact as a whole token (``china`` is not in ``machinery``); a fact of
     several words or with a hyphen (an ad line, a page name) as a whole phrase; any other text as it is."""
@@ -121,10 +116,7 @@ def offences(places, facts: dict[str, str]) -> list[str]:
     out = []
     for where, text, python in places:
         if python:
-            tree = ast.parse(text)
-            skip = _docstrings(tree)
-            chunks = [(n.lineno, n.value) for n in ast.walk(tree)
-                      if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip]
+            chunks = [(n.lineno, n.value) for n in string_constants(ast.parse(text))]
         else:
             text = COMMENTS.sub(lambda m: "\n" * m.group(0).count("\n"), text)
             chunks = list(enumerate(text.splitlines(), 1))

@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from briefing import render
+from briefing import charts, figures, render
 from briefing.claims import register, review_context
 from briefing.vocabulary import VERDICT_LABELS
 from briefing.render import claim_card, claim_review_jsonld, table
+from support import string_constants
 
 import picks
 
@@ -83,12 +84,10 @@ def test_every_component_escapes_a_hostile_caption():
         assert "<script>" not in out and "<img" not in out and html.escape(HOSTILE) in out
 
 
-def test_render_py_holds_no_html():
-    tree = ast.parse(Path(render.__file__).read_text(encoding="utf-8"))
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.FunctionDef))
-                  and n.body and isinstance(n.body[0], ast.Expr)}
-    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-               and id(n) not in docstrings]
+@pytest.mark.parametrize("module", [render, charts, figures], ids=lambda m: m.__name__)
+def test_the_modules_that_make_components_hold_no_markup_at_all(module):
+    """Stricter than the guard below, for the modules that feed templates: not even a markup literal."""
+    strings = [n.value for n in string_constants(ast.parse(Path(module.__file__).read_text(encoding="utf-8")))]
     markup = [s for s in strings if re.search(r"<[a-z]+[ >/]|</[a-z]+>", s)]
     assert strings and not markup, f"markup belongs in templates/components/: {markup}"
 

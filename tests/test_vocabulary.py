@@ -7,6 +7,7 @@ import pytest
 
 from briefing import vocabulary
 from briefing.paths import DATAPACKAGE
+from support import string_constants
 
 DESCRIPTOR = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
 
@@ -77,13 +78,8 @@ def typed_labels(code: str, labels: dict[str, str]) -> list[str]:
     import ast
 
     code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
-    tree = ast.parse(code)
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and n.body
-                  and isinstance(n.body[0], ast.Expr)}
-    return [f"{n.value!r} (vocabulary.{labels[n.value]})" for n in ast.walk(tree)
-            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
-            and n.value in labels]
+    return [f"{n.value!r} (vocabulary.{labels[n.value]})" for n in string_constants(ast.parse(code))
+            if n.value in labels]
 
 
 def sources() -> list[tuple[str, str, bool]]:

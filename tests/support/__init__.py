@@ -65,6 +65,18 @@ def edit_csv(path: Path, row_id: str | tuple[str, ...], field: str, value: str, 
         csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
+def string_constants(tree) -> list:
+    """The string literals of a parsed module (``ast.Constant`` nodes, with their ``lineno``), docstrings of the
+    module, its classes and functions aside: the text code writes, not what it says about itself."""
+    import ast
+
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.body
+                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    return [n for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+
+
 def rewrite_csv(path: Path, keep=lambda row, header: True, fix=lambda row, header: row) -> None:
     """Rewrite a CSV in place: the header, then each row that ``keep`` keeps, as ``fix`` makes it."""
     with path.open(encoding="utf-8", newline="") as fh:
