@@ -57,6 +57,7 @@ BUILD_ONLY = (
     "sphinx_ext.py",
     "figures.py",
     "roles.py",
+    "search.py",  # the search index's words (sphinx_ext)
     "computation.py",
     "pdf.py",
     "pdf_fonts.py",

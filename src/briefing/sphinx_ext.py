@@ -17,6 +17,8 @@
   ``fa-icons.json``), so Font Awesome's script (~540 kB gzip) and web font (~160 kB) are never loaded; the icon
   rules of Font Awesome's stylesheet go from the theme's CSS. (``templates/layout.html`` keeps the search index
   off the pages that do not search.)
+- Searches English and Chinese (``search``, issue 30): the search language ``en_zh`` indexes Chinese as
+  two-character pieces beside the English words, and the index reads the tags of raw HTML as word breaks.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from .paths import DATA, files_digest, pdf_name
 from .figures import FigureMimeRenderer, vocabulary_css  # noqa: F401  (FigureMimeRenderer: a myst-nb entry point)
 from .figures import own_digest as figures_digest
 from .html import COMPONENTS, render as _render
+from . import search as _search
 from .vocabulary import VEGA_LITE_VERSION
 
 STATIC = Path(__file__).parent / "static"
@@ -66,6 +69,7 @@ def execution_mode(config) -> None:
 
 def _config_inited(app, config):
     execution_mode(config)
+    _search.config_inited(config)
     config.html_static_path.append(str(STATIC))
     config.templates_path.append(str(TEMPLATES))
     # The PDF edition's link, at the foot of the primary sidebar (templates/briefing-pdf-link.html).
@@ -384,7 +388,8 @@ def _build_finished(app, exception):
 def _own_digest() -> str:
     """A digest of this extension's code, templates and icons: a config value that changes with them, so that
     Sphinx rewrites every page when they change (it otherwise rewrites only the pages whose source changed)."""
-    return files_digest([Path(__file__), Path(__file__).parent / "roles.py", Path(__file__).parent / "fa-icons.json",
+    return files_digest([Path(__file__), Path(__file__).parent / "roles.py", Path(__file__).parent / "search.py",
+                         Path(__file__).parent / "fa-icons.json",
                          *sorted(TEMPLATES.glob("*.html")), *(COMPONENTS / name for name in PAGE_COMPONENTS)])
 
 
@@ -398,6 +403,7 @@ def setup(app):
     from . import roles  # {claim}`c017` and {call}`b03`, checked against the register (roles.py)
 
     roles.setup(app)
+    _search.setup(app)
     app.add_config_value("briefing_extension_digest", _own_digest(), "html")
     # Every page states the review and evidence-as-of dates, which come from the data: when the data change, Sphinx
     # must rewrite every page, not only those whose source changed.
