@@ -57,10 +57,15 @@ def texts():
 
 
 def search(page, site, query: str) -> list[str]:
-    """The pages the book's search page lists for a query (paths under the site, in the order listed)."""
+    """The pages the book's search page lists for a query (paths under the site, in the order listed); the page
+    must say nothing on the console while it searches."""
+    said: list[str] = []
+    page.on("pageerror", lambda error: said.append(f"error: {error}"))
+    page.on("console", lambda m: said.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
     page.goto(site.url("search.html?q=" + quote(query)), wait_until="load")
     page.wait_for_function("() => (document.querySelector('#search-results .search-summary') || {}).innerText",
                            timeout=10_000)
+    assert not said, f"search.html?q={query}: {said}"
     hrefs = page.eval_on_selector_all("#search-results ul.search li > a", "els => els.map(a => a.href)")
     found = [urlsplit(h).path.lstrip("/") for h in hrefs]
     return list(dict.fromkeys(found))
