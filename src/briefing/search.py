@@ -4,11 +4,10 @@ Sphinx's English search stores each run of Chinese characters between punctuatio
 tries partial matches only for query words longer than two characters, so a two-character word (the commonest
 length in Chinese: 朝鲜, 罗先) finds nothing. :class:`SearchEnglishChinese` keeps English as it is (the same
 words, stop words and Porter stemmer, so "partly" still matches) and indexes every run of Han characters as
-overlapping two-character pieces ("bigrams": 罗先旅游区 -> 罗先 先旅 旅游 游区); a run of one character is kept as
-itself, and every character is indexed on its own too. The browser splits a query the same way
-(:data:`JS_SPLITTER`, Sphinx's ``splitQuery``), so a Chinese query of any length, or one mixed with English, finds
-the pages that hold it; Sphinx's searchtools requires every two-character piece of a query of Chinese alone. No
-dependency, nothing fetched.
+overlapping two-character pieces ("bigrams": 罗先旅游区 -> 罗先 先旅 旅游 游区), and every character on its own
+too. The browser splits a query the same way (:data:`JS_SPLITTER`, Sphinx's ``splitQuery``: bigrams, or the
+character of a one-character run), and a page must hold every Chinese piece of a query, so a Chinese query of any
+length, or one mixed with English, finds the pages that hold it. No dependency, nothing fetched.
 
 Sphinx strips the tags of raw HTML (the notebooks' tables and cards) without leaving a gap, which glues
 neighbouring cells into one term (``朝鲜宣布重新开放罗先旅游区at``, ``checkablec047``). :func:`separated` gives the

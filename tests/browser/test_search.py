@@ -32,7 +32,8 @@ CHINA_CHAPTER = f"chapters/{config.load().sections['china_ties'].chapter}.html"
 MUST_FIND = {"朝鲜": CHINA_CHAPTER, "罗先": CHINA_CHAPTER}
 
 HAN = re.compile(f"[{HAN_RANGES}]")
-_ARTICLE = re.compile(r'<article class="bd-article"[^>]*>(.*)</article>', re.S)  # the last </article>: cards nest theirs
+# Up to the last </article>: the register's cards nest articles of their own.
+_ARTICLE = re.compile(r'<article class="bd-article"[^>]*>(.*)</article>', re.S)
 _DROP = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
 
 
