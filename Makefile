@@ -84,8 +84,11 @@ $(PDF_BUILT): $(BUILT) src/briefing/pdf.py
 	$(BIN)/python -m briefing.pdf --copy-to-site
 	touch $@
 
+# On every core, one test file per worker at a time (--dist loadfile): a notebook's cells share one kernel, and a
+# module's browser or JupyterLab fixture serves all its tests. (loadgroup would be finer, but pytest-xdist 3.8 cannot
+# rename items under pytest 9.2, so its groups are ignored.)
 test: system-deps book pdf $(LAB_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # Only the real-browser audit of the built book (headless Chromium, axe-core).
 test-browser: system-deps book pdf

@@ -80,6 +80,10 @@ def test_an_unknown_claim_or_call_fails_the_build_and_names_the_page_and_the_id(
 
 
 def test_the_makefile_passes_the_execution_mode_and_rewrites_no_config():
-    recipe = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "BRIEFING_EXECUTE=$(EXECUTE)" in recipe
-    assert "sed " not in recipe and "_config.yml >" not in recipe
+    from support import make_dry_run
+
+    for mode in ("cache", "force"):
+        commands = make_dry_run("book", EXECUTE=mode)
+        build = next(line for line in commands.splitlines() if "jupyter-book build" in line)
+        assert build.startswith(f"BRIEFING_EXECUTE={mode} "), build
+        assert "sed " not in commands and "_config.yml >" not in commands

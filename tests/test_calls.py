@@ -90,7 +90,7 @@ RULE_BREAKS = [
                  id="term_raised_without_its_probability_term"),
     pytest.param("watch_indicators.csv", _ALONE_INDICATOR, "call_ids", "",
                  ["briefing_calls.csv", _ALONE_CALL, "'id'", "call unwatched"], id="call_with_nothing_to_watch"),
-    pytest.param("briefing_calls.csv", _CALL, "resolves_if", "Whether it happens, by the author's notes (TODO).",
+    pytest.param("briefing_calls.csv", _CALL, "resolves_if", "Borne out if it happens, by the author's notes (TODO).",
                  ["briefing_calls.csv", _CALL, "'resolves_if'", "working note"], id="working_note_in_resolves_if"),
     pytest.param("watch_indicators.csv", _INDICATOR, "where_to_watch", "placeholder",
                  ["watch_indicators.csv", _INDICATOR, "'where_to_watch'", "working note"], id="working_note_in_watch"),

@@ -94,9 +94,6 @@ def test_bundle_matches_altair_vega_lite():
     assert VEGA_LITE_SCHEMA == alt.SCHEMA_URL
 
 
-@pytest.mark.xfail(not hasattr(__import__("briefing.analysis").analysis, "vote_tally"), strict=True,
-                   raises=AssertionError,
-                   reason="charts.source_note drops string dates; the charts.py that lands with vote_tally fixes it")
 def test_the_source_note_dates_every_dated_source():
     from briefing.charts import source_note
     from briefing.datapackage import load, package

@@ -47,9 +47,11 @@ def classify(text: str, in_source_list: bool) -> str:
     return "cited_source" if in_source_list else "body"
 
 
-def paragraphs(path: Path = ARTICLE) -> list[Paragraph]:
-    """All non-empty lines of the article, in order, each with its id and kind."""
-    record_read("article")
+def paragraphs(path: Path = ARTICLE, record: bool = True) -> list[Paragraph]:
+    """All non-empty lines of the article, in order, each with its id and kind. ``record=False``: a check of the
+    register's own consistency, not a read a notebook declares."""
+    if record:
+        record_read("article")
     try:
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:

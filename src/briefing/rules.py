@@ -71,11 +71,12 @@ import datetime as dt
 
 import pandas as pd
 
+from .article import paragraphs
 from .config import RESERVED_PARTS, SECTIONS
 from .datapackage import DataError, Package
 from .scoring import *  # noqa: F403  (the standards every rule applies)
 from .scoring import _day, _ids, _last_day, _split  # noqa: F401
-from .vocabulary import CONFIDENCE_LEVELS, ESTIMATIVE_TERMS  # noqa: F401
+from .vocabulary import CHAPTER_LABELS, CONFIDENCE_LEVELS, ESTIMATIVE_TERMS  # noqa: F401
 
 def _err(pkg: Package, table: str, rule: str, msg: str, key: str, field: str | None = None) -> DataError:
     return DataError(pkg.file_of(table), rule, msg, key=key, field=field)
@@ -498,6 +499,9 @@ def call_dates(reg: Register, pkg: Package) -> None:
                        "resolves after it is made", b["id"], "horizon")
 
 
+RESOLUTION_OPENINGS = {"resolves_if": "Borne out if", "resolves_not_if": "Not borne out if"}
+
+
 def call_resolution(reg: Register, pkg: Package) -> None:
     """A call says what makes it borne out (``resolves_if``) and what makes it not borne out
     (``resolves_not_if``), so that silence by the horizon has an outcome."""
@@ -508,6 +512,10 @@ def call_resolution(reg: Register, pkg: Package) -> None:
                 side = "borne out" if fname == "resolves_if" else "not borne out"
                 raise _err(pkg, "briefing_calls", "call resolution", f"{fname} is empty: a call says what makes it "
                            f"{side}, so that silence by the horizon has an outcome", b["id"], fname)
+            opening = RESOLUTION_OPENINGS[fname]
+            if not str(value).startswith(opening):
+                raise _err(pkg, "briefing_calls", "call resolution", f"{fname} must open with '{opening}', so that "
+                           "each side reads as the outcome it decides", b["id"], fname)
 
 
 def call_note(reg: Register, pkg: Package) -> None:
@@ -569,12 +577,83 @@ def sweep_dates(reg: Register, pkg: Package) -> None:
                        f"of its sources ({newest})", w["id"], "newest_evidence")
 
 
+# -- invariants the tests used to hold alone: now rules, so that `make validate` reports them -----------------------
+
+def claim_order(reg: Register, pkg: Package) -> None:
+    """Claim ids run c001, c002, ... without a gap, in the article's reading order (a claim's paragraph is never
+    before the previous claim's): a reader who follows the ids reads the article from top to bottom."""
+    previous = 0
+    for n, (_, c) in enumerate(reg.claims.iterrows(), start=1):
+        expected = f"c{n:03d}"
+        if c["id"] != expected:
+            raise _err(pkg, "claims", "claim order", f"row {n} has id {c['id']}; ids run {expected} here, in "
+                       "reading order without gaps", c["id"], "id")
+        place = int(str(c["paragraph"])[1:])
+        if place < previous:
+            raise _err(pkg, "claims", "claim order", f"paragraph {c['paragraph']} comes before the previous claim's "
+                       f"(p{previous:02d}): claims are numbered in reading order", c["id"], "paragraph")
+        previous = place
+
+
+def paragraph_table(reg: Register, pkg: Package) -> None:
+    """The paragraph table is the one generated from the article (``briefing.article``): same lines, ids, kinds
+    and sections, so no claim points at a paragraph the article does not have."""
+    generated = paragraphs(pkg.base / pkg.resource("article")["path"], record=False)
+    table = reg.paragraphs.reset_index(drop=True)
+    for n, p in enumerate(generated):
+        if n >= len(table):
+            raise _err(pkg, "article_paragraphs", "paragraph table", f"the article has {len(generated)} non-empty "
+                       f"lines, the table {len(table)}: regenerate it with briefing.article.write_table", p.id, "id")
+        row = table.iloc[n]
+        for fname in ("id", "line_no", "kind", "heading_section", "text"):
+            if str(row[fname]) != str(getattr(p, fname)):
+                raise _err(pkg, "article_paragraphs", "paragraph table", f"{fname} is {row[fname]!r}; the article "
+                           f"gives {getattr(p, fname)!r} (regenerate with briefing.article.write_table)",
+                           str(row["id"]), fname)
+    if len(table) > len(generated):
+        extra = table.iloc[len(generated)]
+        raise _err(pkg, "article_paragraphs", "paragraph table", f"the table has {len(table)} rows, the article "
+                   f"{len(generated)} non-empty lines", str(extra["id"]), "id")
+
+
+def second_reading_coverage(reg: Register, pkg: Package) -> None:
+    """The blind second reading read what its recorded draw (``x-draw``) sends to it: every fact now rated
+    contradicted or partly supported, and the seeded sample of supported facts; and nothing else, except facts the
+    first reading flagged that have since moved to supported (their first verdict is on the row)."""
+    if reg.second_readings.empty:
+        return
+    draw = second_reading_draw(pkg)
+    facts = reg.claims[reg.claims["claim_type"] == "fact"]
+    flagged_now = set(facts.loc[facts["verdict"].isin(["contradicted", "partly_supported"]), "id"])
+    first = reg.second_readings.set_index("claim_id")["first_verdict"]
+    flagged_then = set(first[first.isin(["contradicted", "partly_supported"])].index)
+    owed = flagged_now | set(draw["supported_sample"])
+    read = set(reg.second_readings["claim_id"])
+    for cid in sorted(owed - read):
+        raise _err(pkg, "second_readings", "second reading coverage", "owed a second reading (a flagged fact, or "
+                   "in the recorded sample) but not read", cid, "claim_id")
+    for cid in sorted(read - owed - flagged_then):
+        raise _err(pkg, "second_readings", "second reading coverage", "read although neither flagged by the first "
+                   "reading nor in the recorded sample", cid, "claim_id")
+
+
+def call_chapters(reg: Register, pkg: Package) -> None:
+    """Every chapter that carries calls (``briefing.yml``: the sections' chapters and ``chapters``) holds at least
+    one of the briefing's own calls: each chapter ends with what it expects next."""
+    if reg.calls.empty:
+        return
+    for chapter in CHAPTER_LABELS:
+        if chapter not in set(reg.calls["chapter"]):
+            raise DataError(pkg.file_of("briefing_calls"), "call in every chapter", f"no call belongs to chapter "
+                            f"'{chapter}': every chapter makes at least one", key=chapter, field="chapter")
+
+
 RULES = (configured_sections, paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
          confidence, fact_confidence, outcome, outcome_evidence, scoring, scoring_marks, same_event_twice, coverage, cited_sources,
          inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
          contradicted_premise, second_reading, call_count, call_term, call_dates, call_resolution, call_note,
          call_confidence, call_watched, sweep_dates,
-         working_notes, as_of_publication)
+         working_notes, as_of_publication, claim_order, paragraph_table, second_reading_coverage, call_chapters)
 
 
 def check(reg: Register, pkg: Package) -> None:

@@ -123,12 +123,22 @@ def dates_line(dates: dict[str, str]) -> str:
     return str(_render("dates_line.html", reviewed=dates["reviewed"], evidence=dates["evidence"]))
 
 
+def _dates_under_title(app, doctree, docname):
+    """Every page says when it was reviewed and how recent its evidence is, right under its title (a node after
+    the first section's title, not a splice into the page's HTML)."""
+    from docutils import nodes
+
+    for section in doctree.findall(nodes.section):
+        title = next(iter(section.findall(nodes.title)), None)
+        if title is not None:
+            title.parent.insert(title.parent.index(title) + 1,
+                                nodes.raw("", dates_line(page_dates()), format="html"))
+        return
+
+
 def _page_context(app, pagename, templatename, context, doctree):
-    # Every page says when it was reviewed and how recent its evidence is, under its title (not the build date:
-    # a rebuild is not a review).
+    # The dates line (see _dates_under_title) replaces the build date: a rebuild is not a review.
     context["last_updated"] = None
-    if "body" in context and "</h1>" in context["body"]:
-        context["body"] = context["body"].replace("</h1>", "</h1>\n" + dates_line(page_dates()), 1)
     # myst-nb names the hide-input toggle "Toggle hidden content" while it shows "Show code cell source":
     # the visible text must be part of the accessible name (WCAG 2.5.3), so let the visible text name it.
     if "body" in context:
@@ -410,6 +420,7 @@ def setup(app):
     app.add_config_value("briefing_dates_digest", _dates_digest(), "html")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
+    app.connect("doctree-resolved", _dates_under_title)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _build_finished)
     app.add_post_transform(_reader_face_transform())

@@ -127,3 +127,13 @@ def package_fails(pkg_path, *parts: str) -> str:
     from briefing.datapackage import Package
 
     return _fails(lambda: Package(pkg_path).validate(), *parts)
+
+
+def make_dry_run(target: str, **variables: str) -> str:
+    """What ``make -n -B <target>`` would run from the repository (every target out of date, nothing executed):
+    the build's order of steps read from make itself, not by pattern-matching the Makefile."""
+    import subprocess
+
+    args = ["make", "-n", "-B", "--no-print-directory", target, *(f"{k}={v}" for k, v in variables.items())]
+    run = subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=True)
+    return run.stdout
