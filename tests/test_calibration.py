@@ -140,14 +140,17 @@ def call_terms(reg):
 
 # (a) -------------------------------------------------------------------------------------------------------------
 def test_no_fact_is_high_without_a_primary_record(reg):
+    """High exactly where an original primary record (an official text or data release in the issuer's own copy)
+    supports or contradicts a supported or contradicted verdict, and nowhere else."""
     confidence = reg.confidence()
-    facts = reg.claims.loc[reg.claims["claim_type"] == "fact", "id"]
-    high = [c for c in facts if confidence[c] == "high"]
+    facts = reg.claims[reg.claims["claim_type"] == "fact"]
+    high = {c for c in facts["id"] if confidence[c] == "high"}
     decisive = reg.links[reg.links["relation"].isin(DECISIVE_RELATIONS)].merge(
-        reg.sources[["id", "kind"]], left_on="source_id", right_on="id", suffixes=("", "_source"))
-    primary = set(decisive.loc[decisive["kind"].isin(PRIMARY_SOURCE_KINDS), "claim_id"])
-    assert high, "no fact is rated high: the rule allows it where a primary record decides the verdict"
-    assert [c for c in high if c not in primary] == []
+        reg.sources[["id", "kind", "copy"]], left_on="source_id", right_on="id", suffixes=("", "_source"))
+    original = decisive[decisive["kind"].isin(PRIMARY_SOURCE_KINDS) & (decisive["copy"] == "original")]
+    earns = set(original["claim_id"]) & set(facts.loc[facts["verdict"].isin(["supported", "contradicted"]), "id"])
+    recorded_lower = set(facts.loc[facts["confidence"].notna(), "id"])
+    assert high == earns - recorded_lower
 
 
 # (b) -------------------------------------------------------------------------------------------------------------

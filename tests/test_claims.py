@@ -282,6 +282,22 @@ def test_a_facts_confidence_is_what_its_evidence_earns(verdict, kinds, n, level)
     assert evidence_confidence(verdict, kinds, n) == level
 
 
+@pytest.mark.parametrize("copies, level", [
+    (["original"], "high"),
+    (["mirror"], "moderate"),        # an official text read on a mirror reports the record at second hand
+    (["agency_copy"], "moderate"),
+])
+def test_high_only_on_an_original_primary_record(copies, level):
+    assert evidence_confidence("contradicted", ["official_statement"], 2, copies) == level
+
+
+def test_a_fact_rated_high_on_a_mirrored_primary_record_fails(data_copy):
+    fact = "c031"  # its official text (the eleven states' launch statement) was read on a mirror
+    assert register().confidence()[fact] == "moderate"
+    edit_csv(data_copy.parent / "claims.csv", fact, "confidence", "high")
+    _fails(data_copy, "claims.csv", fact, "'confidence'", "high on an original primary record", "(mirror)")
+
+
 def test_a_fact_rated_high_without_a_primary_record_fails(data_copy):
     fact = picks.earned_below("high")  # a fact resting on secondary reports only
     edit_csv(data_copy.parent / "claims.csv", fact, "confidence", "high")
@@ -289,15 +305,16 @@ def test_a_fact_rated_high_without_a_primary_record_fails(data_copy):
 
 
 def test_a_fact_may_record_less_than_its_evidence_earns(data_copy):
-    fact = picks.earned("high")  # a fact a primary record decides
-    assert register().confidence()[fact] == "high"
+    fact, statement = "c031", "s-gac-20241016-msmt-joint-statement"  # the official text behind it, on a mirror
+    edit_csv(data_copy.parent / "sources.csv", statement, "copy", "original")  # as if read on the issuer's page
+    assert register(Package(data_copy)).confidence()[fact] == "high"
     edit_csv(data_copy.parent / "claims.csv", fact, "confidence", "moderate")
     assert register(Package(data_copy)).confidence()[fact] == "moderate"
 
 
 # -- this briefing's data: tests of particular claims' content (regression tests of the record, not of the kit) -------
 
-def test_primary_records_rate_high():
+def test_primary_records_rate_high_only_in_their_original_copy():
     confidence = register().confidence()
-    assert confidence["c031"] == "high"  # MSMT membership: the eleven states' own launch statement
-    assert confidence["c042"] == "high"  # the recorded 13-1-1 vote (UN meetings coverage)
+    assert confidence["c031"] == "moderate"  # the eleven states' launch statement, read in Italian on a mirror
+    assert confidence["c042"] == "moderate"  # the 2024 UN veto record is context for a claim about 2025

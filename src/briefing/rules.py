@@ -12,7 +12,9 @@ Rules (the brief's analytic standards):
 - a fact's confidence follows from its evidence (:func:`evidence_confidence`): ``high`` only when it is supported
   or contradicted by a primary record (``PRIMARY_SOURCE_KINDS``: an official text, a recorded vote, a membership
   list, a customs release), ``low`` when unverified or resting on one secondary report, ``moderate`` otherwise; a
-  confidence recorded on a fact row is never higher than that;
+  confidence recorded on a fact row is never higher than that; and high only on an original primary record: an
+  official text or data release in the issuer's own copy (``sources.copy`` original), a mirror or agency copy of it
+  earning moderate at most;
 - every fact not ``unverified`` rests on at least one source other than the article, with a URL and a date;
 - forecasts and questions carry an outcome, its date and rationale, and (unless ``too_early`` or
   ``not_scorable``) a source;
@@ -447,6 +449,30 @@ def fact_confidence(reg: Register, pkg: Package) -> None:
                        f"'{earned[c['id']]}': {why}", c["id"], "confidence")
 
 
+def high_on_original(reg: Register, pkg: Package) -> None:
+    """High only on an original primary record: a fact whose confidence is ``high`` (as recorded, or as its
+    evidence earns it) has among the sources that support or contradict it an official text or data release
+    (``PRIMARY_SOURCE_KINDS``) in its original copy (``sources.copy`` is ``original``: the issuer's own page). A
+    primary record read on a mirror or in an agency copy earns ``moderate`` at most. Checked on the sources
+    themselves, apart from :func:`evidence_confidence`."""
+    earned = fact_confidences(reg)
+    sources = reg.sources.set_index("id")
+    decisive = reg.links[reg.links["relation"].isin(DECISIVE_RELATIONS)]
+    for c in _rows(reg, ("fact",)):
+        level = c["confidence"] if isinstance(c["confidence"], str) else earned[c["id"]]
+        if level != "high":
+            continue
+        ids = [sid for sid in decisive.loc[decisive["claim_id"] == c["id"], "source_id"] if sid in sources.index]
+        primary = [sid for sid in ids if sources.loc[sid, "kind"] in PRIMARY_SOURCE_KINDS]
+        if not primary:
+            continue  # no primary record at all: the fact-confidence rule says so
+        if not any(sources.loc[sid, "copy"] == ORIGINAL_COPY for sid in primary):
+            seen = (", ".join(f"{sid} ({sources.loc[sid, 'copy']})" for sid in primary) or "none")
+            raise _err(pkg, "claims", "high on an original primary record", "confidence is high, but no primary "
+                       f"record ({', '.join(PRIMARY_SOURCE_KINDS)}) in its original copy supports or contradicts it "
+                       f"(primary records behind it: {seen}); it is moderate", c["id"], "confidence")
+
+
 def call_count(reg: Register, pkg: Package) -> None:
     """Between MIN_CALLS and MAX_CALLS calls, and at least MIN_WATCH indicators to watch (briefing.yml: calls)."""
     n = len(reg.calls)
@@ -570,7 +596,7 @@ def sweep_dates(reg: Register, pkg: Package) -> None:
 
 
 RULES = (configured_sections, paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
-         confidence, fact_confidence, outcome, outcome_evidence, scoring, scoring_marks, same_event_twice, coverage, cited_sources,
+         confidence, high_on_original, fact_confidence, outcome, outcome_evidence, scoring, scoring_marks, same_event_twice, coverage, cited_sources,
          inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
          contradicted_premise, second_reading, call_count, call_term, call_dates, call_resolution, call_note,
          call_confidence, call_watched, sweep_dates,
