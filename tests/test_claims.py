@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from briefing.claims import ESTIMATIVE_TERMS, RULES, estimative_terms, evidence_confidence, register
+from briefing.claims import ESTIMATIVE_TERMS, RULES, estimative_terms, evidence_confidence, register, unranged_terms
 from briefing.datapackage import Package
 from briefing.paths import ROOT
 
@@ -318,3 +318,24 @@ def test_primary_records_rate_high_only_in_their_original_copy():
     confidence = register().confidence()
     assert confidence["c031"] == "moderate"  # the eleven states' launch statement, read in Italian on a mirror
     assert confidence["c042"] == "moderate"  # the 2024 UN veto record is context for a claim about 2025
+
+
+# -- every estimative term carries its range (issue 26 item 5) -------------------------------------------------------
+
+@pytest.mark.parametrize("text, bare", [
+    ("Likely (55–80%) that it holds.", []),
+    ("We judge it likely that it holds.", ["likely"]),
+    ("Very likely (55–80%) that it holds.", ["Very likely (55–80%)"]),     # another term's range
+    ("Unlikely (20-45%), and roughly even chance (45–55%) otherwise.", []),  # a hyphen is accepted
+])
+def test_unranged_terms(text, bare):
+    assert unranged_terms(text) == bare
+
+
+def test_an_estimative_term_without_its_range_fails(data_copy):
+    claim = picks.a_claim_with("assessment")
+    text = register().claims.set_index("id").loc[claim, "assessment"]
+    stripped = re.sub(r"\s*\(\d+–\d+%\)", "", text)
+    assert stripped != text
+    edit_csv(data_copy.parent / "claims.csv", claim, "assessment", stripped)
+    _fails(data_copy, "claims.csv", claim, "'assessment'", "estimative range", "is not followed by its range")

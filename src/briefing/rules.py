@@ -8,7 +8,7 @@ Rules (the brief's analytic standards):
 - ``quote_zh`` is an exact substring of the paragraph it points to, and that paragraph is body text;
 - every body paragraph of the article is covered by at least one claim;
 - facts get a fact verdict; judgments, forecasts and questions get ``not_checkable`` and carry an assessment in
-  the fixed estimative language, with a confidence;
+  the fixed estimative language, each term followed by its range ("likely (55–80%)"), with a confidence;
 - a fact's confidence follows from its evidence (:func:`evidence_confidence`): ``high`` only when it is supported
   or contradicted by a primary record (``PRIMARY_SOURCE_KINDS``: an official text, a recorded vote, a membership
   list, a customs release), ``low`` when unverified or resting on one secondary report, ``moderate`` otherwise; a
@@ -162,6 +162,18 @@ def estimative_language(reg: Register, pkg: Package) -> None:
             raise _err(pkg, "claims", "estimative language", "a judgment, forecast or question needs an "
                        "assessment using one of the fixed terms: " + ", ".join(ESTIMATIVE_TERMS), c["id"],
                        "assessment")
+
+
+def estimative_range(reg: Register, pkg: Package) -> None:
+    """Every estimative term in an assessment is followed by its range, as the fixed scale gives it ("likely
+    (55–80%)"), so that a reader need not look the word up and no term drifts from its probability."""
+    for c in _rows(reg, ("judgment", "forecast", "question")):
+        bare = unranged_terms(c["assessment"])
+        if bare:
+            ranges = ", ".join(f"{t.split(' (')[0].lower()} ({ESTIMATIVE_TERMS[t.split(' (')[0].lower()][0]}–"
+                               f"{ESTIMATIVE_TERMS[t.split(' (')[0].lower()][1]}%)" for t in bare)
+            raise _err(pkg, "claims", "estimative range", f"'{bare[0]}' is not followed by its range: write "
+                       f"{ranges}", c["id"], "assessment")
 
 
 def confidence(reg: Register, pkg: Package) -> None:
@@ -596,7 +608,7 @@ def sweep_dates(reg: Register, pkg: Package) -> None:
 
 
 RULES = (configured_sections, paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
-         confidence, high_on_original, fact_confidence, outcome, outcome_evidence, scoring, scoring_marks, same_event_twice, coverage, cited_sources,
+         estimative_range, confidence, high_on_original, fact_confidence, outcome, outcome_evidence, scoring, scoring_marks, same_event_twice, coverage, cited_sources,
          inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
          contradicted_premise, second_reading, call_count, call_term, call_dates, call_resolution, call_note,
          call_confidence, call_watched, sweep_dates,

@@ -95,6 +95,22 @@ def estimative_terms(text: str) -> list[str]:
     return found
 
 
+def unranged_terms(text: str) -> list[str]:
+    """The estimative terms in a text that are not followed by their own range, written "(55–80%)" (an en dash or
+    a hyphen between the bounds): a term given without its range, or with another term's."""
+    found = []
+    for m in _TERM_WITH_RANGE.finditer(text if isinstance(text, str) else ""):
+        term = m.group(1).lower()
+        stated = (int(m.group(2)), int(m.group(3))) if m.group(2) else None
+        if stated != tuple(ESTIMATIVE_TERMS[term]):
+            found.append(m.group(1) + (f" ({m.group(2)}–{m.group(3)}%)" if stated else ""))
+    return found
+
+
+_TERM_WITH_RANGE = re.compile(r"\b(" + "|".join(re.escape(t) for t in sorted(ESTIMATIVE_TERMS, key=len, reverse=True))
+                              + r")\b(?:\s*\((\d+)\s*[–-]\s*(\d+)%\))?", re.IGNORECASE)
+
+
 def _day(value) -> dt.date | None:
     """A ``YYYY-MM-DD`` or ``YYYY-MM`` string (or a timestamp) as a date; a month counts as its first day."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
