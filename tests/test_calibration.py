@@ -175,8 +175,8 @@ def test_prose_cites_claims_through_the_role_not_by_hand(path):
 def test_the_headline_counts_carry_the_second_readings_agreement():
     index = ROOT / "chapters" / "index.ipynb"
     prose, code = page_text(index), code_text(index)
-    glued = re.search(r"glue\(\s*\"(\w+)\"\s*,\s*(?:an\.)?agreement_line\(", code)
-    assert glued, "the landing notebook glues analysis.agreement_line"
+    glued = re.search(r"glue\(\s*\"(\w+)\"\s*,\s*(?:an\.)?adjudication_line\(", code)
+    assert glued, "the landing notebook glues analysis.adjudication_line (agreement before and after adjudication)"
     counts = next(item for item in bottom_lines(prose) if "{glue:text}`i_contradicted`" in item)
     assert f"{{glue:text}}`{glued.group(1)}`" in counts
 

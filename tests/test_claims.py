@@ -6,11 +6,12 @@ import sys
 
 import pytest
 
-from briefing.claims import ESTIMATIVE_TERMS, RULES, estimative_terms, evidence_confidence, register, unranged_terms
+from briefing.claims import (ESTIMATIVE_TERMS, RULES, estimative_terms, evidence_confidence, majority_verdict,
+                             register, unranged_terms)
 from briefing.datapackage import Package
 from briefing.paths import ROOT
 
-from support import append_row, edit_csv, register_fails as _fails
+from support import append_row, drop_rows, edit_csv, register_fails as _fails
 
 import picks
 from picks import a, scored
@@ -339,3 +340,45 @@ def test_an_estimative_term_without_its_range_fails(data_copy):
     assert stripped != text
     edit_csv(data_copy.parent / "claims.csv", claim, "assessment", stripped)
     _fails(data_copy, "claims.csv", claim, "'assessment'", "estimative range", "is not followed by its range")
+
+
+# -- the adjudication of the second reading by a blind third reader (issue 26 item 2) ---------------------------------
+
+def _against_majority() -> str:
+    """A third reading whose final verdict departs from the majority of the three readings."""
+    reg = register()
+    second = reg.second_readings.set_index("claim_id")
+    for _, row in reg.third_readings.iterrows():
+        first = second.loc[row["claim_id"]]
+        if row["final_verdict"] != majority_verdict(first["first_verdict"], first["second_verdict"],
+                                                    row["third_verdict"]):
+            return row["claim_id"]
+    raise picks.NoSuchRow("the register has no verdict kept against the majority")
+
+
+def test_a_verdict_kept_against_the_majority_needs_a_reason(data_copy):
+    claim = _against_majority()
+    edit_csv(data_copy.parent / "third_readings.csv", claim, "adjudication", "", key="claim_id")
+    _fails(data_copy, "third_readings.csv", claim, "'adjudication'", "adjudication", "departs from the majority's")
+
+
+def test_every_disagreement_is_adjudicated(data_copy):
+    claim = register().third_readings["claim_id"].iloc[0]
+    drop_rows(data_copy.parent / "third_readings.csv", {claim}, key="claim_id")
+    _fails(data_copy, "second_readings.csv", claim, "'second_verdict'", "adjudication", "no third reading")
+
+
+def test_the_final_verdict_is_the_registers(data_copy):
+    row = register().third_readings.iloc[0]
+    other = next(v for v in ("supported", "partly_supported", "contradicted") if v != row["final_verdict"])
+    edit_csv(data_copy.parent / "third_readings.csv", row["claim_id"], "final_verdict", other, key="claim_id")
+    _fails(data_copy, "third_readings.csv", row["claim_id"], "'final_verdict'", "adjudication", "is not the claim's")
+
+
+@pytest.mark.parametrize("verdicts, majority", [
+    (("supported", "supported", "contradicted"), "supported"),
+    (("supported", "partly_supported", "contradicted"), None),
+    (("unverified", "partly_supported", None), None),
+])
+def test_majority_verdict(verdicts, majority):
+    assert majority_verdict(*verdicts) == majority

@@ -56,6 +56,8 @@ Rules (the brief's analytic standards):
 - consistency (``claim_links``): linked claims about the same event whose fact verdicts differ carry a note naming
   both claims (the explanation of the difference); a ``supported`` claim never depends on a premise claim that is
   ``contradicted``;
+- the adjudication (``third_readings``): every disagreement of the second reading is read by a blind third reader;
+  the final verdict is the claim's verdict and follows the majority of the three readings, or says why not;
 - published text holds no working notes (how a search was done, who owned a row, placeholders);
 - the briefing's own calls (``briefing_calls``): between ``MIN_CALLS`` and ``MAX_CALLS`` of them; the statement
   carries exactly one estimative term, the one in ``probability_term``; ``assessed_on`` is the newest publication
@@ -426,13 +428,43 @@ def second_reading(reg: Register, pkg: Package) -> None:
                        f"from the first ({row['first_verdict']}) and no resolution is recorded", cid, "resolution")
 
 
+def adjudication(reg: Register, pkg: Package) -> None:
+    """Every disagreement of the second reading is adjudicated by a blind third reading (``third_readings``), and
+    only those: the final verdict is the claim's verdict in the register, and it follows the majority of the three
+    readings (first, second, third) or the adjudication gives the reason it does not (or why, where no two agree)."""
+    if reg.third_readings.empty:
+        return
+    second = reg.second_readings.set_index("claim_id")
+    third = reg.third_readings.set_index("claim_id")
+    disputed = set(second.index[second["first_verdict"] != second["second_verdict"]])
+    for cid in sorted(disputed - set(third.index)):
+        raise _err(pkg, "second_readings", "adjudication", "the second reading disagrees with the first and no third "
+                   "reading adjudicates it (third_readings.csv)", cid, "second_verdict")
+    verdicts = reg.claims.set_index("id")["verdict"]
+    for cid, row in third.iterrows():
+        if cid not in disputed:
+            raise _err(pkg, "third_readings", "adjudication", "a third reading adjudicates only a claim on which the "
+                       "first and second readings disagree", cid, "claim_id")
+        if row["final_verdict"] != verdicts[cid]:
+            raise _err(pkg, "third_readings", "adjudication", f"the final verdict '{row['final_verdict']}' is not the "
+                       f"claim's verdict in claims.csv ('{verdicts[cid]}')", cid, "final_verdict")
+        majority = majority_verdict(second.loc[cid, "first_verdict"], second.loc[cid, "second_verdict"],
+                                    row["third_verdict"])
+        reason = row["adjudication"]
+        if row["final_verdict"] != majority and not (isinstance(reason, str) and reason.strip()):
+            said = f"the majority's '{majority}'" if majority else "no majority (no two readings agree)"
+            raise _err(pkg, "third_readings", "adjudication", f"the final verdict '{row['final_verdict']}' departs from "
+                       f"{said} and no reason is given", cid, "adjudication")
+
+
 def working_notes(reg: Register, pkg: Package) -> None:
     """Published fields hold only what a reader should read: no working notes (see WORKING_NOTE_PATTERNS)."""
     tables = {"claims": reg.claims, "sources": reg.sources, "claim_sources": reg.links,
               "article_inconsistencies": reg.inconsistencies, "claim_links": reg.claim_links,
-              "second_readings": reg.second_readings, "briefing_calls": reg.calls, "watch_indicators": reg.watch}
+              "second_readings": reg.second_readings, "briefing_calls": reg.calls, "watch_indicators": reg.watch,
+              "third_readings": reg.third_readings}
     keys = {"claim_sources": ("claim_id", "source_id"), "claim_links": ("claim_a", "claim_b"),
-            "second_readings": ("claim_id",)}
+            "second_readings": ("claim_id",), "third_readings": ("claim_id",)}
     for table, fields in PUBLISHED_TEXT.items():
         df = tables[table]
         if df.empty:
@@ -610,7 +642,7 @@ def sweep_dates(reg: Register, pkg: Package) -> None:
 RULES = (configured_sections, paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
          estimative_range, confidence, high_on_original, fact_confidence, outcome, outcome_evidence, scoring, scoring_marks, same_event_twice, coverage, cited_sources,
          inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
-         contradicted_premise, second_reading, call_count, call_term, call_dates, call_resolution, call_note,
+         contradicted_premise, second_reading, adjudication, call_count, call_term, call_dates, call_resolution, call_note,
          call_confidence, call_watched, sweep_dates,
          working_notes, as_of_publication)
 

@@ -75,6 +75,7 @@ PUBLISHED_TEXT = {
     "article_inconsistencies": ("description",),
     "claim_links": ("note",),
     "second_readings": ("note", "resolution"),
+    "third_readings": ("note", "adjudication"),
     "briefing_calls": ("statement", "resolves_if", "resolves_not_if", "note"),
     "watch_indicators": ("indicator", "would_move", "where_to_watch"),
 }
@@ -230,6 +231,12 @@ def original_primary(kind: str, copy) -> bool:
     (``PRIMARY_SOURCE_KINDS``) in the issuer's own copy (``copy`` original). A primary record read on a mirror or in
     an agency copy reports the record at second hand, like any other report."""
     return kind in PRIMARY_SOURCE_KINDS and (copy is None or copy == ORIGINAL_COPY)
+
+
+def majority_verdict(*verdicts) -> str | None:
+    """The verdict at least two of the readings gave, or None where no two agree."""
+    counts = pd.Series([v for v in verdicts if isinstance(v, str)]).value_counts()
+    return str(counts.index[0]) if len(counts) and counts.iloc[0] >= 2 else None
 
 
 def evidence_confidence(verdict: str, decisive_kinds, n_sources: int, decisive_copies=None) -> str:
