@@ -364,3 +364,21 @@ def test_the_articles_date_and_key_dates_come_from_briefing_yml():
         assert getattr(an, name.upper()) == an.__getattr__(name.upper()) == day
     with pytest.raises(AttributeError):
         an.__getattr__("NO_SUCH_DATE")
+
+
+def test_adjudication_stats_and_line():
+    readings = pd.DataFrame({"claim_id": ["c1", "c2", "c3", "c4"],
+                             "first_verdict": ["supported", "partly_supported", "contradicted", "partly_supported"],
+                             "second_verdict": ["supported", "supported", "partly_supported", "unverified"]})
+    third = pd.DataFrame({"claim_id": ["c2", "c3", "c4"], "third_verdict": ["supported", "contradicted", "supported"],
+                          "verdict_before": ["partly_supported", "partly_supported", "partly_supported"],
+                          "final_verdict": ["supported", "partly_supported", "partly_supported"]})
+    claims = pd.DataFrame({"id": ["c1", "c2", "c3", "c4"],
+                           "verdict": ["supported", "supported", "partly_supported", "partly_supported"]})
+    stats = an.adjudication_stats(readings, third, claims)
+    # c2 moved to the majority; c3 kept against it; c4 has no majority (kept, so against no majority)
+    assert stats == {"read": 4, "agreed": 1, "before": 2, "after": 3, "adjudicated": 3, "moved": 1,
+                     "against_majority": 2, "with_majority": 2}
+    line = an.adjudication_line(stats)
+    assert line.startswith("a blind second reading of 4 of these verdicts agreed with the first on 1 (25%)")
+    assert "moved 1 verdict and kept 2 against its majority" in line and line.endswith("on 2 (50%)")

@@ -140,14 +140,17 @@ def call_terms(reg):
 
 # (a) -------------------------------------------------------------------------------------------------------------
 def test_no_fact_is_high_without_a_primary_record(reg):
+    """High exactly where an original primary record (an official text or data release in the issuer's own copy)
+    supports or contradicts a supported or contradicted verdict, and nowhere else."""
     confidence = reg.confidence()
-    facts = reg.claims.loc[reg.claims["claim_type"] == "fact", "id"]
-    high = [c for c in facts if confidence[c] == "high"]
+    facts = reg.claims[reg.claims["claim_type"] == "fact"]
+    high = {c for c in facts["id"] if confidence[c] == "high"}
     decisive = reg.links[reg.links["relation"].isin(DECISIVE_RELATIONS)].merge(
-        reg.sources[["id", "kind"]], left_on="source_id", right_on="id", suffixes=("", "_source"))
-    primary = set(decisive.loc[decisive["kind"].isin(PRIMARY_SOURCE_KINDS), "claim_id"])
-    assert high, "no fact is rated high: the rule allows it where a primary record decides the verdict"
-    assert [c for c in high if c not in primary] == []
+        reg.sources[["id", "kind", "copy"]], left_on="source_id", right_on="id", suffixes=("", "_source"))
+    original = decisive[decisive["kind"].isin(PRIMARY_SOURCE_KINDS) & (decisive["copy"] == "original")]
+    earns = set(original["claim_id"]) & set(facts.loc[facts["verdict"].isin(["supported", "contradicted"]), "id"])
+    recorded_lower = set(facts.loc[facts["confidence"].notna(), "id"])
+    assert high == earns - recorded_lower
 
 
 # (b) -------------------------------------------------------------------------------------------------------------
@@ -172,8 +175,8 @@ def test_prose_cites_claims_through_the_role_not_by_hand(path):
 def test_the_headline_counts_carry_the_second_readings_agreement():
     index = ROOT / "chapters" / "index.ipynb"
     prose, code = page_text(index), code_text(index)
-    glued = re.search(r"glue\(\s*\"(\w+)\"\s*,\s*(?:an\.)?agreement_line\(", code)
-    assert glued, "the landing notebook glues analysis.agreement_line"
+    glued = re.search(r"glue\(\s*\"(\w+)\"\s*,\s*(?:an\.)?adjudication_line\(", code)
+    assert glued, "the landing notebook glues analysis.adjudication_line (agreement before and after adjudication)"
     counts = next(item for item in bottom_lines(prose) if "{glue:text}`i_contradicted`" in item)
     assert f"{{glue:text}}`{glued.group(1)}`" in counts
 

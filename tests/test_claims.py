@@ -6,11 +6,12 @@ import sys
 
 import pytest
 
-from briefing.claims import ESTIMATIVE_TERMS, RULES, estimative_terms, evidence_confidence, register
+from briefing.claims import (ESTIMATIVE_TERMS, RULES, estimative_terms, evidence_confidence, majority_verdict,
+                             register, unranged_terms)
 from briefing.datapackage import Package
 from briefing.paths import ROOT
 
-from support import append_row, edit_csv, register_fails as _fails
+from support import append_row, drop_rows, edit_csv, register_fails as _fails
 
 import picks
 from picks import a, scored
@@ -270,6 +271,22 @@ def test_a_facts_confidence_is_what_its_evidence_earns(verdict, kinds, n, level)
     assert evidence_confidence(verdict, kinds, n) == level
 
 
+@pytest.mark.parametrize("copies, level", [
+    (["original"], "high"),
+    (["mirror"], "moderate"),        # an official text read on a mirror reports the record at second hand
+    (["agency_copy"], "moderate"),
+])
+def test_high_only_on_an_original_primary_record(copies, level):
+    assert evidence_confidence("contradicted", ["official_statement"], 2, copies) == level
+
+
+def test_a_fact_rated_high_on_a_mirrored_primary_record_fails(data_copy):
+    fact = "c031"  # its official text (the eleven states' launch statement) was read on a mirror
+    assert register().confidence()[fact] == "moderate"
+    edit_csv(data_copy.parent / "claims.csv", fact, "confidence", "high")
+    _fails(data_copy, "claims.csv", fact, "'confidence'", "high on an original primary record", "(mirror)")
+
+
 def test_a_fact_rated_high_without_a_primary_record_fails(data_copy):
     fact = picks.earned_below("high")  # a fact resting on secondary reports only
     edit_csv(data_copy.parent / "claims.csv", fact, "confidence", "high")
@@ -277,15 +294,79 @@ def test_a_fact_rated_high_without_a_primary_record_fails(data_copy):
 
 
 def test_a_fact_may_record_less_than_its_evidence_earns(data_copy):
-    fact = picks.earned("high")  # a fact a primary record decides
-    assert register().confidence()[fact] == "high"
+    fact, statement = "c031", "s-gac-20241016-msmt-joint-statement"  # the official text behind it, on a mirror
+    edit_csv(data_copy.parent / "sources.csv", statement, "copy", "original")  # as if read on the issuer's page
+    assert register(Package(data_copy)).confidence()[fact] == "high"
     edit_csv(data_copy.parent / "claims.csv", fact, "confidence", "moderate")
     assert register(Package(data_copy)).confidence()[fact] == "moderate"
 
 
 # -- this briefing's data: tests of particular claims' content (regression tests of the record, not of the kit) -------
 
-def test_primary_records_rate_high():
+def test_primary_records_rate_high_only_in_their_original_copy():
     confidence = register().confidence()
-    assert confidence["c031"] == "high"  # MSMT membership: the eleven states' own launch statement
-    assert confidence["c042"] == "high"  # the recorded 13-1-1 vote (UN meetings coverage)
+    assert confidence["c031"] == "moderate"  # the eleven states' launch statement, read in Italian on a mirror
+    assert confidence["c042"] == "moderate"  # the 2024 UN veto record is context for a claim about 2025
+
+
+# -- every estimative term carries its range (issue 26 item 5) -------------------------------------------------------
+
+@pytest.mark.parametrize("text, bare", [
+    ("Likely (55–80%) that it holds.", []),
+    ("We judge it likely that it holds.", ["likely"]),
+    ("Very likely (55–80%) that it holds.", ["Very likely (55–80%)"]),     # another term's range
+    ("Unlikely (20-45%), and roughly even chance (45–55%) otherwise.", []),  # a hyphen is accepted
+])
+def test_unranged_terms(text, bare):
+    assert unranged_terms(text) == bare
+
+
+def test_an_estimative_term_without_its_range_fails(data_copy):
+    claim = picks.a_claim_with("assessment")
+    text = register().claims.set_index("id").loc[claim, "assessment"]
+    stripped = re.sub(r"\s*\(\d+–\d+%\)", "", text)
+    assert stripped != text
+    edit_csv(data_copy.parent / "claims.csv", claim, "assessment", stripped)
+    _fails(data_copy, "claims.csv", claim, "'assessment'", "estimative range", "is not followed by its range")
+
+
+# -- the adjudication of the second reading by a blind third reader (issue 26 item 2) ---------------------------------
+
+def _against_majority() -> str:
+    """A third reading whose final verdict departs from the majority of the three readings."""
+    reg = register()
+    second = reg.second_readings.set_index("claim_id")
+    for _, row in reg.third_readings.iterrows():
+        first = second.loc[row["claim_id"]]
+        if row["final_verdict"] != majority_verdict(first["first_verdict"], first["second_verdict"],
+                                                    row["third_verdict"]):
+            return row["claim_id"]
+    raise picks.NoSuchRow("the register has no verdict kept against the majority")
+
+
+def test_a_verdict_kept_against_the_majority_needs_a_reason(data_copy):
+    claim = _against_majority()
+    edit_csv(data_copy.parent / "third_readings.csv", claim, "adjudication", "", key="claim_id")
+    _fails(data_copy, "third_readings.csv", claim, "'adjudication'", "adjudication", "departs from the majority's")
+
+
+def test_every_disagreement_is_adjudicated(data_copy):
+    claim = register().third_readings["claim_id"].iloc[0]
+    drop_rows(data_copy.parent / "third_readings.csv", {claim}, key="claim_id")
+    _fails(data_copy, "second_readings.csv", claim, "'second_verdict'", "adjudication", "no third reading")
+
+
+def test_the_final_verdict_is_the_registers(data_copy):
+    row = register().third_readings.iloc[0]
+    other = next(v for v in ("supported", "partly_supported", "contradicted") if v != row["final_verdict"])
+    edit_csv(data_copy.parent / "third_readings.csv", row["claim_id"], "final_verdict", other, key="claim_id")
+    _fails(data_copy, "third_readings.csv", row["claim_id"], "'final_verdict'", "adjudication", "is not the claim's")
+
+
+@pytest.mark.parametrize("verdicts, majority", [
+    (("supported", "supported", "contradicted"), "supported"),
+    (("supported", "partly_supported", "contradicted"), None),
+    (("unverified", "partly_supported", None), None),
+])
+def test_majority_verdict(verdicts, majority):
+    assert majority_verdict(*verdicts) == majority

@@ -1,6 +1,7 @@
 """Rendering: text from the data is always inert; verdict boxes and JSON-LD come from the same row."""
 
 import ast
+import dataclasses
 import html
 import json
 import re
@@ -208,6 +209,13 @@ def test_a_fact_card_states_the_confidence_its_evidence_earns():
 
     reg = register()
     reviewed, article = review_context()
-    high, moderate = picks.earned("high"), picks.earned("moderate")  # facts whose evidence earns each level
-    assert "Confidence: high, from a primary record." in str(claim_card(reg, high, reviewed, article))
+    moderate = picks.earned("moderate")  # a fact whose evidence earns moderate
+    # No fact of this briefing rests on an original primary record (issue 26): read the one whose official text
+    # was read on a mirror as if it had been read on the issuer's own page, so its evidence earns high.
+    high, statement = "c031", "s-gac-20241016-msmt-joint-statement"
+    sources = reg.sources.copy()
+    sources.loc[sources["id"] == statement, "copy"] = "original"
+    original = dataclasses.replace(reg, sources=sources)
+    assert "Confidence: high, from a primary record." in str(claim_card(original, high, reviewed, article))
+    assert "Confidence: moderate" in str(claim_card(reg, high, reviewed, article, claimreview=False))
     assert "Confidence: moderate." in str(claim_card(reg, moderate, reviewed, article, claimreview=False))

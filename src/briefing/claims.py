@@ -30,6 +30,7 @@ class Register:
     calls: pd.DataFrame = field(default_factory=pd.DataFrame)  # the briefing's own calls (briefing_calls)
     watch: pd.DataFrame = field(default_factory=pd.DataFrame)  # what to watch (watch_indicators)
     sweeps: pd.DataFrame = field(default_factory=pd.DataFrame)  # how far each open item was searched (sweeps)
+    third_readings: pd.DataFrame = field(default_factory=pd.DataFrame)  # the adjudication of the second reading
 
     def claims_of(self, section: str) -> pd.DataFrame:
         return self.claims[self.claims["section"] == section]
@@ -76,11 +77,12 @@ def register(pkg: Package | None = None) -> Register:
     pkg = pkg or package()
     optional = {name: pkg.table(name) if name in pkg.resources else pd.DataFrame()
                 for name in ("article_inconsistencies", "claim_links", "second_readings", "briefing_calls",
-                             "watch_indicators", "sweeps")}
+                             "watch_indicators", "sweeps", "third_readings")}
     reg = Register(pkg.table("claims"), pkg.table("sources"), pkg.table("claim_sources"),
                    pkg.table("article_paragraphs"), pkg.table("developments"),
                    optional["article_inconsistencies"], optional["claim_links"], optional["second_readings"],
-                   optional["briefing_calls"], optional["watch_indicators"], optional["sweeps"])
+                   optional["briefing_calls"], optional["watch_indicators"], optional["sweeps"],
+                   optional["third_readings"])
     check(reg, pkg)
     return reg
 

@@ -8,11 +8,13 @@ Rules (the brief's analytic standards):
 - ``quote_zh`` is an exact substring of the paragraph it points to, and that paragraph is body text;
 - every body paragraph of the article is covered by at least one claim;
 - facts get a fact verdict; judgments, forecasts and questions get ``not_checkable`` and carry an assessment in
-  the fixed estimative language, with a confidence;
+  the fixed estimative language, each term followed by its range ("likely (55–80%)"), with a confidence;
 - a fact's confidence follows from its evidence (:func:`evidence_confidence`): ``high`` only when it is supported
   or contradicted by a primary record (``PRIMARY_SOURCE_KINDS``: an official text, a recorded vote, a membership
   list, a customs release), ``low`` when unverified or resting on one secondary report, ``moderate`` otherwise; a
-  confidence recorded on a fact row is never higher than that;
+  confidence recorded on a fact row is never higher than that; and high only on an original primary record: an
+  official text or data release in the issuer's own copy (``sources.copy`` original), a mirror or agency copy of it
+  earning moderate at most;
 - every fact not ``unverified`` rests on at least one source other than the article, with a URL and a date;
 - forecasts and questions carry an outcome, its date and rationale, and (unless ``too_early`` or
   ``not_scorable``) a source;
@@ -54,6 +56,8 @@ Rules (the brief's analytic standards):
 - consistency (``claim_links``): linked claims about the same event whose fact verdicts differ carry a note naming
   both claims (the explanation of the difference); a ``supported`` claim never depends on a premise claim that is
   ``contradicted``;
+- the adjudication (``third_readings``): every disagreement of the second reading is read by a blind third reader;
+  the final verdict is the claim's verdict and follows the majority of the three readings, or says why not;
 - published text holds no working notes (how a search was done, who owned a row, placeholders);
 - the briefing's own calls (``briefing_calls``): between ``MIN_CALLS`` and ``MAX_CALLS`` of them; the statement
   carries exactly one estimative term, the one in ``probability_term``; ``assessed_on`` is the newest publication
@@ -161,6 +165,18 @@ def estimative_language(reg: Register, pkg: Package) -> None:
             raise _err(pkg, "claims", "estimative language", "a judgment, forecast or question needs an "
                        "assessment using one of the fixed terms: " + ", ".join(ESTIMATIVE_TERMS), c["id"],
                        "assessment")
+
+
+def estimative_range(reg: Register, pkg: Package) -> None:
+    """Every estimative term in an assessment is followed by its range, as the fixed scale gives it ("likely
+    (55–80%)"), so that a reader need not look the word up and no term drifts from its probability."""
+    for c in _rows(reg, ("judgment", "forecast", "question")):
+        bare = unranged_terms(c["assessment"])
+        if bare:
+            ranges = ", ".join(f"{t.split(' (')[0].lower()} ({ESTIMATIVE_TERMS[t.split(' (')[0].lower()][0]}–"
+                               f"{ESTIMATIVE_TERMS[t.split(' (')[0].lower()][1]}%)" for t in bare)
+            raise _err(pkg, "claims", "estimative range", f"'{bare[0]}' is not followed by its range: write "
+                       f"{ranges}", c["id"], "assessment")
 
 
 def confidence(reg: Register, pkg: Package) -> None:
@@ -413,13 +429,43 @@ def second_reading(reg: Register, pkg: Package) -> None:
                        f"from the first ({row['first_verdict']}) and no resolution is recorded", cid, "resolution")
 
 
+def adjudication(reg: Register, pkg: Package) -> None:
+    """Every disagreement of the second reading is adjudicated by a blind third reading (``third_readings``), and
+    only those: the final verdict is the claim's verdict in the register, and it follows the majority of the three
+    readings (first, second, third) or the adjudication gives the reason it does not (or why, where no two agree)."""
+    if reg.third_readings.empty:
+        return
+    second = reg.second_readings.set_index("claim_id")
+    third = reg.third_readings.set_index("claim_id")
+    disputed = set(second.index[second["first_verdict"] != second["second_verdict"]])
+    for cid in sorted(disputed - set(third.index)):
+        raise _err(pkg, "second_readings", "adjudication", "the second reading disagrees with the first and no third "
+                   "reading adjudicates it (third_readings.csv)", cid, "second_verdict")
+    verdicts = reg.claims.set_index("id")["verdict"]
+    for cid, row in third.iterrows():
+        if cid not in disputed:
+            raise _err(pkg, "third_readings", "adjudication", "a third reading adjudicates only a claim on which the "
+                       "first and second readings disagree", cid, "claim_id")
+        if row["final_verdict"] != verdicts[cid]:
+            raise _err(pkg, "third_readings", "adjudication", f"the final verdict '{row['final_verdict']}' is not the "
+                       f"claim's verdict in claims.csv ('{verdicts[cid]}')", cid, "final_verdict")
+        majority = majority_verdict(second.loc[cid, "first_verdict"], second.loc[cid, "second_verdict"],
+                                    row["third_verdict"])
+        reason = row["adjudication"]
+        if row["final_verdict"] != majority and not (isinstance(reason, str) and reason.strip()):
+            said = f"the majority's '{majority}'" if majority else "no majority (no two readings agree)"
+            raise _err(pkg, "third_readings", "adjudication", f"the final verdict '{row['final_verdict']}' departs from "
+                       f"{said} and no reason is given", cid, "adjudication")
+
+
 def working_notes(reg: Register, pkg: Package) -> None:
     """Published fields hold only what a reader should read: no working notes (see WORKING_NOTE_PATTERNS)."""
     tables = {"claims": reg.claims, "sources": reg.sources, "claim_sources": reg.links,
               "article_inconsistencies": reg.inconsistencies, "claim_links": reg.claim_links,
-              "second_readings": reg.second_readings, "briefing_calls": reg.calls, "watch_indicators": reg.watch}
+              "second_readings": reg.second_readings, "briefing_calls": reg.calls, "watch_indicators": reg.watch,
+              "third_readings": reg.third_readings}
     keys = {"claim_sources": ("claim_id", "source_id"), "claim_links": ("claim_a", "claim_b"),
-            "second_readings": ("claim_id",)}
+            "second_readings": ("claim_id",), "third_readings": ("claim_id",)}
     for table, fields in PUBLISHED_TEXT.items():
         df = tables[table]
         if df.empty:
@@ -446,6 +492,30 @@ def fact_confidence(reg: Register, pkg: Package) -> None:
                    if stated == "high" else "its evidence earns no more")
             raise _err(pkg, "claims", "fact confidence", f"confidence '{stated}' is higher than "
                        f"'{earned[c['id']]}': {why}", c["id"], "confidence")
+
+
+def high_on_original(reg: Register, pkg: Package) -> None:
+    """High only on an original primary record: a fact whose confidence is ``high`` (as recorded, or as its
+    evidence earns it) has among the sources that support or contradict it an official text or data release
+    (``PRIMARY_SOURCE_KINDS``) in its original copy (``sources.copy`` is ``original``: the issuer's own page). A
+    primary record read on a mirror or in an agency copy earns ``moderate`` at most. Checked on the sources
+    themselves, apart from :func:`evidence_confidence`."""
+    earned = fact_confidences(reg)
+    sources = reg.sources.set_index("id")
+    decisive = reg.links[reg.links["relation"].isin(DECISIVE_RELATIONS)]
+    for c in _rows(reg, ("fact",)):
+        level = c["confidence"] if isinstance(c["confidence"], str) else earned[c["id"]]
+        if level != "high":
+            continue
+        ids = [sid for sid in decisive.loc[decisive["claim_id"] == c["id"], "source_id"] if sid in sources.index]
+        primary = [sid for sid in ids if sources.loc[sid, "kind"] in PRIMARY_SOURCE_KINDS]
+        if not primary:
+            continue  # no primary record at all: the fact-confidence rule says so
+        if not any(sources.loc[sid, "copy"] == ORIGINAL_COPY for sid in primary):
+            seen = (", ".join(f"{sid} ({sources.loc[sid, 'copy']})" for sid in primary) or "none")
+            raise _err(pkg, "claims", "high on an original primary record", "confidence is high, but no primary "
+                       f"record ({', '.join(PRIMARY_SOURCE_KINDS)}) in its original copy supports or contradicts it "
+                       f"(primary records behind it: {seen}); it is moderate", c["id"], "confidence")
 
 
 def call_count(reg: Register, pkg: Package) -> None:
@@ -649,9 +719,9 @@ def call_chapters(reg: Register, pkg: Package) -> None:
 
 
 RULES = (configured_sections, paragraph_kind, quote_found, fact_verdict, rationale, evidence, verdict_for_type, estimative_language,
-         confidence, fact_confidence, outcome, outcome_evidence, scoring, scoring_marks, same_event_twice, coverage, cited_sources,
+         estimative_range, confidence, high_on_original, fact_confidence, outcome, outcome_evidence, scoring, scoring_marks, same_event_twice, coverage, cited_sources,
          inconsistency_passages, inconsistency_order, inconsistency_claims, link_order, inconsistent_verdicts,
-         contradicted_premise, second_reading, call_count, call_term, call_dates, call_resolution, call_note,
+         contradicted_premise, second_reading, adjudication, call_count, call_term, call_dates, call_resolution, call_note,
          call_confidence, call_watched, sweep_dates,
          working_notes, as_of_publication, claim_order, paragraph_table, second_reading_coverage, call_chapters)
 

@@ -21,7 +21,7 @@ from .paths import ROOT
 # Tables the register reads (claims.register): the required ones, and the optional ones where present.
 REGISTER_TABLES = ("article_paragraphs", "claim_sources", "claims", "developments", "sources")
 OPTIONAL_TABLES = ("article_inconsistencies", "briefing_calls", "claim_links", "second_readings", "sweeps",
-                   "watch_indicators")
+                   "third_readings", "watch_indicators")
 
 
 def _roles(ids: list[str]) -> str:

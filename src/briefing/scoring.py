@@ -43,6 +43,9 @@ DECISIVE_RELATIONS = ("supports", "contradicts")  # the links that decide a fact
 # a recorded vote, a membership list), or an official data release (customs figures). Everything else, wire copy and
 # state media included, reports the record at second hand.
 PRIMARY_SOURCE_KINDS = ("official_statement", "data_release")
+# A primary record counts as one only in its original copy (the issuer's own page, ``sources.copy``): a translation on
+# a mirror or an agency's rendering may differ from the text, so it weighs as a report of the record.
+ORIGINAL_COPY = "original"
 # A fact is judged as of the article's publication: evidence published after it is labelled with this word.
 LATER_EVIDENCE = re.compile(r"\blater\b", re.IGNORECASE)
 # Each section belongs to one of the article's tracks (``THEMES``, from ``briefing.yml``; the scorecard is split by
@@ -72,6 +75,7 @@ PUBLISHED_TEXT = {
     "article_inconsistencies": ("description",),
     "claim_links": ("note",),
     "second_readings": ("note", "resolution"),
+    "third_readings": ("note", "adjudication"),
     "briefing_calls": ("statement", "resolves_if", "resolves_not_if", "note"),
     "watch_indicators": ("indicator", "would_move", "where_to_watch"),
 }
@@ -90,6 +94,22 @@ def estimative_terms(text: str) -> list[str]:
             found.append(term)
             low = low.replace(term, " ")
     return found
+
+
+def unranged_terms(text: str) -> list[str]:
+    """The estimative terms in a text that are not followed by their own range, written "(55–80%)" (an en dash or
+    a hyphen between the bounds): a term given without its range, or with another term's."""
+    found = []
+    for m in _TERM_WITH_RANGE.finditer(text if isinstance(text, str) else ""):
+        term = m.group(1).lower()
+        stated = (int(m.group(2)), int(m.group(3))) if m.group(2) else None
+        if stated != tuple(ESTIMATIVE_TERMS[term]):
+            found.append(m.group(1) + (f" ({m.group(2)}–{m.group(3)}%)" if stated else ""))
+    return found
+
+
+_TERM_WITH_RANGE = re.compile(r"\b(" + "|".join(re.escape(t) for t in sorted(ESTIMATIVE_TERMS, key=len, reverse=True))
+                              + r")\b(?:\s*\((\d+)\s*[–-]\s*(\d+)%\))?", re.IGNORECASE)
 
 
 def _day(value) -> dt.date | None:
@@ -206,19 +226,37 @@ def agreement(readings: pd.DataFrame) -> dict:
     return {"claims": n, "agreed": agreed, "disagreed": n - agreed, "rate": agreed / n if n else float("nan")}
 
 
-def evidence_confidence(verdict: str, decisive_kinds, n_sources: int) -> str:
+def original_primary(kind: str, copy) -> bool:
+    """Whether a source is an original primary record: the official text or data release itself
+    (``PRIMARY_SOURCE_KINDS``) in the issuer's own copy (``copy`` original). A primary record read on a mirror or in
+    an agency copy reports the record at second hand, like any other report."""
+    return kind in PRIMARY_SOURCE_KINDS and (copy is None or copy == ORIGINAL_COPY)
+
+
+def majority_verdict(*verdicts) -> str | None:
+    """The verdict at least two of the readings gave, or None where no two agree."""
+    counts = pd.Series([v for v in verdicts if isinstance(v, str)]).value_counts()
+    return str(counts.index[0]) if len(counts) and counts.iloc[0] >= 2 else None
+
+
+def evidence_confidence(verdict: str, decisive_kinds, n_sources: int, decisive_copies=None) -> str:
     """The confidence a fact's verdict earns from its evidence (the rule Methods states).
 
-    ``decisive_kinds``: the kinds of the sources that support or contradict it; ``n_sources``: how many sources it
+    ``decisive_kinds``: the kinds of the sources that support or contradict it, and ``decisive_copies`` their copies
+    (``original``, ``agency_copy``, ``mirror``; all original when not given); ``n_sources``: how many sources it
     rests on (supporting, contradicting or context; the article's own cited sources not counted).
 
-    - ``high``: supported or contradicted, and a primary record (``PRIMARY_SOURCE_KINDS``) supports or contradicts it;
-    - ``low``: unverified, or resting on a single source that is not a primary record;
-    - ``moderate``: otherwise (several secondary reports, or a primary record behind a partly supported verdict).
+    - ``high``: supported or contradicted, and an original primary record (:func:`original_primary`) supports or
+      contradicts it;
+    - ``low``: unverified, or resting on a single source that is not an original primary record;
+    - ``moderate``: otherwise (several reports, a primary record read on a mirror or in an agency copy, or an
+      original primary record behind a partly supported verdict).
     """
     if verdict == "unverified":
         return "low"
-    primary = any(kind in PRIMARY_SOURCE_KINDS for kind in decisive_kinds)
+    kinds = list(decisive_kinds)
+    copies = list(decisive_copies) if decisive_copies is not None else [None] * len(kinds)
+    primary = any(original_primary(kind, copy) for kind, copy in zip(kinds, copies))
     if primary and verdict in ("supported", "contradicted"):
         return "high"
     return "moderate" if primary or n_sources >= 2 else "low"
@@ -228,13 +266,15 @@ def fact_confidences(reg: Register) -> pd.Series:
     """The confidence each fact earns from its evidence (:func:`evidence_confidence`), by claim id."""
     facts = reg.claims[reg.claims["claim_type"] == "fact"]
     links = reg.links[reg.links["relation"].isin(EVIDENCE_RELATIONS)].merge(
-        reg.sources[["id", "kind"]], left_on="source_id", right_on="id", how="left", suffixes=("", "_source"))
+        reg.sources[["id", "kind", "copy"]], left_on="source_id", right_on="id", how="left",
+        suffixes=("", "_source"))
     links = links[links["kind"] != "cited_by_article"]
     out = {}
     for cid, verdict in zip(facts["id"], facts["verdict"]):
         own = links[links["claim_id"] == cid]
-        decisive = own.loc[own["relation"].isin(DECISIVE_RELATIONS), "kind"]
-        out[cid] = evidence_confidence(verdict, list(decisive), own["source_id"].nunique())
+        decisive = own[own["relation"].isin(DECISIVE_RELATIONS)]
+        out[cid] = evidence_confidence(verdict, list(decisive["kind"]), own["source_id"].nunique(),
+                                       list(decisive["copy"]))
     return pd.Series(out, name="confidence", dtype="object")
 
 
