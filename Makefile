@@ -84,11 +84,18 @@ $(PDF_BUILT): $(BUILT) src/briefing/pdf.py
 	$(BIN)/python -m briefing.pdf --copy-to-site
 	touch $@
 
-# On every core, one test file per worker at a time (--dist loadfile): a notebook's cells share one kernel, and a
-# module's browser or JupyterLab fixture serves all its tests. (loadgroup would be finer, but pytest-xdist 3.8 cannot
-# rename items under pytest 9.2, so its groups are ignored.)
-test: system-deps book pdf $(LAB_STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+# Each notebook executes once: strict nbval first re-executes every notebook and proves that its stored outputs are
+# what the code makes; the book is then built from those proven outputs (EXECUTE=off), and the rest of the suite
+# (browser, PDF, lab, unit and data tests) runs against that book. On every core, one test file per worker at a
+# time (--dist loadfile): a notebook's cells share one kernel, and a module's browser or JupyterLab fixture serves
+# all its tests. (loadgroup would be finer, but pytest-xdist 3.8 cannot rename items under pytest 9.2.)
+PYTEST_PARALLEL := -n auto --dist loadfile
+
+test: system-deps $(STAMP) $(LAB_STAMP)
+	$(BIN)/python -m briefing.validate
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m notebook
+	$(MAKE) --no-print-directory pdf EXECUTE=off
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not notebook"
 
 # Only the real-browser audit of the built book (headless Chromium, axe-core).
 test-browser: system-deps book pdf

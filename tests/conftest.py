@@ -70,8 +70,10 @@ def pytest_collection_modifyitems(session, config, items):
     for i, item in enumerate(items):
         if type(item.parent).__name__ == "IPyNbFile":
             item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.notebook)
             last[item.parent] = i
     for parent, i in sorted(last.items(), key=lambda kv: kv[1], reverse=True):
         check = DeclaredReads.from_parent(parent, name="declared reads")
         check.add_marker(pytest.mark.slow)
+        check.add_marker(pytest.mark.notebook)
         items.insert(i + 1, check)

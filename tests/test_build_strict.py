@@ -22,7 +22,7 @@ JB = Path(sys.executable).with_name("jupyter-book")
 
 def _book(tmp_path: Path, source: str, execute: str | None = None,
           prose: str = "# Probe") -> subprocess.CompletedProcess:
-    tmp_path.mkdir()
+    tmp_path.mkdir(parents=True)
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: probe\n", encoding="utf-8")
     favicon = tmp_path / "src" / "briefing" / "static" / "favicon.svg"
@@ -39,44 +39,69 @@ def _book(tmp_path: Path, source: str, execute: str | None = None,
                           text=True, timeout=300, env=env)
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not JB.exists(), reason="jupyter-book not installed in this environment")
-def test_a_raising_cell_fails_the_build_and_names_the_notebook(tmp_path):
-    bad = _book(tmp_path / "bad", "1 / 0")
-    assert bad.returncode != 0
-    out = bad.stdout + bad.stderr
-    assert "probe.ipynb" in out and "ZeroDivisionError" in out
-    good = _book(tmp_path / "good", "1 / 1")
-    assert good.returncode == 0, good.stdout[-2000:] + good.stderr[-2000:]
+class ProbeBooks:
+    """The probe books this module needs, each built once, on first use (four builds, and one that stops at its
+    configuration): ``good`` cites a known claim and call and runs a cell that works; ``raising`` runs ``1 / 0`` in
+    the book's own execution mode; ``off`` is the same with BRIEFING_EXECUTE=off; ``unknown_id`` cites a claim the
+    register lacks; ``unknown_mode`` asks for an execution mode that does not exist."""
+
+    def __init__(self, root: Path):
+        self.root, self.built = root, {}
+        self.claim, self.call = picks.any_claim(), picks.any_call()
+        self.unknown = picks.absent("c", picks.reg().claims["id"])
+
+    def __getitem__(self, name: str) -> subprocess.CompletedProcess:
+        if name not in self.built:
+            roles = f"# Probe\n\nSee {{claim}}`{self.claim}` and {{call}}`{self.call}`."
+            recipe = {"good": dict(source="1 / 1", prose=roles),
+                      "raising": dict(source="1 / 0"),
+                      "off": dict(source="1 / 0", execute="off"),
+                      "unknown_id": dict(source="1", prose=roles.replace(self.claim, self.unknown)),
+                      "unknown_mode": dict(source="1 / 1", execute="sometimes")}[name]
+            self.built[name] = _book(self.root / name, **recipe)
+        return self.built[name]
+
+
+@pytest.fixture(scope="module")
+def probes(tmp_path_factory):
+    if not JB.exists():
+        pytest.skip("jupyter-book not installed in this environment")
+    return ProbeBooks(tmp_path_factory.mktemp("probes"))
+
+
+def _out(run: subprocess.CompletedProcess) -> str:
+    return run.stdout + run.stderr
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not JB.exists(), reason="jupyter-book not installed in this environment")
-def test_the_execution_mode_override_takes_effect(tmp_path):
+def test_a_raising_cell_fails_the_build_and_names_the_notebook(probes):
+    bad = probes["raising"]
+    assert bad.returncode != 0 and "probe.ipynb" in _out(bad) and "ZeroDivisionError" in _out(bad)
+    assert probes["good"].returncode == 0, _out(probes["good"])[-2000:]  # the same book, the cell fixed
+
+
+@pytest.mark.slow
+def test_the_execution_mode_override_takes_effect(probes):
     """`make book EXECUTE=...` sets BRIEFING_EXECUTE, which the book's extension applies over _config.yml: with
-    execution off, the raising cell never runs and the same book builds; an unknown mode stops the build."""
-    off = _book(tmp_path / "off", "1 / 0", execute="off")
-    assert off.returncode == 0, off.stdout[-2000:] + off.stderr[-2000:]
-    forced = _book(tmp_path / "force", "1 / 0", execute="force")
-    assert forced.returncode != 0 and "ZeroDivisionError" in forced.stdout + forced.stderr
-    bad = _book(tmp_path / "bad", "1 / 1", execute="sometimes")
-    assert bad.returncode != 0 and "BRIEFING_EXECUTE" in bad.stdout + bad.stderr
+    execution off, the raising cell never runs and the book that fails in its own mode builds; an unknown mode
+    stops the build."""
+    assert probes["raising"].returncode != 0
+    assert probes["off"].returncode == 0, _out(probes["off"])[-2000:]
+    bad = probes["unknown_mode"]
+    assert bad.returncode != 0 and "BRIEFING_EXECUTE" in _out(bad)
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not JB.exists(), reason="jupyter-book not installed in this environment")
-def test_an_unknown_claim_or_call_fails_the_build_and_names_the_page_and_the_id(tmp_path):
+def test_an_unknown_claim_or_call_fails_the_build_and_names_the_page_and_the_id(probes):
     """{claim} and {call} (briefing.roles) resolve against the register: a known id builds into a relative link
     to its card; an unknown one fails the strict build, and the message names the page and the id."""
-    claim, call = picks.any_claim(), picks.any_call()
-    unknown = picks.absent("c", picks.reg().claims["id"])
-    good = _book(tmp_path / "good", "1", prose=f"# Probe\n\nSee {{claim}}`{claim}` and {{call}}`{call}`.")
-    assert good.returncode == 0, good.stdout[-2000:] + good.stderr[-2000:]
-    page = (tmp_path / "good" / "_build" / "html" / "probe.html").read_text(encoding="utf-8")
-    assert f'href="chapters/register.html#{claim}"' in page and f'href="chapters/calls.html#{call}"' in page
-    bad = _book(tmp_path / "bad", "1", prose=f"# Probe\n\nSee {{claim}}`{unknown}` and {{call}}`{call}`.")
-    out = bad.stdout + bad.stderr
-    assert bad.returncode != 0 and "probe" in out and unknown in out, out[-2000:]
+    good = probes["good"]
+    assert good.returncode == 0, _out(good)[-2000:]
+    page = (probes.root / "good" / "_build" / "html" / "probe.html").read_text(encoding="utf-8")
+    assert f'href="chapters/register.html#{probes.claim}"' in page
+    assert f'href="chapters/calls.html#{probes.call}"' in page
+    bad = probes["unknown_id"]
+    assert bad.returncode != 0 and "probe" in _out(bad) and probes.unknown in _out(bad), _out(bad)[-2000:]
 
 
 def test_the_makefile_passes_the_execution_mode_and_rewrites_no_config():
