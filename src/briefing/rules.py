@@ -29,7 +29,11 @@ Rules (the brief's analytic standards):
   (2) conditionals: a forecast whose sentence states a condition or premise (如果 'if', 随着 'as'), or which answers
   one stated in the passage it continues (as its rationale records), is scored only if the condition occurred by
   ``outcome_as_of``; otherwise it is ``not_scorable`` ("the condition has not occurred"), even where the consequent
-  happened for other reasons;
+  happened for other reasons; a premise that is itself a claim of the article has occurred only where the
+  particular the forecast needs holds (a premise rated partly supported for that very particular has not); a
+  premise that only sets the scene ('facing the change') is no condition;
+  (2b) a need is not an event: a sentence of what an actor must, needs to, can or cannot do names no event that can
+  come true or fail; it is a judgment, assessed and not scored;
   (3) implied answers: a question implies an answer when the question itself, or the sentence next to it that it
   refers to (对此 'given this'; a preceding 'may' or 'perhaps'), states the outcome the author expects, even hedged;
   ``resolves_if`` names that sentence. A question whose neighbours set only a condition or state no
@@ -55,6 +59,10 @@ Rules (the brief's analytic standards):
   both claims (the explanation of the difference); a ``supported`` claim never depends on a premise claim that is
   ``contradicted``;
 - published text holds no working notes (how a search was done, who owned a row, placeholders);
+- the book's own findings (``findings``, checked by :func:`briefing.claims.findings` with ``FINDING_RULES``): every
+  id they rest on or mention exists, and none is both; no finding types a number (a placeholder is filled from the
+  notebook); an outlook rests on one call and carries its term and confidence, a record or an article error neither;
+  a record or an article error is rated no higher than its weakest load-bearing item earns;
 - the briefing's own calls (``briefing_calls``): between ``MIN_CALLS`` and ``MAX_CALLS`` of them; the statement
   carries exactly one estimative term, the one in ``probability_term``; ``assessed_on`` is the newest publication
   date among the call's own sources (the evidence it rests on, not the day the book was written; a month-only date
