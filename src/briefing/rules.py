@@ -66,9 +66,11 @@ Rules (the brief's analytic standards):
 - the briefing's own calls (``briefing_calls``): between ``MIN_CALLS`` and ``MAX_CALLS`` of them; the statement
   carries exactly one estimative term, the one in ``probability_term``; ``assessed_on`` is the newest publication
   date among the call's own sources (the evidence it rests on, not the day the book was written; a month-only date
-  stands for any day of its month) and its horizon lies after it; ``resolves_if`` and ``resolves_not_if`` both say
-  what decides the call, so that silence has an outcome; a term reaching above ``NOTE_ABOVE`` per cent (very likely,
-  almost certain) needs a ``note`` saying why the call is worth making; its confidence is no higher than the highest confidence
+  stands for any day of its month); ``information_cutoff`` (the date the record was searched to) is no earlier and
+  ``written_on`` no earlier than the cut-off, and the horizon lies after the later of the two, from which lead time
+  counts; ``resolves_if`` and ``resolves_not_if`` both say what decides the call, so that silence has an outcome; a
+  call whose chance of being borne out, however phrased, reaches above ``NOTE_ABOVE`` per cent (very likely, almost
+  certain, and their mirrors very unlikely, almost no chance) needs a ``note`` saying why the call is worth making; its confidence is no higher than the highest confidence
   recorded for the claims it bears on (``moderate`` where none is recorded); every call is informed by at least one
   of at least ``MIN_WATCH`` indicators to watch (``watch_indicators``).
 """
@@ -486,7 +488,11 @@ def call_dates(reg: Register, pkg: Package) -> None:
     cite. A source dated by month only stands for any day of that month, so ``assessed_on`` must be no earlier than
     any source's first possible day and no later than the newest source's last possible day. And a call resolves
     later than it was made (``horizon`` after ``assessed_on``), so nothing already resolved is given a
-    probability."""
+    probability.
+
+    Three dates (issue 24): ``assessed_on`` (the newest source), ``information_cutoff`` (the date to which the record
+    was searched, no earlier than the newest source) and ``written_on`` (no earlier than the cut-off); lead time
+    counts from the later of the cut-off and the writing, and the horizon lies after it."""
     if reg.calls.empty:
         return
     published = reg.sources.set_index("id")["published"]
@@ -506,6 +512,20 @@ def call_dates(reg: Register, pkg: Package) -> None:
         if horizon <= made:
             raise _err(pkg, "briefing_calls", "horizon", f"horizon {horizon} is not after assessed_on {made}: a call "
                        "resolves after it is made", b["id"], "horizon")
+        if "information_cutoff" in b.index and "written_on" in b.index:
+            cutoff, written = _day(b["information_cutoff"]), _day(b["written_on"])
+            if cutoff < made:
+                raise _err(pkg, "briefing_calls", "call dates", f"information_cutoff {cutoff} is before the newest "
+                           f"source ({made}): the record was searched at least as far as the evidence it cites",
+                           b["id"], "information_cutoff")
+            if written < cutoff:
+                raise _err(pkg, "briefing_calls", "call dates", f"written_on {written} is before the information "
+                           f"cut-off ({cutoff}): a call cannot use what was found after it was written", b["id"],
+                           "written_on")
+            start = max(cutoff, written)
+            if horizon <= start:
+                raise _err(pkg, "briefing_calls", "horizon", f"horizon {horizon} is not after {start}, the later of "
+                           "information_cutoff and written_on, from which lead time counts", b["id"], "horizon")
 
 
 def call_resolution(reg: Register, pkg: Package) -> None:
@@ -521,15 +541,17 @@ def call_resolution(reg: Register, pkg: Package) -> None:
 
 
 def call_note(reg: Register, pkg: Package) -> None:
-    """A call whose estimative term reaches above ``NOTE_ABOVE`` per cent (very likely, almost certain) carries a
-    ``note`` saying why it is worth making: a near-certain call tests little."""
+    """A call whose chance of being borne out, however it is phrased, reaches above ``NOTE_ABOVE`` per cent carries a
+    ``note`` saying why it is worth making: a near-certain call tests little. 'Very likely X' reaches 95% that X
+    happens; 'very unlikely X' is borne out when X does not happen, which it puts as high as 95% too."""
     for _, b in reg.calls.iterrows():
-        high = ESTIMATIVE_TERMS.get(b["probability_term"], (0, 0))[1]
+        low, high = ESTIMATIVE_TERMS.get(b["probability_term"], (0, 0))
+        borne = max(high, 100 - low)  # the chance the call is borne out, however it is phrased
         note = b.get("note")
-        if high > NOTE_ABOVE and (note is None or pd.isna(note) or not str(note).strip()):
-            raise _err(pkg, "briefing_calls", "call note", f"'{b['probability_term']}' reaches {high}%, above "
-                       f"{NOTE_ABOVE}%: the note must say why so near-certain a call is worth making", b["id"],
-                       "note")
+        if borne > NOTE_ABOVE and (note is None or pd.isna(note) or not str(note).strip()):
+            raise _err(pkg, "briefing_calls", "call note", f"'{b['probability_term']}' puts the chance that the call "
+                       f"is borne out as high as {borne}%, above {NOTE_ABOVE}%: the note must say why so near-certain "
+                       "a call is worth making", b["id"], "note")
 
 
 def call_confidence(reg: Register, pkg: Package) -> None:
