@@ -9,6 +9,10 @@ Three checks (issue 18 item 3):
     calls it rests on with the ``{claim}`` and ``{call}`` roles, and states in italics ("*Moderate confidence.*")
     exactly the confidence of its weakest load-bearing one (``analysis.confidence_ceiling``); it gives no
     probability (an estimative term with its range) for what the record has already resolved;
+    An item made of the book's findings (``{finding}`` roles, ``data/findings.csv``) is held instead to the register's
+    finding rules (``briefing.rules.FINDING_RULES``, tests in ``tests/test_findings.py``): a record is rated no higher
+    than its weakest load-bearing item earns, an outlook carries its call's term and confidence, and a line holding
+    both gives each its own label;
 (c) the landing page's headline verdict counts carry the blind second reading's agreement beside them, glued from
     ``analysis.agreement_line``.
 
@@ -37,6 +41,7 @@ ITEM = re.compile(r"^(?:\d+\.|-) ", re.M)
 CONFIDENCE = re.compile(r"\*(low|moderate|high)(?:\s+to\s+(low|moderate|high))?\s+confidence\b", re.I)
 CITED = re.compile(r"\{(claim|call)\}`\s*([cb]\d{2,3})\s*`")
 HAND_TYPED = re.compile(r"register\.html#c\d")
+FINDING_ROLE = re.compile(r"\{finding\}`([^`]+)`")
 RESOLVED = {"borne_out", "partly_borne_out", "not_borne_out"}
 # An estimative term in bold followed by its range, e.g. "**likely** (55–80%)".
 PROBABILITY = re.compile(r"\*\*(" + "|".join(sorted(map(re.escape, ESTIMATIVE_TERMS), key=len, reverse=True))
@@ -88,6 +93,8 @@ def calibration_errors(text: str, confidence: pd.Series, outcomes: pd.Series,
     ``call_terms``: each call's estimative term (a line that cites calls uses their terms, not others)."""
     errors = []
     for item in bottom_lines(text):
+        if FINDING_ROLE.search(item):
+            continue  # the register's finding rules check it (tests/test_findings.py)
         ids = cited(item)
         head = item[:60].replace("\n", " ")
         stated = [level.lower() for found in CONFIDENCE.finditer(item) for level in found.groups() if level]
@@ -177,8 +184,11 @@ def test_the_headline_counts_carry_the_second_readings_agreement():
     prose, code = page_text(index), code_text(index)
     glued = re.search(r"glue\(\s*\"(\w+)\"\s*,\s*(?:an\.)?adjudication_line\(", code)
     assert glued, "the landing notebook glues analysis.adjudication_line (agreement before and after adjudication)"
-    counts = next(item for item in bottom_lines(prose) if "{glue:text}`i_contradicted`" in item)
-    assert f"{{glue:text}}`{glued.group(1)}`" in counts
+    from briefing.findings import known_findings
+
+    shown = {fid: known_findings()[fid] for item in bottom_lines(prose) for fid in FINDING_ROLE.findall(item)}
+    counts = next(row["text"] for row in shown.values() if "{i_contradicted}" in row["text"])
+    assert f"{{{glued.group(1)}}}" in counts
 
 
 # The rules, shown to fail when broken, on a synthetic register (ids of the 9s: no register uses them).

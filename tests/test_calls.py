@@ -233,3 +233,49 @@ def test_the_real_tables_render_every_row():
     for term, (low, high) in ESTIMATIVE_TERMS.items():
         if term in set(reg.calls["probability_term"]):
             assert f"{term} ({low}–{high}%)" in calls
+
+
+# -- three dates and the 90% rule however phrased (issue 24) --------------------------------------------------------
+
+def _first_call(data_copy):
+    return pd.read_csv(data_copy.parent / "briefing_calls.csv", dtype=str).iloc[0]
+
+
+def test_cutoff_before_the_newest_source_fails(data_copy):
+    b = _first_call(data_copy)
+    edit_csv(data_copy.parent / "briefing_calls.csv", b["id"], "information_cutoff", picks.day_before(b["assessed_on"]))
+    _fails(data_copy, "briefing_calls.csv", b["id"], "information_cutoff", "call dates")
+
+
+def test_written_before_the_cutoff_fails(data_copy):
+    b = _first_call(data_copy)
+    edit_csv(data_copy.parent / "briefing_calls.csv", b["id"], "written_on", picks.day_before(b["information_cutoff"]))
+    _fails(data_copy, "briefing_calls.csv", b["id"], "written_on", "call dates")
+
+
+def test_horizon_not_after_the_writing_fails(data_copy):
+    """Lead time counts from the later of the cut-off and the writing: a horizon before the writing fails."""
+    b = _first_call(data_copy)
+    edit_csv(data_copy.parent / "briefing_calls.csv", b["id"], "horizon", b["written_on"])
+    _fails(data_copy, "briefing_calls.csv", b["id"], "horizon", "later of information_cutoff and written_on")
+
+
+@pytest.mark.parametrize("term", [t for t, (low, high) in ESTIMATIVE_TERMS.items()
+                                  if max(high, 100 - low) > NOTE_ABOVE and high <= NOTE_ABOVE])
+def test_a_near_certain_call_by_negation_needs_a_note(data_copy, term):
+    """'Very unlikely' is borne out when the event does not happen, up to 95%: above the 90% rule like 'very
+    likely'."""
+    b = _first_call(data_copy)
+    path = data_copy.parent / "briefing_calls.csv"
+    statement = b["statement"].replace(b["probability_term"], term, 1)
+    edit_csv(path, b["id"], "statement", statement)
+    edit_csv(path, b["id"], "probability_term", term)
+    edit_csv(path, b["id"], "note", "")
+    _fails(data_copy, "briefing_calls.csv", b["id"], "note", "call note", "borne out")
+
+
+def test_every_call_has_its_three_dates():
+    calls = register().calls
+    assert calls[["assessed_on", "information_cutoff", "written_on"]].notna().all().all()
+    assert (calls["assessed_on"] <= calls["information_cutoff"]).all()
+    assert (calls["information_cutoff"] <= calls["written_on"]).all()

@@ -20,6 +20,7 @@ import pytest
 
 import briefing
 from briefing import config
+from briefing.findings import TABLE as FINDINGS_TABLE
 from briefing.paths import ROOT
 from briefing.scaffold import OPTIONAL_TABLES, REGISTER_TABLES
 from support import string_constants
@@ -27,7 +28,7 @@ from support import string_constants
 PACKAGE = Path(briefing.__file__).parent
 SECOND = ROOT / "tests" / "fixtures" / "second_briefing"
 # The kit's own tables (every briefing has them); the data package's other resources are this briefing's datasets.
-KIT_TABLES = {"article", *REGISTER_TABLES, *OPTIONAL_TABLES}
+KIT_TABLES = {"article", *REGISTER_TABLES, *OPTIONAL_TABLES, FINDINGS_TABLE}
 # Words that name a fact of this briefing but are also ordinary words the kit uses in another sense: the chapter
 # page ``next`` ("What happened next" on every claim card) and the tourist market ``all`` (the scorecard's "all"
 # row, CSS ``all: unset``).

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .datapackage import Package, package
-from .rules import RULES, check  # noqa: F401
+from .rules import FINDING_RULES, RULES, check  # noqa: F401
+from .findings import PLACEHOLDER as FINDING_PLACEHOLDER
 from .scoring import *  # noqa: F401,F403
 from .scoring import _split, fact_confidences
 
@@ -85,6 +86,29 @@ def register(pkg: Package | None = None) -> Register:
                    optional["third_readings"])
     check(reg, pkg)
     return reg
+
+
+def findings(reg: Register | None = None, pkg: Package | None = None) -> pd.DataFrame:
+    """The book's own findings (``findings.csv``), validated against the register they rest on
+    (:data:`briefing.rules.FINDING_RULES`), in page, place and order."""
+    pkg = pkg or package()
+    reg = reg or register(pkg)
+    table = pkg.table("findings")
+    for rule in FINDING_RULES:
+        rule(reg, pkg, table)
+    return table.sort_values(["page", "place", "order"]).reset_index(drop=True)
+
+
+def finding_text(table: pd.DataFrame, fid: str, **values) -> str:
+    """One finding as plain text (headline and text), its placeholders ``{name}`` filled from ``values`` (what a
+    chart title states: the notebook computes the values, the finding's words come from the table). A placeholder
+    without a value is an error naming the finding."""
+    row = table.set_index("id").loc[fid]
+    text = " ".join(v for v in (row["headline"], row["text"]) if isinstance(v, str))
+    missing = sorted(set(FINDING_PLACEHOLDER.findall(text)) - set(values))
+    if missing:
+        raise KeyError(f"findings.csv: finding {fid} needs a value for {', '.join(missing)}")
+    return FINDING_PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), text)
 
 
 def review_context(pkg: Package | None = None) -> tuple[str, dict]:

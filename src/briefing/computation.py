@@ -13,6 +13,8 @@ import ast
 import re
 from pathlib import Path
 
+from .findings import finding_myst, known_findings
+
 SUFFIX = ".notebook.html"  # next.ipynb -> next.notebook.html, beside next.html
 TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
 ROLE = re.compile(r"\{([a-z:]+)\}`([^`]*)`")
@@ -44,6 +46,9 @@ def resolve_roles(markdown: str, glued: dict[str, str]) -> str:
         role, content = match.groups()
         titled = TITLED.match(content)
         text, target = (titled.group(1), titled.group(2)) if titled else (content, content)
+        if role == "finding":
+            row = known_findings().get(content.strip())
+            return ROLE.sub(one, finding_myst(row)) if row else content
         if role.startswith("glue"):
             return glued.get(content.strip(), content)
         if role == "doc":

@@ -58,6 +58,16 @@ def evidence_date() -> dt.date | None:
     return evidence_as_of(register())
 
 
+def edition_date() -> str | None:
+    """The date of this edition as a reader reads it: the data package's review date (``x-review-date``)."""
+    from .claims import reader_date, review_context
+
+    try:
+        return reader_date(review_context()[0])
+    except Exception:  # an older data package without a review date
+        return None
+
+
 def edition_number() -> int | None:
     from .claims import edition, register
 
@@ -144,7 +154,7 @@ def _spec_scripts(body: str) -> str:
 
 
 def document(bk: Book, html_root: Path, as_of: dt.date | None, edition: int | None,
-             page_numbers: dict[str, int] | None = None) -> str:
+             page_numbers: dict[str, int] | None = None, edition_date: str | None = None) -> str:
     """The whole edition as one HTML document (``templates/pdf/edition.html``)."""
     pages = {c.page: c.anchor for c in bk.chapters}
     chapters = []
@@ -163,7 +173,7 @@ def document(bk: Book, html_root: Path, as_of: dt.date | None, edition: int | No
     env = templates()
     css = env.get_template("edition.css").render(format=PAGE_FORMAT, margin=MARGIN, colours=PAGE_COLOURS)
     return env.get_template("edition.html").render(
-        book=bk, as_of=as_of, edition=edition, parts=parts, chapters=chapters, page_numbers=page_numbers or {},
+        book=bk, as_of=as_of, edition=edition, edition_date=edition_date, parts=parts, chapters=chapters, page_numbers=page_numbers or {},
         stylesheets=_stylesheets((html_root / bk.chapters[0].page).read_text(encoding="utf-8")),
         css=Markup(css), fallback_js=Markup(env.get_template("fallback.js").render()),
         bundle=bundle[0].name if bundle and any(not svg for svg in figures) else None) + "\n"
@@ -286,7 +296,7 @@ def build(html_root: Path = HTML_ROOT, out_dir: Path = OUT_DIR, root: Path = ROO
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).is_file():
         raise SystemExit(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
     bk = book(root)
-    as_of, edition = evidence_date(), edition_number()
+    as_of, edition, dated = evidence_date(), edition_number(), edition_date()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(html_root)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -296,12 +306,12 @@ def build(html_root: Path = HTML_ROOT, out_dir: Path = OUT_DIR, root: Path = ROO
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             try:
-                first = _print(browser, base, document(bk, html_root, as_of, edition), short)
+                first = _print(browser, base, document(bk, html_root, as_of, edition, edition_date=dated), short)
                 numbers = chapter_pages(first, bk)
                 missing = [c.page for c in bk.chapters if c.page not in numbers]
                 if missing:
                     raise RuntimeError(f"chapters not found in the PDF's outline: {missing}")
-                pdf = _print(browser, base, document(bk, html_root, as_of, edition, numbers), short)
+                pdf = _print(browser, base, document(bk, html_root, as_of, edition, numbers, edition_date=dated), short)
                 if chapter_pages(pdf, bk) != numbers:  # the numbers must not move the chapters
                     raise RuntimeError("filling in the contents moved the chapters")
             finally:

@@ -1,7 +1,11 @@
 """Layer 8 (entry point): MyST roles that cite the register from prose, checked by the strict build.
 
 - ``{claim}`c017``` links to the claim's card on the register page (``register.html#c017``, text ``c017``);
-- ``{call}`b03``` links to one of the briefing's own calls on the calls page (``calls.html#b03``, text ``b03``).
+- ``{call}`b03``` links to one of the briefing's own calls on the calls page (``calls.html#b03``, text ``b03``);
+- ``{finding}`thaw-b1``` shows one of the book's own findings (``findings.csv``), written once: its headline in
+  bold, its text (each placeholder ``{name}`` a glued value of the page), what it rests on (claims and calls as
+  links) and its confidence label. :func:`finding_myst` writes it as MyST, which the role parses in place and the
+  notebook's static rendering (``briefing.computation``) resolves the same way, so both faces show one text.
 
 The ids are resolved against the data package (``claims.csv``, ``briefing_calls.csv``) when a page is read; an
 unknown id is a Sphinx warning naming the page and the id, which the strict build (``-W``) turns into an error.
@@ -17,6 +21,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .findings import FINDINGS, finding_myst, known_findings
 from .paths import DATA
 
 # role name -> (table whose ``id`` column lists the valid ids, config value naming the page that anchors them,
@@ -54,6 +59,26 @@ def resolve(kind: str, ident: str, ids: frozenset[str] | set[str]) -> str:
     return ident
 
 
+def _finding_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    from docutils import nodes
+    from sphinx.util import logging
+
+    env = inliner.document.settings.env
+    ident = text.strip()
+    table = Path(DATA) / FINDINGS
+    env.note_dependency(str(table))  # a changed finding re-reads the pages that show it
+    row = known_findings().get(ident)
+    if row is None:
+        logging.getLogger(__name__).warning(f"{env.docname}: {{finding}}`{ident}`: no finding {ident} in "
+                                            f"data/{FINDINGS}", location=(env.docname, lineno),
+                                            type="briefing", subtype="role")
+        return [nodes.literal(rawtext, ident)], []
+    parsed, messages = inliner.parse(finding_myst(row), lineno, inliner, inliner.parent)
+    node = nodes.inline(rawtext, "", *parsed, classes=["briefing-finding", f"briefing-finding-{row['kind']}"],
+                        ids=[f"finding-{ident}"])
+    return [node], messages
+
+
 def _role(kind: str):
     def role(name, rawtext, text, lineno, inliner, options=None, content=None):
         from docutils import nodes
@@ -82,3 +107,4 @@ def setup(app) -> None:
     for kind, (_table, page, default, _pattern) in KINDS.items():
         app.add_config_value(page, default, "env")
         app.add_role(kind, _role(kind))
+    app.add_role("finding", _finding_role)

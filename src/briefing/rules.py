@@ -31,7 +31,11 @@ Rules (the brief's analytic standards):
   (2) conditionals: a forecast whose sentence states a condition or premise (如果 'if', 随着 'as'), or which answers
   one stated in the passage it continues (as its rationale records), is scored only if the condition occurred by
   ``outcome_as_of``; otherwise it is ``not_scorable`` ("the condition has not occurred"), even where the consequent
-  happened for other reasons;
+  happened for other reasons; a premise that is itself a claim of the article has occurred only where the
+  particular the forecast needs holds (a premise rated partly supported for that very particular has not); a
+  premise that only sets the scene ('facing the change') is no condition;
+  (2b) a need is not an event: a sentence of what an actor must, needs to, can or cannot do names no event that can
+  come true or fail; it is a judgment, assessed and not scored;
   (3) implied answers: a question implies an answer when the question itself, or the sentence next to it that it
   refers to (对此 'given this'; a preceding 'may' or 'perhaps'), states the outcome the author expects, even hedged;
   ``resolves_if`` names that sentence. A question whose neighbours set only a condition or state no
@@ -59,12 +63,18 @@ Rules (the brief's analytic standards):
 - the adjudication (``third_readings``): every disagreement of the second reading is read by a blind third reader;
   the final verdict is the claim's verdict and follows the majority of the three readings, or says why not;
 - published text holds no working notes (how a search was done, who owned a row, placeholders);
+- the book's own findings (``findings``, checked by :func:`briefing.claims.findings` with ``FINDING_RULES``): every
+  id they rest on or mention exists, and none is both; no finding types a number (a placeholder is filled from the
+  notebook); an outlook rests on one call and carries its term and confidence, a record or an article error neither;
+  a record or an article error is rated no higher than its weakest load-bearing item earns;
 - the briefing's own calls (``briefing_calls``): between ``MIN_CALLS`` and ``MAX_CALLS`` of them; the statement
   carries exactly one estimative term, the one in ``probability_term``; ``assessed_on`` is the newest publication
   date among the call's own sources (the evidence it rests on, not the day the book was written; a month-only date
-  stands for any day of its month) and its horizon lies after it; ``resolves_if`` and ``resolves_not_if`` both say
-  what decides the call, so that silence has an outcome; a term reaching above ``NOTE_ABOVE`` per cent (very likely,
-  almost certain) needs a ``note`` saying why the call is worth making; its confidence is no higher than the highest confidence
+  stands for any day of its month); ``information_cutoff`` (the date the record was searched to) is no earlier and
+  ``written_on`` no earlier than the cut-off, and the horizon lies after the later of the two, from which lead time
+  counts; ``resolves_if`` and ``resolves_not_if`` both say what decides the call, so that silence has an outcome; a
+  call whose chance of being borne out, however phrased, reaches above ``NOTE_ABOVE`` per cent (very likely, almost
+  certain, and their mirrors very unlikely, almost no chance) needs a ``note`` saying why the call is worth making; its confidence is no higher than the highest confidence
   recorded for the claims it bears on (``moderate`` where none is recorded); every call is informed by at least one
   of at least ``MIN_WATCH`` indicators to watch (``watch_indicators``).
 """
@@ -72,12 +82,14 @@ Rules (the brief's analytic standards):
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
 from .article import paragraphs
 from .config import RESERVED_PARTS, SECTIONS
 from .datapackage import DataError, Package
+from .findings import PLACEHOLDER as FINDING_PLACEHOLDER
 from .scoring import *  # noqa: F403  (the standards every rule applies)
 from .scoring import _day, _ids, _last_day, _split  # noqa: F401
 from .vocabulary import CHAPTER_LABELS, CONFIDENCE_LEVELS, ESTIMATIVE_TERMS  # noqa: F401
@@ -547,7 +559,11 @@ def call_dates(reg: Register, pkg: Package) -> None:
     cite. A source dated by month only stands for any day of that month, so ``assessed_on`` must be no earlier than
     any source's first possible day and no later than the newest source's last possible day. And a call resolves
     later than it was made (``horizon`` after ``assessed_on``), so nothing already resolved is given a
-    probability."""
+    probability.
+
+    Three dates (issue 24): ``assessed_on`` (the newest source), ``information_cutoff`` (the date to which the record
+    was searched, no earlier than the newest source) and ``written_on`` (no earlier than the cut-off); lead time
+    counts from the later of the cut-off and the writing, and the horizon lies after it."""
     if reg.calls.empty:
         return
     published = reg.sources.set_index("id")["published"]
@@ -567,6 +583,20 @@ def call_dates(reg: Register, pkg: Package) -> None:
         if horizon <= made:
             raise _err(pkg, "briefing_calls", "horizon", f"horizon {horizon} is not after assessed_on {made}: a call "
                        "resolves after it is made", b["id"], "horizon")
+        if "information_cutoff" in b.index and "written_on" in b.index:
+            cutoff, written = _day(b["information_cutoff"]), _day(b["written_on"])
+            if cutoff < made:
+                raise _err(pkg, "briefing_calls", "call dates", f"information_cutoff {cutoff} is before the newest "
+                           f"source ({made}): the record was searched at least as far as the evidence it cites",
+                           b["id"], "information_cutoff")
+            if written < cutoff:
+                raise _err(pkg, "briefing_calls", "call dates", f"written_on {written} is before the information "
+                           f"cut-off ({cutoff}): a call cannot use what was found after it was written", b["id"],
+                           "written_on")
+            start = max(cutoff, written)
+            if horizon <= start:
+                raise _err(pkg, "briefing_calls", "horizon", f"horizon {horizon} is not after {start}, the later of "
+                           "information_cutoff and written_on, from which lead time counts", b["id"], "horizon")
 
 
 RESOLUTION_OPENINGS = {"resolves_if": "Borne out if", "resolves_not_if": "Not borne out if"}
@@ -589,15 +619,17 @@ def call_resolution(reg: Register, pkg: Package) -> None:
 
 
 def call_note(reg: Register, pkg: Package) -> None:
-    """A call whose estimative term reaches above ``NOTE_ABOVE`` per cent (very likely, almost certain) carries a
-    ``note`` saying why it is worth making: a near-certain call tests little."""
+    """A call whose chance of being borne out, however it is phrased, reaches above ``NOTE_ABOVE`` per cent carries a
+    ``note`` saying why it is worth making: a near-certain call tests little. 'Very likely X' reaches 95% that X
+    happens; 'very unlikely X' is borne out when X does not happen, which it puts as high as 95% too."""
     for _, b in reg.calls.iterrows():
-        high = ESTIMATIVE_TERMS.get(b["probability_term"], (0, 0))[1]
+        low, high = ESTIMATIVE_TERMS.get(b["probability_term"], (0, 0))
+        borne = max(high, 100 - low)  # the chance the call is borne out, however it is phrased
         note = b.get("note")
-        if high > NOTE_ABOVE and (note is None or pd.isna(note) or not str(note).strip()):
-            raise _err(pkg, "briefing_calls", "call note", f"'{b['probability_term']}' reaches {high}%, above "
-                       f"{NOTE_ABOVE}%: the note must say why so near-certain a call is worth making", b["id"],
-                       "note")
+        if borne > NOTE_ABOVE and (note is None or pd.isna(note) or not str(note).strip()):
+            raise _err(pkg, "briefing_calls", "call note", f"'{b['probability_term']}' puts the chance that the call "
+                       f"is borne out as high as {borne}%, above {NOTE_ABOVE}%: the note must say why so near-certain "
+                       "a call is worth making", b["id"], "note")
 
 
 def call_confidence(reg: Register, pkg: Package) -> None:
@@ -730,3 +762,129 @@ def check(reg: Register, pkg: Package) -> None:
     """Apply every register rule (:data:`RULES`); raise on the first broken one."""
     for rule in RULES:
         rule(reg, pkg)
+
+
+# -- the book's own findings (findings.csv) ------------------------------------------------------------------------
+# Checked by :func:`briefing.claims.findings`, which loads them beside the register (the pages that show findings
+# read the table; the register's notebooks need not).
+
+FINDING_DIGIT = re.compile(r"\d")
+# The kit's own tables: a finding rests on their rows through the register (claims, calls, developments); any other
+# table with an ``id`` and a ``source_id`` holds dated rows of this briefing's data that a finding may rest on.
+KIT_TABLES = ("article", "article_paragraphs", "sources", "claims", "claim_sources", "developments", "sweeps",
+              "article_inconsistencies", "claim_links", "second_readings", "briefing_calls", "watch_indicators",
+              "findings")
+
+
+def finding_items(reg: Register, pkg: Package, findings: pd.DataFrame) -> dict[str, tuple[str, str | None]]:
+    """Every id the findings rest on or mention, with what it is (claim, call, development or a dated row of the
+    data) and, for a development or a data row, its sources. The data tables are read only as far as needed: in
+    the data package's order, until every id is found."""
+    items: dict[str, tuple[str, str | None]] = {cid: ("claim", None) for cid in reg.claims["id"]}
+    if not reg.calls.empty:
+        items.update({bid: ("call", None) for bid in reg.calls["id"]})
+    if reg.developments is not None:
+        items.update({d: ("development", s) for d, s in zip(reg.developments["id"], reg.developments["source_id"])})
+    missing = {i for f in ("rests_on", "mentions") for v in findings[f] for i in _ids(v)} - set(items)
+    for name, res in pkg.resources.items():
+        fields = {f["name"] for f in res.get("schema", {}).get("fields", [])}
+        if not missing or name in KIT_TABLES or not {"id", "source_id"} <= fields:
+            continue
+        table = pkg.table(name)
+        hit = table[table["id"].isin(missing)]
+        items.update({i: ("data row", s) for i, s in zip(hit["id"], hit["source_id"])})
+        missing -= set(hit["id"])
+    return items
+
+
+def finding_refs(reg: Register, pkg: Package, findings: pd.DataFrame) -> None:
+    """Every id a finding rests on or mentions is a claim, call, development or dated event of the data, and no id
+    is both load-bearing and merely mentioned."""
+    items = finding_items(reg, pkg, findings)
+    for _, f in findings.iterrows():
+        for fname in ("rests_on", "mentions"):
+            for ident in _ids(f[fname]):
+                if ident not in items:
+                    raise _err(pkg, "findings", "finding reference", f"'{ident}' is no claim, call, development or "
+                               "event of the data package", f["id"], fname)
+        both = set(_ids(f["rests_on"])) & set(_ids(f["mentions"]))
+        if both:
+            raise _err(pkg, "findings", "finding reference", f"{', '.join(sorted(both))} both rest(s) the finding "
+                       "and is only mentioned: list it once", f["id"], "mentions")
+
+
+def finding_numbers(reg: Register, pkg: Package, findings: pd.DataFrame) -> None:
+    """A finding states no number in its own text: a number (a count, a date, a year, an amount) is a placeholder
+    ``{name}`` filled from the value its page's notebook computes and glues, so it cannot drift from the data."""
+    for _, f in findings.iterrows():
+        for fname in ("headline", "text"):
+            value = f[fname]
+            if not isinstance(value, str):
+                continue
+            bare = FINDING_PLACEHOLDER.sub("", value)
+            if FINDING_DIGIT.search(bare) or "{" in bare or "}" in bare:
+                raise _err(pkg, "findings", "finding number", "a finding types no number (and no malformed "
+                           "placeholder): write {name} and glue the value under that name in its page's notebook",
+                           f["id"], fname)
+
+
+def finding_kind(reg: Register, pkg: Package, findings: pd.DataFrame) -> None:
+    """An outlook is the sentence of exactly one of our calls: it rests on that call and on no other, carries the
+    call's estimative term (once, in ``probability_term`` and in its text) and the call's confidence. A record or an
+    article error rests on no call and carries no estimative term: a line that holds both is two findings, each
+    with its own label."""
+    calls = reg.calls.set_index("id") if not reg.calls.empty else pd.DataFrame()
+    for _, f in findings.iterrows():
+        said = estimative_terms(" ".join(str(f[k]) for k in ("headline", "text") if isinstance(f[k], str)))
+        called = [i for i in _ids(f["rests_on"]) if i in calls.index]
+        term = f["probability_term"] if isinstance(f["probability_term"], str) else None
+        if f["kind"] == "outlook":
+            if len(called) != 1:
+                raise _err(pkg, "findings", "outlook call", f"an outlook rests on exactly one of our calls; it names "
+                           f"{len(called)}", f["id"], "rests_on")
+            call = calls.loc[called[0]]
+            if term != call["probability_term"] or said != [term]:
+                raise _err(pkg, "findings", "outlook term", f"the outlook carries its call {called[0]}'s term "
+                           f"'{call['probability_term']}' in probability_term and, once, in its text (found "
+                           f"{', '.join(said) or 'none'})", f["id"], "probability_term")
+            if f["confidence"] != call["confidence"]:
+                raise _err(pkg, "findings", "outlook confidence", f"the outlook has its call {called[0]}'s confidence "
+                           f"'{call['confidence']}', not '{f['confidence']}'", f["id"], "confidence")
+        else:
+            if called or term or said:
+                raise _err(pkg, "findings", "record without outlook", f"a {f['kind']} finding rests on no call and "
+                           "carries no estimative term; put the outlook in a finding of its own, with its own label",
+                           f["id"], "rests_on" if called else ("probability_term" if term else "text"))
+
+
+def item_confidences(reg: Register, pkg: Package, findings: pd.DataFrame) -> dict[str, str]:
+    """What each claim, development or data row that a finding names earns as a load-bearing item: a claim its
+    confidence (a fact as its evidence earns it, :func:`fact_confidences`; a judgment, forecast or question as
+    recorded); a development or a dated data row as a supported fact whose sources are its own
+    (:func:`evidence_confidence`: high with a primary record among them, low on one secondary report)."""
+    earned = dict(reg.confidence())
+    kinds = reg.sources.set_index("id")["kind"]
+    for ident, (what, sids) in finding_items(reg, pkg, findings).items():
+        if sids is not None:
+            own = [s for s in _ids(sids) if s in kinds.index and kinds[s] != "cited_by_article"]
+            earned[ident] = evidence_confidence("supported", [kinds[s] for s in own], len(own))
+    return earned
+
+
+def finding_confidence(reg: Register, pkg: Package, findings: pd.DataFrame) -> None:
+    """A record or an article error is rated no higher than the weakest item it rests on earns: every item in
+    ``rests_on`` is load-bearing (the sentence fails without it), so the sentence is no surer than the least sure of
+    them. What it only mentions does not cap it. (An outlook has its call's confidence: :func:`finding_kind`.)"""
+    earned = item_confidences(reg, pkg, findings)
+    rank = {level: n for n, level in enumerate(CONFIDENCE_LEVELS)}
+    for _, f in findings[findings["kind"] != "outlook"].iterrows():
+        levels = [(earned[i], i) for i in _ids(f["rests_on"]) if i in earned]
+        if not levels:
+            continue
+        cap, weakest = min(levels, key=lambda li: rank[li[0]])
+        if rank[f["confidence"]] > rank[cap]:
+            raise _err(pkg, "findings", "finding confidence", f"confidence '{f['confidence']}' is higher than "
+                       f"'{cap}', what its weakest load-bearing item ({weakest}) earns", f["id"], "confidence")
+
+
+FINDING_RULES = (finding_refs, finding_numbers, finding_kind, finding_confidence)

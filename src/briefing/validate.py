@@ -15,7 +15,7 @@ def main() -> int:
     # briefing.yml is read (and checked) when the kit is imported: a broken one (config.ConfigError, raised while
     # config loads) is reported in one line, like broken data.
     try:
-        from .claims import RULES, Register, register
+        from .claims import FINDING_RULES, RULES, Register, findings, register
         from .datapackage import DataError, package
     except ValueError as err:
         if type(err).__name__ != "ConfigError":
@@ -26,11 +26,13 @@ def main() -> int:
     try:
         counts = pkg.validate()
         reg: Register = register(pkg)
+        found = findings(reg, pkg) if "findings" in pkg.resources else None
     except DataError as err:
         print(f"data error: {err}", file=sys.stderr)
         return 1
     print(f"data package valid: {len(counts)} tables, {sum(counts.values())} rows; claims register valid: "
-          f"{len(reg.claims)} claims, {len(RULES)} rules")
+          f"{len(reg.claims)} claims, {len(RULES)} rules"
+          + (f"; findings valid: {len(found)} findings, {len(FINDING_RULES)} rules" if found is not None else ""))
     return 0
 
 

@@ -1,0 +1,231 @@
+"""The book's own findings (``findings.csv``): written once, checked on load against the register, shown by id.
+
+- the real table loads valid, and every finding is shown on its page exactly once (the ``{finding}`` role in the
+  prose, or ``finding_text`` for a chart title), never retyped in the prose (a shared run of words fails);
+- each finding rule (``briefing.rules.FINDING_RULES``) fails on a broken copy, naming file, id, field and rule;
+- the role's text: glued numbers, links to what it rests on, the outlook's term in bold, its confidence label.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from briefing.claims import finding_text, findings, register
+from briefing.computation import resolve_roles
+from briefing.datapackage import Package
+from briefing.findings import finding_myst, known_findings
+from briefing.paths import ROOT
+from briefing.rules import FINDING_RULES
+
+from support import _fails, edit_csv
+
+CHAPTERS = ROOT / "chapters"
+ROLE = re.compile(r"\{finding\}`([^`]+)`")
+ANY_ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")
+SHINGLE = 6  # words: a run this long shared by a page's prose and a finding is a retyped finding
+
+
+def _fails_findings(pkg_path, *parts):
+    return _fails(lambda: findings(pkg=Package(pkg_path)), *parts)
+
+
+def _cells(page: str) -> list[dict]:
+    return json.loads((CHAPTERS / f"{page}.ipynb").read_text(encoding="utf-8"))["cells"]
+
+
+def _prose(page: str) -> str:
+    return "\n".join("".join(c["source"]) for c in _cells(page) if c["cell_type"] == "markdown")
+
+
+def _code(page: str) -> str:
+    return "\n".join("".join(c["source"]) for c in _cells(page) if c["cell_type"] == "code")
+
+
+def _words(text: str) -> list[str]:
+    text = re.sub(r"\{[A-Za-z_]\w*\}", " # ", text)  # a placeholder stands for a number: one word, '#'
+    return re.findall(r"[\w'’–#-]+", text.lower())
+
+
+def retyped(prose: str, table) -> list[str]:
+    """The findings whose words (a run of ``SHINGLE``) the prose repeats outside the roles that show them."""
+    prose = re.sub(r"\{glue:?\w*\}`[^`]*`", " # ", prose)  # a glued value is a number, as in a finding
+    words = _words(ANY_ROLE.sub(" ", prose).replace("*", " "))
+    page = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    out = []
+    for _, f in table.iterrows():
+        own = _words(" ".join(v for v in (f["headline"], f["text"]) if isinstance(v, str)))
+        if any(" ".join(own[i:i + SHINGLE]) in page for i in range(len(own) - SHINGLE + 1)):
+            out.append(f["id"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def table():
+    return findings(register())
+
+
+# -- the real data ------------------------------------------------------------------------------------------------
+
+def test_findings_load_valid_with_kind_basis_and_what_they_rest_on(table):
+    assert len(table) and set(table["kind"]) == {"record", "outlook", "article_error"}
+    assert table["confidence_basis"].str.strip().astype(bool).all()
+    bare = table[table["rests_on"].isna()]  # a count over the register or a dataset: its numbers are computed
+    assert bare["text"].str.contains(r"\{\w+\}").all(), "a finding that rests on no row states a computed count"
+
+
+def test_every_finding_is_shown_on_its_page_once(table):
+    for page, rows in table.groupby("page"):
+        shown = ROLE.findall(_prose(page))
+        titles = re.findall(r"finding_text\(\w+, \"([^\"]+)\"", _code(page))
+        for fid, place in zip(rows["id"], rows["place"]):
+            count = titles.count(fid) if place == "chart_title" else shown.count(fid)
+            assert count == 1, f"{page}: finding {fid} is shown {count} times"
+        assert set(shown) <= set(rows["id"]), f"{page} shows another page's finding"
+
+
+def test_no_finding_is_retyped_in_a_pages_prose(table):
+    for page in sorted(set(table["page"])):
+        assert retyped(_prose(page), table) == [], page
+
+
+def test_a_retyped_finding_is_caught(table):
+    """The guard above can fail: a page that types a finding's words instead of citing it."""
+    row = table[table["text"].map(lambda t: len(_words(t)) > SHINGLE + 2)].iloc[0]
+    prose = _prose(row["page"]) + "\n\n" + re.sub(r"\{\w+\}", "12", row["text"])
+    assert retyped(prose, table) == [row["id"]]
+
+
+def test_each_section_chapter_opens_with_its_finding_about_the_world(table):
+    for page in ("thaw", "pressure", "eleven", "china"):
+        first = ROLE.findall(_prose(page))[0]
+        assert table.set_index("id").loc[first, "kind"] == "record", page
+
+
+def test_no_page_reads_the_register_against_itself(table):
+    """c042 (Russia said it would cooperate) never carries the veto; c004 is a judgment, not tested for a
+    ceasefire; c020 is the Washington meeting the day after Riyadh (this briefing's data)."""
+    text = " ".join(table["headline"].fillna("") + " " + table["text"])
+    for wrong in ("before Riyadh, not after", "in Munich before it"):
+        assert wrong not in text
+        for page in ("index", "thaw", "pressure", "eleven", "china", "next"):
+            assert wrong not in _prose(page), page
+    veto = table[table["text"].str.contains("veto", case=False)]
+    assert not veto["rests_on"].fillna("").str.contains("c042").any()
+
+
+# -- each rule fails on a broken copy ------------------------------------------------------------------------------
+
+def _pick(pkg_path, kind):
+    import pandas as pd
+
+    rows = pd.read_csv(pkg_path.parent / "findings.csv", dtype=str)
+    return rows[rows["kind"] == kind].iloc[0]
+
+
+def test_rule_reference(data_copy):
+    f = _pick(data_copy, "record")
+    edit_csv(data_copy.parent / "findings.csv", f["id"], "rests_on", "c999")
+    _fails_findings(data_copy, "findings.csv", f["id"], "rests_on", "finding reference")
+
+
+def test_rule_reference_once(data_copy):
+    f = _pick(data_copy, "record")
+    first = f["rests_on"].split(";")[0]
+    edit_csv(data_copy.parent / "findings.csv", f["id"], "mentions", first)
+    _fails_findings(data_copy, "findings.csv", f["id"], "mentions", "finding reference")
+
+
+def test_rule_number(data_copy):
+    f = _pick(data_copy, "record")
+    edit_csv(data_copy.parent / "findings.csv", f["id"], "text", f["text"] + " It happened in 2025.")
+    _fails_findings(data_copy, "findings.csv", f["id"], "text", "finding number")
+
+
+def test_rule_outlook_term(data_copy):
+    f = _pick(data_copy, "outlook")
+    other = "almost certain" if f["probability_term"] != "almost certain" else "unlikely"
+    edit_csv(data_copy.parent / "findings.csv", f["id"], "probability_term", other)
+    _fails_findings(data_copy, "findings.csv", f["id"], "probability_term", "outlook term")
+
+
+def test_rule_outlook_confidence(data_copy):
+    f = _pick(data_copy, "outlook")
+    other = "high" if f["confidence"] != "high" else "low"
+    edit_csv(data_copy.parent / "findings.csv", f["id"], "confidence", other)
+    _fails_findings(data_copy, "findings.csv", f["id"], "confidence", "outlook confidence")
+
+
+def test_rule_outlook_rests_on_one_call(data_copy):
+    f = _pick(data_copy, "outlook")
+    edit_csv(data_copy.parent / "findings.csv", f["id"], "rests_on", "c018")
+    _fails_findings(data_copy, "findings.csv", f["id"], "rests_on", "outlook call")
+
+
+def test_rule_record_holds_no_outlook(data_copy):
+    """A line that holds a record and an outlook is two findings, each with its own label."""
+    f = _pick(data_copy, "record")
+    edit_csv(data_copy.parent / "findings.csv", f["id"], "text", f["text"] + " More is likely to follow.")
+    _fails_findings(data_copy, "findings.csv", f["id"], "text", "record without outlook")
+
+
+def test_rule_confidence_capped_by_the_weakest_load_bearing_item(data_copy):
+    from briefing.rules import item_confidences
+
+    pkg = Package(data_copy)
+    reg = register(pkg)
+    table = pkg.table("findings")
+    earned = item_confidences(reg, pkg, table)
+    low = next(i for i, level in earned.items() if level == "low" and i.startswith("c"))
+    f = table[table["kind"] == "record"].iloc[0]
+    edit_csv(data_copy.parent / "findings.csv", f["id"], "rests_on", f"{f['rests_on']};{low}")
+    edit_csv(data_copy.parent / "findings.csv", f["id"], "confidence", "moderate")
+    _fails_findings(data_copy, "findings.csv", f["id"], "confidence", "finding confidence", low)
+
+
+def test_a_mention_does_not_cap_confidence(data_copy):
+    from briefing.rules import item_confidences
+
+    pkg = Package(data_copy)
+    table = pkg.table("findings")
+    earned = item_confidences(register(pkg), pkg, table)
+    low = next(i for i, level in earned.items() if level == "low" and i.startswith("c"))
+    f = table[(table["kind"] == "record") & (table["confidence"] != "low") & table["mentions"].isna()].iloc[0]
+    edit_csv(data_copy.parent / "findings.csv", f["id"], "mentions", low)
+    assert len(findings(pkg=Package(data_copy))) == len(table)
+
+
+def test_every_rule_is_exercised():
+    assert {r.__name__ for r in FINDING_RULES} == {"finding_refs", "finding_numbers", "finding_kind",
+                                                   "finding_confidence"}
+
+
+# -- the text a page shows ----------------------------------------------------------------------------------------
+
+def test_finding_myst_glues_links_and_labels():
+    row = {"headline": "A head.", "text": "Trade reached {i_trade}; it is likely to grow.", "rests_on": "c052;b09;d041",
+           "mentions": "c062", "probability_term": "likely", "confidence": "moderate", "kind": "outlook"}
+    out = finding_myst(row)
+    assert out.startswith("**A head.** Trade reached {glue:text}`i_trade`; it is **likely** to grow (")
+    assert "{claim}`c052`, {call}`b09`, d041; see also {claim}`c062`)." in out
+    assert out.endswith("*Moderate confidence.*")
+
+
+def test_static_rendering_shows_the_finding_with_its_glued_values():
+    fid, row = next((i, r) for i, r in known_findings().items() if "{" in r["text"])
+    names = re.findall(r"\{(\w+)\}", row["text"])
+    out = resolve_roles(f"- {{finding}}`{fid}`", {n: f"<{n}>" for n in names})
+    for n in names:
+        assert f"<{n}>" in out
+    assert "{glue" not in out and "{finding}" not in out
+
+
+def test_finding_text_fills_a_chart_title(table):
+    row = table[table["place"] == "chart_title"].iloc[0]
+    names = re.findall(r"\{(\w+)\}", row["text"])
+    title = finding_text(table, row["id"], **{n: 7 for n in names})
+    assert "{" not in title and "7" in title
+    with pytest.raises(KeyError, match=row["id"]):
+        finding_text(table, row["id"])
