@@ -364,3 +364,33 @@ def test_the_articles_date_and_key_dates_come_from_briefing_yml():
         assert getattr(an, name.upper()) == an.__getattr__(name.upper()) == day
     with pytest.raises(AttributeError):
         an.__getattr__("NO_SUCH_DATE")
+
+
+def test_label_layout_stacks_labels_that_would_overlap_and_keeps_them_inside():
+    from briefing.charts import label_layout
+    from briefing.vocabulary import LABEL_PX_PER_CHAR
+
+    # Munich and Riyadh, three days apart on a 26-month axis: a few px apart on any screen.
+    layout = label_layout([100.0, 103.0, 300.0, 195.0], ["Munich", "Riyadh", "far", "end of the axis"], 200)
+    assert layout[0][0] != layout[1][0]                     # stacked, not overprinted
+    assert layout[2] == (0, "right")                        # would run past the right edge: ends at its anchor
+    spans = []
+    for (row, align), x, text in zip(layout, [100.0, 103.0, 300.0, 195.0], ["Munich", "Riyadh", "far", "end"]):
+        w = len(text) * LABEL_PX_PER_CHAR
+        spans.append((row, x if align == "left" else x - w, x + w if align == "left" else x))
+    for i, a in enumerate(spans):
+        for b in spans[i + 1:]:
+            assert a[0] != b[0] or a[2] <= b[1] or b[2] <= a[1]
+
+
+def test_timeline_chart_labels_decisive_events_in_rows_for_the_narrow_chart():
+    chart = an.timeline_chart(events(), lane="track", lane_labels={"us_russia": "US–Russia",
+                              "russia_dprk": "Russia–DPRK"}, colours={"us_russia": "#000001", "russia_dprk": "#000002"},
+                              marks={"2025-02-18": "Riyadh"}, labels={"e2": "Label b"}, **TITLE)
+    labels = frames(chart)[1]
+    assert set(labels["label"]) == {"Riyadh", "Label b"} and set(labels["kind"]) == {"mark", "event"}
+    assert (labels["label_y"] < 0).all()                      # above the plot
+    assert spec(chart)["usermeta"]["narrow"]["width"] > 0     # the layout's plot width, for the narrow rendering
+    with pytest.raises(KeyError, match="zz"):
+        an.timeline_chart(events(), lane="track", lane_labels={"us_russia": "US–Russia", "russia_dprk": "R"},
+                          colours={"us_russia": "#000001", "russia_dprk": "#000002"}, labels={"zz": "x"}, **TITLE)

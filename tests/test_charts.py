@@ -134,3 +134,19 @@ def test_long_titles_wrap_to_the_chart_width():
     assert isinstance(title["text"], list) and len(title["text"]) > 1
     assert all(len(line) <= 400 / TITLE_PX_PER_CHAR for line in title["text"])
     assert " ".join(title["text"]) == " ".join(long.split()) and title["subtitle"] == "short"
+
+
+def test_the_figure_is_drawn_wide_and_narrow_for_phones():
+    """Issue 25: the page carries a second drawing, NARROW_WIDTH px in all, that a phone shows at its own size, and
+    the overrides the page's script applies to the spec when that drawing shows."""
+    from briefing.vocabulary import NARROW_WIDTH
+
+    chart = _chart().properties(width=560, title=alt.Title("A finding long enough to wrap on a phone's narrow "
+                                                            "chart but not on the wide one", subtitle="What"))
+    html = page(figure(chart, resources="claims", alt_text="x"))
+    wide, narrow = re.findall(r'<div class="briefing-chart__(wide|narrow)">', html), re.findall(r"<svg\b[^>]*>", html)
+    assert wide == ["wide", "narrow"] and len(narrow) == 2
+    width = float(re.search(r'width="([\d.]+)"', narrow[1]).group(1))
+    assert width <= NARROW_WIDTH, f"the narrow drawing is {width} px wide"
+    over = figures.narrow_overrides(figure(chart, resources="claims", alt_text="x").spec)
+    assert over["width"] == NARROW_WIDTH and isinstance(over["title"]["text"], list)

@@ -19,8 +19,15 @@ from .vocabulary import (  # noqa: F401  (notebooks import ACTOR_COLOURS from he
     ACTOR_COLOURS,
     CHART_COLOURS,
     FIGURE_METADATA,
+    CHART_TEXT_PX,
+    DEFAULT_WIDTH,
     FONT,
+    LABEL_PX_PER_CHAR,
+    LABEL_ROW_PX,
+    NARROW_WIDTH,
     OTHER_COLOUR,
+    SUBTITLE_PX_PER_CHAR,
+    TITLE_PX_PER_CHAR,
     VEGA_LITE_MIME,
     VEGA_LITE_V5_SCHEMA,
     VEGA_LITE_VERSION,
@@ -46,15 +53,56 @@ def theme() -> dict:
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12,
                       "subtitleColor": CHART_COLOURS["subtitle"], "color": CHART_COLOURS["title"], "offset": 12},
             "axis": {"labelColor": CHART_COLOURS["axis"], "titleColor": CHART_COLOURS["axis"],
-                     "gridColor": CHART_COLOURS["grid"], "labelFontSize": 11, "titleFontSize": 11},
-            "legend": {"labelColor": CHART_COLOURS["axis"], "titleColor": CHART_COLOURS["axis"], "orient": "bottom"},
+                     "gridColor": CHART_COLOURS["grid"], "labelFontSize": CHART_TEXT_PX,
+                     "titleFontSize": CHART_TEXT_PX},
+            "legend": {"labelColor": CHART_COLOURS["axis"], "titleColor": CHART_COLOURS["axis"], "orient": "bottom",
+                       "labelFontSize": CHART_TEXT_PX, "titleFontSize": CHART_TEXT_PX},
+            "text": {"fontSize": CHART_TEXT_PX},
         }
     }
 
 
 # Titles wrap to the chart's width instead of running past it (in print a long title shrank the whole chart):
-# about this many pixels per character at the theme's title and subtitle sizes (Liberation Sans, bold 15 / 12 px).
-TITLE_PX_PER_CHAR, SUBTITLE_PX_PER_CHAR, DEFAULT_WIDTH = 8.5, 6.5, 560
+# about TITLE_PX_PER_CHAR / SUBTITLE_PX_PER_CHAR pixels per character at the theme's title and subtitle sizes
+# (Liberation Sans, bold 15 / 12 px; vocabulary).
+
+
+def label_layout(positions: list[float], texts: list[str], width: float, gap: float = 6.0) -> list[tuple[int, str]]:
+    """Where direct labels go so that no two overlap: for labels anchored at ``positions`` (px from the plot's
+    left edge) of a plot ``width`` px wide, each label's row (0 nearest the plot, upwards) and alignment ("left":
+    the text starts at its anchor; "right": it ends there, where it would run past the plot's right edge).
+
+    Greedy, in order of position: a label takes the lowest row where it clears every label already there by
+    ``gap`` px. Text widths are reckoned generously (``LABEL_PX_PER_CHAR``), so a layout made for the narrow
+    rendering (the tightest) holds at every wider one, where the anchors only move apart.
+    """
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    rows: list[list[tuple[float, float]]] = []
+    out: list[tuple[int, str]] = [(0, "left")] * len(positions)
+    for i in order:
+        x, w = positions[i], len(texts[i]) * LABEL_PX_PER_CHAR
+        align = "left" if x + w <= width else "right"
+        span = (x, x + w) if align == "left" else (x - w, x)
+        for r, taken in enumerate(rows):
+            if all(span[0] >= b + gap or span[1] <= a - gap for a, b in taken):
+                taken.append(span)
+                break
+        else:
+            rows.append([span])
+            r = len(rows) - 1
+        out[i] = (r, align)
+    return out
+
+
+def label_y(row: int) -> float:
+    """A label row's baseline in px from the plot's top edge (negative: above the plot)."""
+    return -4.0 - row * LABEL_ROW_PX
+
+
+def narrow_usermeta(width: float) -> dict:
+    """The spec's ``usermeta`` that tells the narrow rendering (``figures.narrow_spec``) its plot width, when a
+    chart's layout (its direct labels) was made for it."""
+    return {"narrow": {"width": round(width, 1)}}
 
 
 def _wrap(text, width: float, px_per_char: float):

@@ -234,3 +234,12 @@ TINT = 0.25  # share of the colour in a tint (the rest white): badges' backgroun
 # system font would make the layout depend on what is installed); it is metric-compatible with Arial and
 # Helvetica, the fallbacks a browser uses where it is not installed, so the drawn text fits the same boxes.
 FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"
+
+# Chart sizes (issue 25). Every chart is also rendered narrow, for phones: NARROW_WIDTH px in all, which a 390-px
+# phone's column (about 326 px) shows at its own size, so its text keeps its size. Text sizes (px) at 1:1, and
+# what the label layout reckons a character of chart text takes (Liberation Sans, generously).
+NARROW_WIDTH = 320
+CHART_TEXT_PX = 11
+TITLE_PX_PER_CHAR, SUBTITLE_PX_PER_CHAR, DEFAULT_WIDTH = 8.5, 6.5, 560
+LABEL_PX_PER_CHAR = 0.6 * CHART_TEXT_PX
+LABEL_ROW_PX = CHART_TEXT_PX + 3
