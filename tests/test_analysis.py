@@ -394,3 +394,13 @@ def test_timeline_chart_labels_decisive_events_in_rows_for_the_narrow_chart():
     with pytest.raises(KeyError, match="zz"):
         an.timeline_chart(events(), lane="track", lane_labels={"us_russia": "US–Russia", "russia_dprk": "R"},
                           colours={"us_russia": "#000001", "russia_dprk": "#000002"}, labels={"zz": "x"}, **TITLE)
+
+
+def test_rows_from_and_claims_behind_pick_dated_rows_and_the_claims_citing_their_sources():
+    tables = {"a": pd.DataFrame({"id": ["x1", "x2"], "date": ["2025-02-19", "2025-02-15"], "event": ["e1", "e2"],
+                                 "source_id": ["s1;s2", "s3"]}),
+              "b": pd.DataFrame({"id": ["y1"], "date": ["2025-02-18"], "event": ["e3"], "source_id": ["s4"]})}
+    rows = an.rows_from(tables, {"x1": ("a", "allies", "One"), "y1": ("b", "dprk", "Two"), "x2": ("a", "allies", "Z")})
+    assert list(rows["id"]) == ["x2", "y1", "x1"] and list(rows["label"]) == ["Z", "Two", "One"]
+    cs = pd.DataFrame({"claim_id": ["c2", "c1", "c3"], "source_id": ["s2", "s1", "s9"]})
+    assert an.claims_behind(cs, "s1; s2") == ["c1", "c2"] and an.claims_behind(cs, "s4") == []

@@ -141,7 +141,7 @@ def outcomes_chart(claims: pd.DataFrame, *, title: str, subtitle: str) -> alt.Ch
 def timeline_chart(events: pd.DataFrame, *, lane: str, lane_labels: dict[str, str], colours: dict[str, str],
                    title: str, subtitle: str, marks: dict[str, str] | None = None,
                    text: str = "event", labels: dict[str, str] | None = None, width: float = 600,
-                   domain: tuple[str, str] | None = None) -> alt.Chart:
+                   domain: tuple[str, str] | None = None, axis_format: str = "%b %Y") -> alt.Chart:
     """Dated events as points on lanes, with dashed rules for dates the article relies on (``marks``: date ->
     label) and the decisive events labelled directly (``labels``: event id -> short label), each on a thin line
     down through the lanes to its dot. Labels sit in rows above the plot, laid out (:func:`charts.label_layout`)
@@ -180,7 +180,7 @@ def timeline_chart(events: pd.DataFrame, *, lane: str, lane_labels: dict[str, st
     lab["bottom"] = height
 
     x = alt.X("when:T", title=None, scale=alt.Scale(domain=[x0.isoformat(), x1.isoformat()], nice=False),
-              axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6, labelOverlap="greedy",
+              axis=alt.Axis(format=axis_format, labelAngle=0, tickCount=6, labelOverlap="greedy",
                             labelFlush=True))
     py = alt.Y("label_y:Q", scale=None, axis=None)
     picked_ids = set(labels)
@@ -208,6 +208,24 @@ def timeline_chart(events: pd.DataFrame, *, lane: str, lane_labels: dict[str, st
     chart = alt.layer(points, rules, leaders, *texts).resolve_scale(y="independent").properties(
         title=alt.Title(title, subtitle=subtitle), width=width, height=height)
     return chart.properties(usermeta=narrow_usermeta(narrow))
+
+
+def claims_behind(claim_sources: pd.DataFrame, source_id) -> list[str]:
+    """The claims whose evidence cites any of a data row's sources (``source_id``: ids separated by ``;``), in id
+    order: what that row bears on in the register."""
+    ids = {s.strip() for s in str(source_id).split(";") if s.strip()}
+    return sorted(set(claim_sources.loc[claim_sources["source_id"].isin(ids), "claim_id"]))
+
+
+def rows_from(tables: dict[str, pd.DataFrame], picks: dict[str, tuple[str, str, str]]) -> pd.DataFrame:
+    """Rows picked from several dated tables into one: ``picks`` maps a row id to (its table's name in ``tables``,
+    a lane, a short label). Columns: ``id``, ``date``, ``event``, ``source_id``, ``table``, ``lane``, ``label``."""
+    out = []
+    for rid, (name, lane, label) in picks.items():
+        row = tables[name].set_index("id").loc[rid]
+        out.append({"id": rid, "date": row["date"], "event": row["event"], "source_id": row["source_id"],
+                    "table": name, "lane": lane, "label": label})
+    return pd.DataFrame(out).sort_values(["date", "id"]).reset_index(drop=True)
 
 
 def half_year_of(value) -> str:
@@ -480,3 +498,79 @@ def developments_chart(developments: pd.DataFrame, *, title: str, subtitle: str,
         title=title, subtitle=subtitle,
         marks={ARTICLE_DATE: "article"}, labels=labels,
     )
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance between two points on the Earth's surface (haversine, mean radius 6,371 km)."""
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(a))
+
+
+def locator_map(basemap: dict, places: pd.DataFrame, *, title: str, subtitle: str, width: float = 300) -> alt.VConcatChart:
+    """The places (``lat``, ``lon``, ``place``, ``date``) on a basemap (a GeoJSON FeatureCollection whose features
+    carry ``panel``: ``overview`` and ``inset``), as two panels one above the other: the overview with every place,
+    the inset (its box: the inset features' extent) with the places inside it. Each place is labelled with its name
+    and date; a label sits on the side of its dot away from the panel's nearer edge, and of two dots close together
+    one label goes above and one below."""
+    panels = {}
+    for f in basemap["features"]:
+        panels.setdefault(f["properties"]["panel"], []).append(f)
+    df = places.assign(when=places["date"].map(lambda d: f"{month_start(d):%b %Y}"))
+    # Two lines: the place's name, then its qualifier in brackets (if any) and the date.
+    df["label"] = (df["place"].str.replace(" (", "\n(", regex=False) + ", " + df["when"]).where(
+        df["place"].str.contains(" (", regex=False), df["place"] + "\n" + df["when"])
+    land, border = CHART_COLOURS["grid"], CHART_COLOURS["axis"]
+
+    def extent(features):
+        xs, ys = [], []
+        for f in features:
+            for poly in f["geometry"]["coordinates"]:
+                for ring in poly:
+                    xs += [p[0] for p in ring]
+                    ys += [p[1] for p in ring]
+        return min(xs), max(xs), min(ys), max(ys)
+
+    ix0, ix1, iy0, iy1 = extent(panels["inset"])
+    box_ids = set(df[(df["lon"] >= ix0) & (df["lon"] <= ix1) & (df["lat"] >= iy0) & (df["lat"] <= iy1)]["id"])
+    edge = [(ix0, iy0), (ix1, iy0), (ix1, iy1), (ix0, iy1), (ix0, iy0)]
+    ring = [(x0 + (x1 - x0) * k / 20, y0 + (y1 - y0) * k / 20) for (x0, y0), (x1, y1) in zip(edge, edge[1:])
+            for k in range(20)] + [edge[0]]
+    inset_box = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring[::-1]]}}
+
+    def panel(name, height, box=None):
+        feats = panels[name]
+        x0, x1, y0, y1 = extent(feats)
+        inside = df[(df["lon"] >= x0) & (df["lon"] <= x1) & (df["lat"] >= y0) & (df["lat"] <= y1)].copy()
+        inside = inside.sort_values("lon").reset_index(drop=True)
+        px = (inside["lon"] - x0) / (x1 - x0) * width
+        inside["right"] = px > width / 2
+        close = (px.diff().abs() < 60).fillna(False).astype(bool)
+        inside["below"] = close & ~close.shift(fill_value=False).astype(bool)
+        if box is not None:  # places inside the inset are labelled there
+            inside = inside[~inside["id"].isin(box_ids)]
+        base = alt.Chart(alt.Data(values=feats)).mark_geoshape(fill=land, stroke=border, strokeWidth=0.5)
+        layers = [base]
+        if box is not None:
+            layers.append(alt.Chart(alt.Data(values=[box])).mark_geoshape(
+                fill=None, stroke=MARK_COLOUR, strokeWidth=1))
+        dots = df[(df["lon"] >= x0) & (df["lon"] <= x1) & (df["lat"] >= y0) & (df["lat"] <= y1)]
+        pts = alt.Chart(dots)
+        layers.append(pts.mark_circle(size=70, color=MARK_COLOUR, opacity=1).encode(
+            longitude="lon:Q", latitude="lat:Q",
+            tooltip=["place:N", "date:N", "event:N"]))
+        for right in (False, True):
+            for below in (False, True):
+                sub = inside[(inside["right"] == right) & (inside["below"] == below)]
+                if sub.empty:
+                    continue
+                layers.append(alt.Chart(sub).mark_text(
+                    align="right" if right else "left", dx=-6 if right else 6, dy=16 if below else -20,
+                    lineBreak="\n", color=CHART_COLOURS["title"]).encode(
+                    longitude="lon:Q", latitude="lat:Q", text="label:N"))
+        return alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
+
+    return alt.vconcat(panel("overview", 150, inset_box), panel("inset", 190)).properties(
+        title=alt.Title(title, subtitle=subtitle))

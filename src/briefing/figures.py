@@ -84,6 +84,13 @@ def narrow_svg(spec: dict) -> str:
     return svg_attributes(svg, drop=("role", "aria-*"), aria_hidden="true", focusable="false")
 
 
+def _svg_width(svg: str) -> float:
+    import re
+
+    m = re.search(r'<svg\b[^>]*\swidth="([\d.]+)"', svg)
+    return float(m.group(1)) if m else float("inf")
+
+
 def figure_markup(spec: dict, svg: str, metadata: dict) -> Markup:
     """The book's figure for one chart output: ``spec`` (its Vega-Lite member), ``svg`` (its SVG member) and
     ``metadata`` (its output metadata under :data:`FIGURE_METADATA`)."""
@@ -95,8 +102,12 @@ def figure_markup(spec: dict, svg: str, metadata: dict) -> Markup:
     # technology, and drop the per-element ARIA that Vega writes (dead weight under aria-hidden).
     inline = svg_attributes(svg, drop=("role", "aria-*"), aria_hidden="true", focusable="false")
     plain = {k: v for k, v in spec.items() if k != "$schema"}
-    narrow = json.dumps(narrow_overrides(plain), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return render(FIGURE_TEMPLATE, id=vis_id, svg=Markup(inline), svg_narrow=Markup(narrow_svg(plain)),
+    # A chart already narrow enough for a phone (the locator map) is drawn once.
+    fits = _svg_width(svg) <= NARROW_WIDTH
+    narrow = "" if fits else json.dumps(narrow_overrides(plain), sort_keys=True, ensure_ascii=False,
+                                        separators=(",", ":"))
+    return render(FIGURE_TEMPLATE, id=vis_id, svg=Markup(inline),
+                  svg_narrow=None if fits else Markup(narrow_svg(plain)),
                   narrow_json=narrow, spec_json=text, title=metadata["title"],
                   alt_text=metadata["alt_text"], source_note=metadata["source_note"],
                   data=metadata.get("data", []), claims=metadata.get("claims", []))

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .claims import ESTIMATIVE_TERMS, Register
 from .html import HTML, macro, render
-from .vocabulary import REVIEWER, SECTION_LABELS, VERDICT_LABELS
+from .vocabulary import REVIEWER, SECTION_LABELS, SOURCES_PAGE, VERDICT_LABELS
 
 # schema.org Rating for ClaimReview: 1 (worst) to 5 (best); unverified facts get no numeric rating.
 RATING_VALUES = {"supported": 5, "partly_supported": 3, "contradicted": 1}
@@ -73,7 +73,6 @@ def claim_review_jsonld(claim, review_date: str, article: dict) -> dict:
 
 
 REGISTER_PAGE = "register.html"
-SOURCES_PAGE = "sources.html"  # every source in full, each at #src-<id> (chapters/sources.ipynb)
 
 
 def claim_card(reg: Register, claim_id: str, review_date: str, article: dict, claimreview: bool = True,
