@@ -465,3 +465,49 @@ def test_each_chapter_bookmark_reads_as_its_title():
     bk = pdf.book(html_root=pdf.HTML_ROOT)
     top = [str(o.title) for o in PdfReader(path).outline if not isinstance(o, list)]
     assert top == ["Contents"] + [c.title for c in bk.chapters]
+
+
+@pytest.mark.slow
+def test_every_bookmark_keeps_its_spaces_appears_once_and_parts_do_not_point_at_the_contents():
+    """Issue 25: Chromium's bookmarks lost the space at a heading's line break ("the origins of theMSMT"), one read
+    twice over, and the parts' captions in the contents were bookmarks that all pointed at the contents page."""
+    from pypdf import PdfReader
+
+    path, _ = _pdf()
+    reader = PdfReader(path)
+    flat = []
+
+    def walk(items, depth):
+        for it in items:
+            if isinstance(it, list):
+                walk(it, depth + 1)
+            else:
+                flat.append((str(it.title), reader.get_destination_page_number(it) + 1, depth))
+
+    walk(reader.outline, 0)
+    contents = next(p for t, p, d in flat if t == "Contents")
+    assert [t for t, p, d in flat if p == contents] == ["Contents"], "only the contents bookmark points at its page"
+    squashed = [t for t, _, _ in flat if re.search(r"[a-z][A-Z]", t) and not re.search(r"DPRK|MSMT|US|UN", t)]
+    assert not squashed, f"bookmarks that lost a space: {squashed}"
+    assert not [t for t, _, _ in flat if len(t) % 2 == 0 and t[:len(t) // 2] == t[len(t) // 2:]], "a doubled title"
+
+
+def test_name_headings_restores_the_words_of_each_heading():
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    a = writer.add_outline_item("What happened nextWhat happened next", 0)
+    writer.add_outline_item("The origins of theMSMT", 0, parent=a)
+    writer.add_outline_item("Unknown", 0)
+    assert pdf.name_headings(writer, ["What happened next", "The origins of the MSMT"]) == 2
+    titles = []
+    item = writer._root_object[NameObject("/Outlines")].get_object().get("/First")
+    while item is not None:
+        entry = item.get_object()
+        titles.append(str(entry["/Title"]))
+        if entry.get("/First") is not None:
+            titles.append(str(entry["/First"].get_object()["/Title"]))
+        item = entry.get("/Next")
+    assert titles == ["What happened next", "The origins of the MSMT", "Unknown"]
