@@ -107,8 +107,13 @@ def claim_cards(reg: Register, claim_ids, review_date: str, article: dict, label
 
 
 def claims_table(claims: pd.DataFrame, caption: str, page: str = "register.html") -> HTML:
-    """Compact table of claims: id (linked to the register), the article's words, English, type, verdict."""
-    return HTML(render("claims_table.html", claims=_records(claims), caption=caption, page=page),
+    """Compact table of claims: id (linked to the register), the article's words, English, type, and the verdict
+    (for a forecast or question with an outcome, the outcome); under it the rating scale of the chips it shows."""
+    scored = claims["outcome"].notna() if "outcome" in claims else pd.Series(False, index=claims.index)
+    verdicts = set(claims.loc[~scored, "verdict"])
+    outcomes = set(claims.loc[scored, "outcome"]) if "outcome" in claims else set()
+    return HTML(render("claims_table.html", claims=_records(claims), caption=caption, page=page,
+                       shown_verdicts=verdicts, shown_outcomes=outcomes),
                 f"Claims table: {len(claims)} claims")
 
 

@@ -115,8 +115,20 @@ def page_dates() -> dict[str, str]:
     return _DATES
 
 
-def dates_line(dates: dict[str, str]) -> str:
-    return str(_render("dates_line.html", reviewed=dates["reviewed"], evidence=dates["evidence"]))
+def dates_line(dates: dict[str, str], tracks: list[dict] | None = None) -> str:
+    return str(_render("dates_line.html", reviewed=dates["reviewed"], evidence=dates["evidence"], tracks=tracks or []))
+
+
+def currency_strip() -> list[dict]:
+    """Under the landing page's dates (issue 25): the newest evidence found on each track of the article (``sweeps``:
+    ``newest_evidence`` by ``track``), since the tracks stop at different dates."""
+    from .datapackage import load
+    from .scoring import currency_by_track, reader_date
+    from .vocabulary import THEME_LABELS
+
+    table = currency_by_track(load("sweeps"))
+    return [{"label": THEME_LABELS.get(r["track"], r["track"]), "newest": reader_date(r["newest"])}
+            for _, r in table.iterrows()]
 
 
 def _page_context(app, pagename, templatename, context, doctree):
@@ -124,7 +136,9 @@ def _page_context(app, pagename, templatename, context, doctree):
     # a rebuild is not a review).
     context["last_updated"] = None
     if "body" in context and "</h1>" in context["body"]:
-        context["body"] = context["body"].replace("</h1>", "</h1>\n" + dates_line(page_dates()), 1)
+        landing = pagename == app.config.root_doc
+        context["body"] = context["body"].replace(
+            "</h1>", "</h1>\n" + dates_line(page_dates(), currency_strip() if landing else None), 1)
     # myst-nb names the hide-input toggle "Toggle hidden content" while it shows "Show code cell source":
     # the visible text must be part of the accessible name (WCAG 2.5.3), so let the visible text name it.
     if "body" in context:

@@ -86,6 +86,21 @@ OUTCOME_LABELS = {
     "too_early": "Too early to tell",
     "not_scorable": "Not scorable",
 }
+# What each chip means, in plain words: the rating scale printed under every chapter's claims table (issue 25).
+VERDICT_MEANINGS = {
+    "supported": "the record confirms it in every checkable particular",
+    "partly_supported": "the core holds, but a date, place, number or participant is wrong or overstated",
+    "contradicted": "the record shows it is false as stated",
+    "unverified": "nothing adequate was found either way",
+    "not_checkable": "a judgment, forecast or question, not a fact",
+}
+OUTCOME_MEANINGS = {
+    "borne_out": "what followed matches the forecast",
+    "partly_borne_out": "part of it happened, or less of it",
+    "not_borne_out": "what followed runs against it",
+    "too_early": "the evidence so far cannot settle it",
+    "not_scorable": "too vague to score against any outcome",
+}
 OUTCOME_COLOURS = {
     "borne_out": "#1B7837",
     "partly_borne_out": "#C98B00",
