@@ -404,3 +404,27 @@ def test_rows_from_and_claims_behind_pick_dated_rows_and_the_claims_citing_their
     assert list(rows["id"]) == ["x2", "y1", "x1"] and list(rows["label"]) == ["Z", "Two", "One"]
     cs = pd.DataFrame({"claim_id": ["c2", "c1", "c3"], "source_id": ["s2", "s1", "s9"]})
     assert an.claims_behind(cs, "s1; s2") == ["c1", "c2"] and an.claims_behind(cs, "s4") == []
+
+
+def test_great_circle_km_measures_along_the_earth():
+    assert an.great_circle_km(0, 0, 0, 1) == pytest.approx(111.19, abs=0.01)
+    assert an.great_circle_km(51.717, 36.183, 51.717, 36.183) == 0
+
+
+def test_locator_map_puts_each_place_on_the_panels_that_hold_it():
+    def square(x0, y0, x1, y1, panel):
+        ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+        return {"type": "Feature", "properties": {"panel": panel}, "geometry": {"type": "MultiPolygon",
+                                                                                 "coordinates": [[ring]]}}
+
+    basemap = {"type": "FeatureCollection", "features": [square(30, 35, 145, 62, "overview"),
+                                                         square(121, 38, 133, 44, "inset")]}
+    places = pd.DataFrame({"id": ["pl-1", "pl-2"], "place": ["Far (West)", "Near"], "lat": [51.7, 42.3],
+                           "lon": [36.2, 130.4], "date": ["2025-04-28", "2025-02"], "event": ["a", "b"]})
+    chart = an.locator_map(basemap, places, **TITLE)
+    d = spec(chart)
+    overview, inset = d["vconcat"]
+    assert all(layer.get("projection", overview.get("projection")) for layer in [overview])
+    labels = [r["label"] for rows in d["datasets"].values() for r in rows if "label" in r]
+    assert "Far\n(West), Apr 2025" in labels and "Near\nFeb 2025" in labels
+    assert titled(chart)

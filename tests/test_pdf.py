@@ -498,9 +498,9 @@ def test_name_headings_restores_the_words_of_each_heading():
 
     writer = PdfWriter()
     writer.add_blank_page(100, 100)
-    a = writer.add_outline_item("What happened nextWhat happened next", 0)
-    writer.add_outline_item("The origins of theMSMT", 0, parent=a)
-    writer.add_outline_item("Unknown", 0)
+    a = writer.add_outline_item("What happened nextWhat happened next", page_number=0)
+    writer.add_outline_item("The origins of theMSMT", page_number=0, parent=a)
+    writer.add_outline_item("Unknown", page_number=0)
     assert pdf.name_headings(writer, ["What happened next", "The origins of the MSMT"]) == 2
     titles = []
     item = writer._root_object[NameObject("/Outlines")].get_object().get("/First")
