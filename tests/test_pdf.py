@@ -511,3 +511,32 @@ def test_name_headings_restores_the_words_of_each_heading():
             titles.append(str(entry["/First"].get_object()["/Title"]))
         item = entry.get("/Next")
     assert titles == ["What happened next", "The origins of the MSMT", "Unknown"]
+
+
+def page_fill(page) -> float:
+    """How far down a PDF page its text reaches, as a share of the page's height (the footer, in the bottom margin,
+    left out): a page whose text stops a fifth of the way down is a fifth full."""
+    height, ys = float(page.mediabox.height), []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            ys.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    body = [y for y in ys if y > 50]
+    return (height - min(body)) / height if body else 0.0
+
+
+@pytest.mark.slow
+def test_no_page_is_under_a_quarter_full_but_a_chapters_last():
+    """Issue 25: a heading stranded at a page's foot, its chart pushed over, left pages half empty; a page may be
+    short only where a chapter ends."""
+    from pypdf import PdfReader
+
+    path, _ = _pdf()
+    reader = PdfReader(path)
+    starts = set(pdf.chapter_pages(pdf.outline(path.read_bytes()), pdf.book(html_root=pdf.HTML_ROOT)).values())
+    ends = {s - 1 for s in starts} | {len(reader.pages)} | {1, 2}  # and the title and contents pages
+    short = [(n, round(page_fill(p), 2)) for n, p in enumerate(reader.pages, 1)
+             if n not in ends and page_fill(p) < 0.25]
+    assert not short, f"pages under a quarter full (page, share): {short}"
