@@ -122,10 +122,12 @@ def dates_line(dates: dict[str, str], tracks: list[dict] | None = None) -> str:
 def currency_strip() -> list[dict]:
     """Under the landing page's dates (issue 25): the newest evidence found on each track of the article (``sweeps``:
     ``newest_evidence`` by ``track``), since the tracks stop at different dates."""
-    from .datapackage import load
+    from .datapackage import load, package
     from .scoring import currency_by_track, reader_date
     from .vocabulary import THEME_LABELS
 
+    if "sweeps" not in package().resources:  # a briefing without sweeps states one date only
+        return []
     table = currency_by_track(load("sweeps"))
     return [{"label": THEME_LABELS.get(r["track"], r["track"]), "newest": reader_date(r["newest"])}
             for _, r in table.iterrows()]
