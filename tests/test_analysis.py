@@ -382,3 +382,67 @@ def test_adjudication_stats_and_line():
     line = an.adjudication_line(stats)
     assert line.startswith("a blind second reading of 4 of these verdicts agreed with the first on 1 (25%)")
     assert "moved 1 verdict and kept 2 against its majority" in line and line.endswith("on 2 (50%)")
+
+
+def test_label_layout_stacks_labels_that_would_overlap_and_keeps_them_inside():
+    from briefing.charts import label_layout
+    from briefing.vocabulary import LABEL_PX_PER_CHAR
+
+    # Munich and Riyadh, three days apart on a 26-month axis: a few px apart on any screen.
+    layout = label_layout([100.0, 103.0, 300.0, 195.0], ["Munich", "Riyadh", "far", "end of the axis"], 200)
+    assert layout[0][0] != layout[1][0]                     # stacked, not overprinted
+    assert layout[2] == (0, "right")                        # would run past the right edge: ends at its anchor
+    spans = []
+    for (row, align), x, text in zip(layout, [100.0, 103.0, 300.0, 195.0], ["Munich", "Riyadh", "far", "end"]):
+        w = len(text) * LABEL_PX_PER_CHAR
+        spans.append((row, x if align == "left" else x - w, x + w if align == "left" else x))
+    for i, a in enumerate(spans):
+        for b in spans[i + 1:]:
+            assert a[0] != b[0] or a[2] <= b[1] or b[2] <= a[1]
+
+
+def test_timeline_chart_labels_decisive_events_in_rows_for_the_narrow_chart():
+    chart = an.timeline_chart(events(), lane="track", lane_labels={"us_russia": "US–Russia",
+                              "russia_dprk": "Russia–DPRK"}, colours={"us_russia": "#000001", "russia_dprk": "#000002"},
+                              marks={"2025-02-18": "Riyadh"}, labels={"e2": "Label b"}, **TITLE)
+    labels = frames(chart)[1]
+    assert set(labels["label"]) == {"Riyadh", "Label b"} and set(labels["kind"]) == {"mark", "event"}
+    assert (labels["label_y"] < 0).all()                      # above the plot
+    assert spec(chart)["usermeta"]["narrow"]["width"] > 0     # the layout's plot width, for the narrow rendering
+    with pytest.raises(KeyError, match="zz"):
+        an.timeline_chart(events(), lane="track", lane_labels={"us_russia": "US–Russia", "russia_dprk": "R"},
+                          colours={"us_russia": "#000001", "russia_dprk": "#000002"}, labels={"zz": "x"}, **TITLE)
+
+
+def test_rows_from_and_claims_behind_pick_dated_rows_and_the_claims_citing_their_sources():
+    tables = {"a": pd.DataFrame({"id": ["x1", "x2"], "date": ["2025-02-19", "2025-02-15"], "event": ["e1", "e2"],
+                                 "source_id": ["s1;s2", "s3"]}),
+              "b": pd.DataFrame({"id": ["y1"], "date": ["2025-02-18"], "event": ["e3"], "source_id": ["s4"]})}
+    rows = an.rows_from(tables, {"x1": ("a", "allies", "One"), "y1": ("b", "dprk", "Two"), "x2": ("a", "allies", "Z")})
+    assert list(rows["id"]) == ["x2", "y1", "x1"] and list(rows["label"]) == ["Z", "Two", "One"]
+    cs = pd.DataFrame({"claim_id": ["c2", "c1", "c3"], "source_id": ["s2", "s1", "s9"]})
+    assert an.claims_behind(cs, "s1; s2") == ["c1", "c2"] and an.claims_behind(cs, "s4") == []
+
+
+def test_great_circle_km_measures_along_the_earth():
+    assert an.great_circle_km(0, 0, 0, 1) == pytest.approx(111.19, abs=0.01)
+    assert an.great_circle_km(51.717, 36.183, 51.717, 36.183) == 0
+
+
+def test_locator_map_puts_each_place_on_the_panels_that_hold_it():
+    def square(x0, y0, x1, y1, panel):
+        ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+        return {"type": "Feature", "properties": {"panel": panel}, "geometry": {"type": "MultiPolygon",
+                                                                                 "coordinates": [[ring]]}}
+
+    basemap = {"type": "FeatureCollection", "features": [square(30, 35, 145, 62, "overview"),
+                                                         square(121, 38, 133, 44, "inset")]}
+    places = pd.DataFrame({"id": ["pl-1", "pl-2"], "place": ["Far (West)", "Near"], "lat": [51.7, 42.3],
+                           "lon": [36.2, 130.4], "date": ["2025-04-28", "2025-02"], "event": ["a", "b"]})
+    chart = an.locator_map(basemap, places, **TITLE)
+    d = spec(chart)
+    overview, inset = d["vconcat"]
+    assert all(layer.get("projection", overview.get("projection")) for layer in [overview])
+    labels = [r["label"] for rows in d["datasets"].values() for r in rows if "label" in r]
+    assert "Far\n(West), Apr 2025" in labels and "Near\nFeb 2025" in labels
+    assert titled(chart)

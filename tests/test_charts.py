@@ -37,6 +37,7 @@ def test_figure_carries_source_note_download_and_alt_text():
     assert 'role="img"' in html and 'aria-label="Two &lt;b&gt;bars&lt;/b&gt;."' in html
     assert 'href="../data/trilateral_events.csv"' in html
     assert "Source: " in html and "analysis: this briefing" in html
+    assert 'class="briefing-chart__download"' in html  # the data links: hidden in print (briefing.css)
     assert 'href="register.html#c001"' in html
     # The inline drawing is hidden from assistive technology (the figure's label speaks for it), Vega's ARIA gone.
     inline = re.search(r"<svg\b[^>]*>", html).group(0)
@@ -94,17 +95,22 @@ def test_bundle_matches_altair_vega_lite():
     assert VEGA_LITE_SCHEMA == alt.SCHEMA_URL
 
 
-def test_the_source_note_dates_every_dated_source():
-    from briefing.charts import source_note
+def test_the_source_note_is_one_dated_line_counting_the_sources():
+    """Issue 25: one line, "Source: 30 reports, 2023–2025, listed on Sources; …", counted from the rows' sources
+    and dated by the years they were published; the full list stays on Sources and in the CSV."""
+    from briefing.charts import note_for, source_note
     from briefing.datapackage import load, package
 
     sources = load("sources").set_index("id")
+    ids = package().sources_of("trilateral_events")
+    years = sorted(str(v)[:4] for v in sources.loc[ids, "published"].dropna())
     note = source_note(["trilateral_events"])
-    dated = [sid for sid in package().sources_of("trilateral_events")
-             if isinstance(sources.at[sid, "published"], str)]
-    assert dated
-    for sid in dated:
-        assert f"{sources.at[sid, 'publisher']} ({sources.at[sid, 'published']})" in note, (sid, note[:300])
+    assert note == f"Source: {len(ids)} reports, {years[0]}–{years[-1]}, listed on Sources; analysis: this briefing."
+    assert "\n" not in note and len(note) < 100
+    # The claims register cites its sources through claim_sources: its note counts those, dated too.
+    claims = source_note(["claims"])
+    assert claims != "Source: this briefing." and re.match(r"Source: \d+ reports, \d{4}–\d{4},", claims), claims
+    assert note_for([ids[0]]).startswith(f"Source: 1 report, {str(sources.at[ids[0], 'published'])[:4]},")
 
 
 def test_hostile_text_in_a_figure_stays_text():
@@ -131,3 +137,19 @@ def test_long_titles_wrap_to_the_chart_width():
     assert isinstance(title["text"], list) and len(title["text"]) > 1
     assert all(len(line) <= 400 / TITLE_PX_PER_CHAR for line in title["text"])
     assert " ".join(title["text"]) == " ".join(long.split()) and title["subtitle"] == "short"
+
+
+def test_the_figure_is_drawn_wide_and_narrow_for_phones():
+    """Issue 25: the page carries a second drawing, NARROW_WIDTH px in all, that a phone shows at its own size, and
+    the overrides the page's script applies to the spec when that drawing shows."""
+    from briefing.vocabulary import NARROW_WIDTH
+
+    chart = _chart().properties(width=560, title=alt.Title("A finding long enough to wrap on a phone's narrow "
+                                                            "chart but not on the wide one", subtitle="What"))
+    html = page(figure(chart, resources="claims", alt_text="x"))
+    wide, narrow = re.findall(r'<div class="briefing-chart__(wide|narrow)">', html), re.findall(r"<svg\b[^>]*>", html)
+    assert wide == ["wide", "narrow"] and len(narrow) == 2
+    width = float(re.search(r'width="([\d.]+)"', narrow[1]).group(1))
+    assert width <= NARROW_WIDTH, f"the narrow drawing is {width} px wide"
+    over = figures.narrow_overrides(figure(chart, resources="claims", alt_text="x").spec)
+    assert over["width"] == NARROW_WIDTH and isinstance(over["title"]["text"], list)

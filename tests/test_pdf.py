@@ -465,3 +465,78 @@ def test_each_chapter_bookmark_reads_as_its_title():
     bk = pdf.book(html_root=pdf.HTML_ROOT)
     top = [str(o.title) for o in PdfReader(path).outline if not isinstance(o, list)]
     assert top == ["Contents"] + [c.title for c in bk.chapters]
+
+
+@pytest.mark.slow
+def test_every_bookmark_keeps_its_spaces_appears_once_and_parts_do_not_point_at_the_contents():
+    """Issue 25: Chromium's bookmarks lost the space at a heading's line break ("the origins of theMSMT"), one read
+    twice over, and the parts' captions in the contents were bookmarks that all pointed at the contents page."""
+    from pypdf import PdfReader
+
+    path, _ = _pdf()
+    reader = PdfReader(path)
+    flat = []
+
+    def walk(items, depth):
+        for it in items:
+            if isinstance(it, list):
+                walk(it, depth + 1)
+            else:
+                flat.append((str(it.title), reader.get_destination_page_number(it) + 1, depth))
+
+    walk(reader.outline, 0)
+    contents = next(p for t, p, d in flat if t == "Contents")
+    assert [t for t, p, d in flat if p == contents] == ["Contents"], "only the contents bookmark points at its page"
+    squashed = [t for t, _, _ in flat if re.search(r"[a-z][A-Z]", t) and not re.search(r"DPRK|MSMT|US|UN", t)]
+    assert not squashed, f"bookmarks that lost a space: {squashed}"
+    assert not [t for t, _, _ in flat if len(t) % 2 == 0 and t[:len(t) // 2] == t[len(t) // 2:]], "a doubled title"
+
+
+def test_name_headings_restores_the_words_of_each_heading():
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    a = writer.add_outline_item("What happened nextWhat happened next", page_number=0)
+    writer.add_outline_item("The origins of theMSMT", page_number=0, parent=a)
+    writer.add_outline_item("Unknown", page_number=0)
+    assert pdf.name_headings(writer, ["What happened next", "The origins of the MSMT"]) == 2
+    titles = []
+    item = writer._root_object[NameObject("/Outlines")].get_object().get("/First")
+    while item is not None:
+        entry = item.get_object()
+        titles.append(str(entry["/Title"]))
+        if entry.get("/First") is not None:
+            titles.append(str(entry["/First"].get_object()["/Title"]))
+        item = entry.get("/Next")
+    assert titles == ["What happened next", "The origins of the MSMT", "Unknown"]
+
+
+def page_fill(page) -> float:
+    """How far down a PDF page its text reaches, as a share of the page's height (the footer, in the bottom margin,
+    left out): a page whose text stops a fifth of the way down is a fifth full."""
+    height, ys = float(page.mediabox.height), []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            ys.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    body = [y for y in ys if y > 50]
+    return (height - min(body)) / height if body else 0.0
+
+
+@pytest.mark.slow
+def test_no_page_is_under_a_quarter_full_but_a_chapters_last():
+    """Issue 25: a heading stranded at a page's foot, its chart pushed over, left pages half empty; a page may be
+    short only where a chapter ends."""
+    from pypdf import PdfReader
+
+    path, _ = _pdf()
+    reader = PdfReader(path)
+    starts = set(pdf.chapter_pages(pdf.outline(path.read_bytes()), pdf.book(html_root=pdf.HTML_ROOT)).values())
+    ends = {s - 1 for s in starts} | {len(reader.pages)} | {1, 2}  # and the title and contents pages
+    short = [(n, round(page_fill(p), 2)) for n, p in enumerate(reader.pages, 1)
+             if n not in ends and page_fill(p) < 0.25]
+    assert not short, f"pages under a quarter full (page, share): {short}"

@@ -219,3 +219,24 @@ def test_a_fact_card_states_the_confidence_its_evidence_earns():
     assert "Confidence: high, from a primary record." in str(claim_card(original, high, reviewed, article))
     assert "Confidence: moderate" in str(claim_card(reg, high, reviewed, article, claimreview=False))
     assert "Confidence: moderate." in str(claim_card(reg, moderate, reviewed, article, claimreview=False))
+
+
+def test_claims_table_shows_outcomes_beside_forecasts_and_the_rating_scale():
+    """Issue 25: a forecast or question shows the outcome it has had, not "Not checkable"; under the table, each
+    chip it shows with its plain-word meaning."""
+    from briefing.claims import register
+    from briefing.render import claims_table
+    from briefing.vocabulary import OUTCOME_LABELS, OUTCOME_MEANINGS, VERDICT_MEANINGS
+
+    claims = register().claims
+    scored = claims[claims["outcome"].notna()]
+    assert len(scored)
+    html = str(claims_table(claims, caption="All"))
+    for _, c in scored.iterrows():
+        row = html.split(f'#{c["id"]}"', 1)[1].split("</tr>", 1)[0]
+        assert OUTCOME_LABELS[c["outcome"]] in row and "Not checkable" not in row, c["id"]
+    scale = html.split('<dl class="briefing-scale">', 1)[1]
+    for code in set(scored["outcome"]):
+        assert OUTCOME_MEANINGS[code] in scale
+    for code in set(claims.loc[claims["outcome"].isna(), "verdict"]):
+        assert VERDICT_MEANINGS[code] in scale

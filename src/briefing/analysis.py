@@ -10,10 +10,11 @@ import pandas as pd
 
 from . import config, vocabulary
 from .article import KINDS
-from .charts import actor_scale, colour_scale
+from .charts import actor_scale, colour_scale, label_layout, label_y, narrow_usermeta
 from .datapackage import package
 from .scoring import majority_verdict
 from .vocabulary import (ACTOR_COLOURS, CHART_COLOURS, CONFIDENCE_LEVELS, DATASETS, KIND_COLOURS, KIND_LABELS,
+                         LABEL_PX_PER_CHAR, NARROW_WIDTH,
                          MARK_COLOUR, OTHER_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS, VERDICT_COLOURS,
                          VERDICT_LABELS, VOTE_COLOURS, VOTE_LABELS)
 
@@ -140,31 +141,92 @@ def outcomes_chart(claims: pd.DataFrame, *, title: str, subtitle: str) -> alt.Ch
 
 def timeline_chart(events: pd.DataFrame, *, lane: str, lane_labels: dict[str, str], colours: dict[str, str],
                    title: str, subtitle: str, marks: dict[str, str] | None = None,
-                   text: str = "event") -> alt.Chart:
-    """Dated events as points on lanes, with vertical rules for dates the article relies on."""
+                   text: str = "event", labels: dict[str, str] | None = None, width: float = 600,
+                   domain: tuple[str, str] | None = None, axis_format: str = "%b %Y") -> alt.Chart:
+    """Dated events as points on lanes, with dashed rules for dates the article relies on (``marks``: date ->
+    label) and the decisive events labelled directly (``labels``: event id -> short label), each on a thin line
+    down through the lanes to its dot. Labels sit in rows above the plot, laid out (:func:`charts.label_layout`)
+    for the narrow rendering, so that no two overlap at any width. ``domain`` (first, last date) bounds the axis;
+    by default the events' and marks' own dates."""
+    labels = labels or {}
+    marks = marks or {}
     df = events.assign(when=events["date"].map(month_start), lane_label=events[lane].map(lane_labels))
-    df = df[["when", "lane_label", text, "id" if "id" in df else lane]].rename(columns={text: "what"})
-    domain = [lane_labels[k] for k in lane_labels if k in set(events[lane])]
+    key = "id" if "id" in df else lane
+    df = df[["when", "lane_label", text, key]].rename(columns={text: "what"})
+    lanes = [k for k in lane_labels if k in set(events[lane])]
+    domain_labels = [lane_labels[k] for k in lanes]
+    unknown = sorted(set(labels) - set(df[key]))
+    if unknown:
+        raise KeyError(f"timeline_chart: labels name events that are not plotted: {', '.join(unknown)}")
+    when = list(df["when"]) + [pd.Timestamp(d) for d in marks]
+    first, last = (pd.Timestamp(d) for d in domain) if domain else (min(when), max(when))
+    span_days = max((last - first).days, 1)
+    pad = pd.Timedelta(days=max(1, round(span_days * 0.02)))
+    x0, x1 = first - pad, last + pad
+    height = 40 + 40 * len(lanes)
+    # The narrow rendering's plot width: what the phone's chart leaves beside the lanes' names.
+    lane_px = max((len(lab) for lab in domain_labels), default=0) * LABEL_PX_PER_CHAR * 0.9
+    narrow = max(120.0, NARROW_WIDTH - lane_px - 30)
+
+    # Direct labels: reference dates (marks) and decisive events, laid out together.
+    rows = [{"when": pd.Timestamp(d), "label": lab, "kind": "mark"} for d, lab in marks.items()]
+    picked = df[df[key].isin(list(labels))]
+    rows += [{"when": r["when"], "label": labels[r[key]], "kind": "event"} for _, r in picked.iterrows()]
+    lab = pd.DataFrame(rows, columns=["when", "label", "kind"])
+    total = (x1 - x0).total_seconds()
+    positions = [(w - x0).total_seconds() / total * narrow for w in lab["when"]]
+    layout = label_layout(positions, list(lab["label"]), narrow)
+    lab["label_y"] = [label_y(r) for r, _ in layout]
+    lab["align"] = [a for _, a in layout]
+    lab["bottom"] = height
+
+    x = alt.X("when:T", title=None, scale=alt.Scale(domain=[x0.isoformat(), x1.isoformat()], nice=False),
+              axis=alt.Axis(format=axis_format, labelAngle=0, tickCount=6, labelOverlap="greedy",
+                            labelFlush=True))
+    py = alt.Y("label_y:Q", scale=None, axis=None)
+    picked_ids = set(labels)
+    df["labelled"] = df[key].isin(picked_ids)
     points = (
-        alt.Chart(df).mark_circle(size=110, opacity=0.85)
+        alt.Chart(df).mark_circle(size=90)
         .encode(
-            x=alt.X("when:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
-            y=alt.Y("lane_label:N", title=None, sort=domain),
+            x=x,
+            y=alt.Y("lane_label:N", title=None, sort=domain_labels),
             color=alt.Color("lane_label:N", legend=None,
-                            scale=alt.Scale(domain=domain, range=[colours[k] for k in lane_labels
-                                                                  if k in set(events[lane])])),
+                            scale=alt.Scale(domain=domain_labels, range=[colours[k] for k in lanes])),
+            opacity=alt.condition("datum.labelled", alt.value(1.0), alt.value(0.55)),
             tooltip=[alt.Tooltip("when:T", title="Date", format="%d %b %Y"), "lane_label:N", "what:N"],
         )
     )
-    layers = [points]
-    if marks:
-        rules = pd.DataFrame({"when": [pd.Timestamp(d) for d in marks], "label": list(marks.values())})
-        base = alt.Chart(rules)
-        layers.append(base.mark_rule(strokeDash=[4, 3], color=CHART_COLOURS["annotation"]).encode(x="when:T"))
-        layers.append(base.mark_text(align="left", dx=4, dy=-6, fontSize=10, color=CHART_COLOURS["annotation"])
-                      .encode(x="when:T", y=alt.value(0), text="label:N"))
-    return alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), width=600,
-                                         height=60 + 45 * len(domain))
+    base = alt.Chart(lab)
+    ann = CHART_COLOURS["annotation"]
+    leaders = base.mark_rule(strokeWidth=0.6, color=ann, opacity=0.6).encode(
+        x=x, y=py, y2=alt.Y2("bottom:Q")).transform_filter("datum.kind == 'event'")
+    rules = base.mark_rule(strokeDash=[4, 3], color=ann).encode(
+        x=x, y=py, y2=alt.Y2("bottom:Q")).transform_filter("datum.kind == 'mark'")
+    texts = [base.mark_text(align=a, dx=3 if a == "left" else -3, baseline="bottom", color=ann)
+             .encode(x=x, y=py, text="label:N").transform_filter(f"datum.align == '{a}'")
+             for a in ("left", "right")]
+    chart = alt.layer(points, rules, leaders, *texts).resolve_scale(y="independent").properties(
+        title=alt.Title(title, subtitle=subtitle), width=width, height=height)
+    return chart.properties(usermeta=narrow_usermeta(narrow))
+
+
+def claims_behind(claim_sources: pd.DataFrame, source_id) -> list[str]:
+    """The claims whose evidence cites any of a data row's sources (``source_id``: ids separated by ``;``), in id
+    order: what that row bears on in the register."""
+    ids = {s.strip() for s in str(source_id).split(";") if s.strip()}
+    return sorted(set(claim_sources.loc[claim_sources["source_id"].isin(ids), "claim_id"]))
+
+
+def rows_from(tables: dict[str, pd.DataFrame], picks: dict[str, tuple[str, str, str]]) -> pd.DataFrame:
+    """Rows picked from several dated tables into one: ``picks`` maps a row id to (its table's name in ``tables``,
+    a lane, a short label). Columns: ``id``, ``date``, ``event``, ``source_id``, ``table``, ``lane``, ``label``."""
+    out = []
+    for rid, (name, lane, label) in picks.items():
+        row = tables[name].set_index("id").loc[rid]
+        out.append({"id": rid, "date": row["date"], "event": row["event"], "source_id": row["source_id"],
+                    "table": name, "lane": lane, "label": label})
+    return pd.DataFrame(out).sort_values(["date", "id"]).reset_index(drop=True)
 
 
 def half_year_of(value) -> str:
@@ -391,7 +453,7 @@ def annual_totals_chart(series: pd.DataFrame, *, colour: str, unit: str, unit_sh
     )
     rule_df = pd.DataFrame({"y": [baseline], "label": [baseline_label]})
     rule = alt.Chart(rule_df).mark_rule(strokeDash=[5, 3], color=MARK_COLOUR).encode(y="y:Q")
-    text = alt.Chart(rule_df).mark_text(align="left", dx=2, dy=-7, color=MARK_COLOUR, fontSize=10).encode(
+    text = alt.Chart(rule_df).mark_text(align="left", dx=2, dy=-7, color=MARK_COLOUR).encode(
         y="y:Q", x=alt.value(2), text="label:N")
     return alt.layer(bars, rule, text).properties(title=alt.Title(title, subtitle=subtitle), width=520, height=280)
 
@@ -410,7 +472,7 @@ def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_p
         m = pd.DataFrame({"half_year": [mark_period], "label": [mark_label]})
         layers.append(alt.Chart(m).mark_bar(color=MARK_COLOUR, opacity=0.18).encode(
             x=alt.X("half_year:O", sort=list(per_half["half_year"])), y=alt.value(0), y2=alt.value(300)))
-        layers.append(alt.Chart(m).mark_text(color=MARK_COLOUR, dy=-4, fontSize=10, baseline="bottom").encode(
+        layers.append(alt.Chart(m).mark_text(color=MARK_COLOUR, dy=-4, baseline="bottom").encode(
             x=alt.X("half_year:O", sort=list(per_half["half_year"])), y=alt.value(12), text="label:N"))
     return alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), width=480, height=260)
 
@@ -470,12 +532,89 @@ def days_between(events: pd.DataFrame, first_id: str, second_id: str) -> int:
     return (pd.Timestamp(dates[second_id]) - pd.Timestamp(dates[first_id])).days
 
 
-def developments_chart(developments: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
+def developments_chart(developments: pd.DataFrame, *, title: str, subtitle: str,
+                       labels: dict[str, str] | None = None) -> alt.Chart:
     after = developments[developments["date"].map(month_start) >= month_start(ARTICLE_DATE)]
     # The developments' tracks are this briefing's own (briefing.yml: datasets, developments.category).
     categories, colours = DATASETS.get(("developments", "category"), ({}, {}))
     return timeline_chart(
         after, lane="category", lane_labels=categories, colours=colours,
         title=title, subtitle=subtitle,
-        marks={ARTICLE_DATE: "article"},
+        marks={ARTICLE_DATE: "article"}, labels=labels,
     )
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance between two points on the Earth's surface (haversine, mean radius 6,371 km)."""
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(a))
+
+
+def locator_map(basemap: dict, places: pd.DataFrame, *, title: str, subtitle: str, width: float = 300) -> alt.VConcatChart:
+    """The places (``lat``, ``lon``, ``place``, ``date``) on a basemap (a GeoJSON FeatureCollection whose features
+    carry ``panel``: ``overview`` and ``inset``), as two panels one above the other: the overview with every place,
+    the inset (its box: the inset features' extent) with the places inside it. Each place is labelled with its name
+    and date; a label sits on the side of its dot away from the panel's nearer edge, and of two dots close together
+    one label goes above and one below."""
+    panels = {}
+    for f in basemap["features"]:
+        panels.setdefault(f["properties"]["panel"], []).append(f)
+    df = places.assign(when=places["date"].map(lambda d: f"{month_start(d):%b %Y}"))
+    # Two lines: the place's name, then its qualifier in brackets (if any) and the date.
+    df["label"] = (df["place"].str.replace(" (", "\n(", regex=False) + ", " + df["when"]).where(
+        df["place"].str.contains(" (", regex=False), df["place"] + "\n" + df["when"])
+    land, border = CHART_COLOURS["grid"], CHART_COLOURS["axis"]
+
+    def extent(features):
+        xs, ys = [], []
+        for f in features:
+            for poly in f["geometry"]["coordinates"]:
+                for ring in poly:
+                    xs += [p[0] for p in ring]
+                    ys += [p[1] for p in ring]
+        return min(xs), max(xs), min(ys), max(ys)
+
+    ix0, ix1, iy0, iy1 = extent(panels["inset"])
+    box_ids = set(df[(df["lon"] >= ix0) & (df["lon"] <= ix1) & (df["lat"] >= iy0) & (df["lat"] <= iy1)]["id"])
+    edge = [(ix0, iy0), (ix1, iy0), (ix1, iy1), (ix0, iy1), (ix0, iy0)]
+    ring = [(x0 + (x1 - x0) * k / 20, y0 + (y1 - y0) * k / 20) for (x0, y0), (x1, y1) in zip(edge, edge[1:])
+            for k in range(20)] + [edge[0]]
+    inset_box = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring[::-1]]}}
+
+    def panel(name, height, box=None):
+        feats = panels[name]
+        x0, x1, y0, y1 = extent(feats)
+        inside = df[(df["lon"] >= x0) & (df["lon"] <= x1) & (df["lat"] >= y0) & (df["lat"] <= y1)].copy()
+        inside = inside.sort_values("lon").reset_index(drop=True)
+        px = (inside["lon"] - x0) / (x1 - x0) * width
+        inside["right"] = px > width / 2
+        close = (px.diff().abs() < 60).fillna(False).astype(bool)
+        inside["below"] = close & ~close.shift(fill_value=False).astype(bool)
+        if box is not None:  # places inside the inset are labelled there
+            inside = inside[~inside["id"].isin(box_ids)]
+        base = alt.Chart(alt.Data(values=feats)).mark_geoshape(fill=land, stroke=border, strokeWidth=0.5)
+        layers = [base]
+        if box is not None:
+            layers.append(alt.Chart(alt.Data(values=[box])).mark_geoshape(
+                fill=None, stroke=MARK_COLOUR, strokeWidth=1))
+        dots = df[(df["lon"] >= x0) & (df["lon"] <= x1) & (df["lat"] >= y0) & (df["lat"] <= y1)]
+        pts = alt.Chart(dots)
+        layers.append(pts.mark_circle(size=70, color=MARK_COLOUR, opacity=1).encode(
+            longitude="lon:Q", latitude="lat:Q",
+            tooltip=["place:N", "date:N", "event:N"]))
+        for right in (False, True):
+            for below in (False, True):
+                sub = inside[(inside["right"] == right) & (inside["below"] == below)]
+                if sub.empty:
+                    continue
+                layers.append(alt.Chart(sub).mark_text(
+                    align="right" if right else "left", dx=-6 if right else 6, dy=16 if below else -20,
+                    lineBreak="\n", color=CHART_COLOURS["title"]).encode(
+                    longitude="lon:Q", latitude="lat:Q", text="label:N"))
+        return alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
+
+    return alt.vconcat(panel("overview", 150, inset_box), panel("inset", 190)).properties(
+        title=alt.Title(title, subtitle=subtitle))

@@ -19,8 +19,15 @@ from .vocabulary import (  # noqa: F401  (notebooks import ACTOR_COLOURS from he
     ACTOR_COLOURS,
     CHART_COLOURS,
     FIGURE_METADATA,
+    CHART_TEXT_PX,
+    DEFAULT_WIDTH,
     FONT,
+    LABEL_PX_PER_CHAR,
+    LABEL_ROW_PX,
+    NARROW_WIDTH,
     OTHER_COLOUR,
+    SUBTITLE_PX_PER_CHAR,
+    TITLE_PX_PER_CHAR,
     VEGA_LITE_MIME,
     VEGA_LITE_V5_SCHEMA,
     VEGA_LITE_VERSION,
@@ -46,15 +53,89 @@ def theme() -> dict:
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12,
                       "subtitleColor": CHART_COLOURS["subtitle"], "color": CHART_COLOURS["title"], "offset": 12},
             "axis": {"labelColor": CHART_COLOURS["axis"], "titleColor": CHART_COLOURS["axis"],
-                     "gridColor": CHART_COLOURS["grid"], "labelFontSize": 11, "titleFontSize": 11},
-            "legend": {"labelColor": CHART_COLOURS["axis"], "titleColor": CHART_COLOURS["axis"], "orient": "bottom"},
+                     "gridColor": CHART_COLOURS["grid"], "labelFontSize": CHART_TEXT_PX,
+                     "titleFontSize": CHART_TEXT_PX},
+            "legend": {"labelColor": CHART_COLOURS["axis"], "titleColor": CHART_COLOURS["axis"], "orient": "bottom",
+                       "labelFontSize": CHART_TEXT_PX, "titleFontSize": CHART_TEXT_PX},
+            "text": {"fontSize": CHART_TEXT_PX},
         }
     }
 
 
 # Titles wrap to the chart's width instead of running past it (in print a long title shrank the whole chart):
-# about this many pixels per character at the theme's title and subtitle sizes (Liberation Sans, bold 15 / 12 px).
-TITLE_PX_PER_CHAR, SUBTITLE_PX_PER_CHAR, DEFAULT_WIDTH = 8.5, 6.5, 560
+# about TITLE_PX_PER_CHAR / SUBTITLE_PX_PER_CHAR pixels per character at the theme's title and subtitle sizes
+# (Liberation Sans, bold 15 / 12 px; vocabulary).
+
+
+def label_layout(positions: list[float], texts: list[str], width: float, gap: float = 6.0) -> list[tuple[int, str]]:
+    """Where direct labels go so that no two overlap: for labels anchored at ``positions`` (px from the plot's
+    left edge) of a plot ``width`` px wide, each label's row (0 nearest the plot, upwards) and alignment ("left":
+    the text starts at its anchor; "right": it ends there).
+
+    Each label hangs on a line from its row down to the plot, so a label in a higher row also should not have its
+    line cross the text of a label below it. Greedy, in order of position, a label takes the lowest row (and an
+    alignment that keeps it inside the plot) where its text clears every label in that row by ``gap`` px and no
+    line crosses text; where no row avoids every crossing, the lowest row where the texts clear. Of a few
+    preferences for the alignment, the layout with the fewest crossings, then rows, wins. Text widths are
+    reckoned generously (``LABEL_PX_PER_CHAR``), so a layout made for the narrow rendering (the tightest) holds at
+    every wider one, where the anchors only move apart.
+    """
+    n = len(positions)
+    order = sorted(range(n), key=lambda i: positions[i])
+    widths = [len(t) * LABEL_PX_PER_CHAR for t in texts]
+
+    def span(i, align):
+        x = positions[i]
+        return (x, x + widths[i]) if align == "left" else (x - widths[i], x)
+
+    def clear(a, b):
+        return a[0] >= b[1] + gap or a[1] <= b[0] - gap
+
+    def crosses(x, sp):
+        return sp[0] - gap / 2 <= x <= sp[1] + gap / 2
+
+    def run(prefer):
+        placed: dict[int, tuple[int, str, tuple[float, float]]] = {}
+        for k, i in enumerate(order):
+            aligns = [a for a in prefer(k, i) if 0 <= span(i, a)[0] and span(i, a)[1] <= width] or \
+                     ["left" if positions[i] + widths[i] <= width else "right"]
+            best = None
+            for strict in (True, False):
+                for r in range(len(placed) + 1):
+                    for a in aligns:
+                        sp = span(i, a)
+                        ok = all(clear(sp, q) for (rj, _, q) in placed.values() if rj == r)
+                        if ok and strict:
+                            ok = all(not crosses(positions[i], q) for (rj, _, q) in placed.values() if rj < r) and \
+                                 all(not crosses(positions[j], sp) for j, (rj, _, _) in placed.items() if rj > r)
+                        if ok:
+                            best = (r, a, sp)
+                            break
+                    if best:
+                        break
+                if best:
+                    break
+            placed[i] = best
+        crossings = sum(crosses(positions[i], placed[j][2]) for i in placed for j in placed
+                        if placed[j][0] < placed[i][0])
+        return crossings, 1 + max((p[0] for p in placed.values()), default=0), placed
+
+    prefs = [lambda k, i: ["left", "right"], lambda k, i: ["right", "left"],
+             lambda k, i: ["left", "right"] if k % 2 else ["right", "left"],
+             lambda k, i: ["left", "right"] if positions[i] < width / 2 else ["right", "left"]]
+    _, _, placed = min((run(p) for p in prefs), key=lambda t: (t[0], t[1]))
+    return [(placed[i][0], placed[i][1]) for i in range(n)]
+
+
+def label_y(row: int) -> float:
+    """A label row's baseline in px from the plot's top edge (negative: above the plot)."""
+    return -4.0 - row * LABEL_ROW_PX
+
+
+def narrow_usermeta(width: float) -> dict:
+    """The spec's ``usermeta`` that tells the narrow rendering (``figures.narrow_spec``) its plot width, when a
+    chart's layout (its direct labels) was made for it."""
+    return {"narrow": {"width": round(width, 1)}}
 
 
 def _wrap(text, width: float, px_per_char: float):
@@ -87,19 +168,46 @@ def _date_text(value) -> str:
     return str(value).strip()
 
 
+def _cited_by(pkg, res: str) -> list[str]:
+    """The sources behind a table: those its rows cite (``source_id``), or, for a table that cites none (the claims
+    register), those of the tables that reference it by a foreign key and cite sources (``claim_sources``)."""
+    own = pkg.sources_of(res)
+    if own:
+        return own
+    out: list[str] = []
+    for other in pkg.descriptor["resources"]:
+        refs = other.get("schema", {}).get("foreignKeys", [])
+        if any(fk["reference"]["resource"] == res for fk in refs):
+            out += [s for s in pkg.sources_of(other["name"]) if s not in out]
+    return out
+
+
+def _year(value) -> str:
+    return _date_text(value)[:4]
+
+
 def source_note(resources: list[str]) -> str:
-    """'Source: Publisher (date), …; analysis: this briefing.' from the rows' ``source_id``s."""
+    """One dated line (issue 25): 'Source: 28 reports, 2023–2025, listed on Sources; analysis: this briefing.',
+    counting the distinct sources behind the tables' rows and the years they were published. The full list is on
+    the book's Sources page and in each row's ``source_id`` of the CSV."""
     pkg = package()
-    sources = load("sources").set_index("id")
-    parts = []
+    ids: list[str] = []
     for res in resources:
-        for sid in pkg.sources_of(res):
-            row = sources.loc[sid]
-            date = _date_text(row["published"])
-            label = f"{row['publisher']} ({date})" if date else str(row["publisher"])
-            if label not in parts:
-                parts.append(label)
-    return "Source: " + "; ".join(parts) + "; analysis: this briefing." if parts else "Source: this briefing."
+        ids += [s for s in _cited_by(pkg, res) if s not in ids]
+    if not ids:
+        raise ValueError(f"figure: no source behind {', '.join(resources)}; pass note= with a dated source")
+    return note_for(ids)
+
+
+def note_for(source_ids) -> str:
+    """The one-line source note for the rows a chart draws, from their sources' ids (a chart of rows picked from
+    several tables notes only those rows' sources)."""
+    ids = list(dict.fromkeys(s.strip() for value in source_ids for s in str(value).split(";") if s.strip()))
+    sources = load("sources").set_index("id")
+    years = sorted(y for y in (_year(v) for v in sources.loc[ids, "published"]) if y)
+    span = (years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}") if years else "undated"
+    return f"Source: {len(ids):,} {'report' if len(ids) == 1 else 'reports'}, {span}, listed on Sources; " \
+           "analysis: this briefing."
 
 
 def data_url(resource: str) -> str:

@@ -322,3 +322,23 @@ def package(path: Path = DATAPACKAGE) -> Package:
 def load(name: str, path: Path = DATAPACKAGE) -> pd.DataFrame:
     """The one loader: a validated, typed table from the data package."""
     return package(path).table(name)
+
+
+def load_geojson(name: str, path: Path = DATAPACKAGE) -> dict:
+    """A GeoJSON file of the data package (a resource of format ``geojson``: the locator map's basemap), checked to
+    be a FeatureCollection whose features all have a geometry; an error names the file and the rule."""
+    import json
+
+    pkg = package(path)
+    res = pkg.resource(name)
+    shown = pkg.file_of(name)
+    if res.get("format") != "geojson":
+        raise DataError(shown, "format", f"resource '{name}' is not GeoJSON (format {res.get('format')!r})")
+    data = json.loads((pkg.base / res["path"]).read_text(encoding="utf-8"))
+    if data.get("type") != "FeatureCollection":
+        raise DataError(shown, "geojson", "not a FeatureCollection")
+    for n, feature in enumerate(data.get("features", [])):
+        if not isinstance(feature.get("geometry"), dict) or "coordinates" not in feature["geometry"]:
+            raise DataError(shown, "geojson", f"feature {n} has no geometry")
+    record_read(name)
+    return data

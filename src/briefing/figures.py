@@ -14,17 +14,81 @@ Notebooks never import this module, so the execution cache (``cache``) does not 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
+import textwrap
+from functools import lru_cache
 
 from markupsafe import Markup
 
 from . import vocabulary
 from .html import render, svg_attributes
 from .paths import files_digest
-from .vocabulary import FIGURE_METADATA, VEGA_LITE_MIME, VEGA_LITE_SCHEMA
+from .vocabulary import (FIGURE_METADATA, NARROW_WIDTH, SUBTITLE_PX_PER_CHAR, TITLE_PX_PER_CHAR, VEGA_LITE_MIME,
+                         VEGA_LITE_SCHEMA, VEGA_LITE_VERSION)
 
 FIGURE_TEMPLATE = "figure.html"
+
+
+def _rewrap(text, width: float, px_per_char: float):
+    text = text if isinstance(text, str) else " ".join(text)
+    lines = textwrap.wrap(text, max(20, int(width / px_per_char)))
+    return lines[0] if len(lines) == 1 else lines
+
+
+def narrow_spec(spec: dict) -> dict:
+    """The chart for a phone (issue 25): :data:`NARROW_WIDTH` px in all, its title and subtitle wrapped to that.
+
+    A chart whose layout was made for a narrow plot (direct labels: ``usermeta.narrow.width``, from
+    ``charts.narrow_usermeta``) gets that plot width; any other is fitted (autosize ``fit-x``) into the width. Its
+    text keeps its size: on a phone the drawing shows at its own size instead of shrunk to the column.
+    """
+    out = copy.deepcopy(spec)
+    out.pop("$schema", None)
+    narrow = (out.get("usermeta") or {}).get("narrow") or {}
+    if "width" in narrow:
+        out["width"] = narrow["width"]
+    elif "hconcat" not in out and "vconcat" not in out and "concat" not in out:
+        out["width"] = NARROW_WIDTH
+        out["autosize"] = {"type": "fit-x", "contains": "padding"}
+    title = out.get("title")
+    if isinstance(title, dict):
+        for key, px in (("text", TITLE_PX_PER_CHAR), ("subtitle", SUBTITLE_PX_PER_CHAR)):
+            if title.get(key):
+                title[key] = _rewrap(title[key], NARROW_WIDTH - 10, px)
+    # A legend below the chart wraps into columns instead of running past its right edge.
+    config = out.setdefault("config", {})
+    config["legend"] = {**config.get("legend", {}), "columns": 2, "labelLimit": NARROW_WIDTH // 2 - 30}
+    return out
+
+
+def narrow_overrides(spec: dict) -> dict:
+    """What :func:`narrow_spec` changes, as top-level members: the page's script applies them to the spec before
+    the interactive upgrade when the narrow drawing is the one showing."""
+    narrow = narrow_spec(spec)
+    return {k: v for k, v in narrow.items() if spec.get(k) != v}
+
+
+@lru_cache(maxsize=256)
+def _render_svg(text: str) -> str:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(json.loads(text), vl_version=VEGA_LITE_VERSION)
+
+
+def narrow_svg(spec: dict) -> str:
+    """The narrow chart as SVG, rendered offline at build time by vl-convert (as ``charts.render_svg`` does when
+    the notebook runs), inline-ready: hidden from assistive technology like the wide one (the figure speaks)."""
+    svg = _render_svg(json.dumps(narrow_spec(spec), sort_keys=True))
+    return svg_attributes(svg, drop=("role", "aria-*"), aria_hidden="true", focusable="false")
+
+
+def _svg_width(svg: str) -> float:
+    import re
+
+    m = re.search(r'<svg\b[^>]*\swidth="([\d.]+)"', svg)
+    return float(m.group(1)) if m else float("inf")
 
 
 def figure_markup(spec: dict, svg: str, metadata: dict) -> Markup:
@@ -37,7 +101,14 @@ def figure_markup(spec: dict, svg: str, metadata: dict) -> Markup:
     # Inside the page the figure's role="img" and aria-label speak for the chart: hide the drawing from assistive
     # technology, and drop the per-element ARIA that Vega writes (dead weight under aria-hidden).
     inline = svg_attributes(svg, drop=("role", "aria-*"), aria_hidden="true", focusable="false")
-    return render(FIGURE_TEMPLATE, id=vis_id, svg=Markup(inline), spec_json=text, title=metadata["title"],
+    plain = {k: v for k, v in spec.items() if k != "$schema"}
+    # A chart already narrow enough for a phone (the locator map) is drawn once.
+    fits = _svg_width(svg) <= NARROW_WIDTH
+    narrow = "" if fits else json.dumps(narrow_overrides(plain), sort_keys=True, ensure_ascii=False,
+                                        separators=(",", ":"))
+    return render(FIGURE_TEMPLATE, id=vis_id, svg=Markup(inline),
+                  svg_narrow=None if fits else Markup(narrow_svg(plain)),
+                  narrow_json=narrow, spec_json=text, title=metadata["title"],
                   alt_text=metadata["alt_text"], source_note=metadata["source_note"],
                   data=metadata.get("data", []), claims=metadata.get("claims", []))
 

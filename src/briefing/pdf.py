@@ -272,13 +272,56 @@ def name_chapters(writer, bk: Book) -> int:
     return renamed
 
 
-def finish(pdf: bytes, bk: Book, as_of: dt.date | None) -> bytes:
+def heading_texts(doc: str) -> list[str]:
+    """Every heading's text in the printed document, in order (anchors to copy dropped, white space folded)."""
+    out = []
+    for m in re.finditer(r"<h([1-6])\b[^>]*>(.*?)</h\1>", doc, re.S):
+        text = re.sub(r"<[^>]+>", "", re.sub(r'<a class="headerlink".*?</a>', "", m.group(2), flags=re.S))
+        out.append(" ".join(html.unescape(text).split()))
+    return [t for t in out if t]
+
+
+def name_headings(writer, headings: list[str]) -> int:
+    """Every bookmark named by its heading's own words. Chromium names a bookmark from the heading's laid-out lines:
+    it loses the space at each line break ("the origins of theMSMT") and may repeat the heading ("The discrepancies
+    that matterThe discrepancies that matter"). A bookmark is matched, in order, to the next heading whose words
+    without spaces it spells (once or twice). Returns how many bookmarks were renamed."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    squashed = ["".join(h.split()) for h in headings]
+    pos, renamed = 0, 0
+
+    def visit(item):
+        nonlocal pos, renamed
+        while item is not None:
+            entry = item.get_object()
+            title = "".join(str(entry.get("/Title", "")).split())
+            for i in range(pos, len(squashed)):
+                if squashed[i] and title in (squashed[i], squashed[i] * 2):
+                    if str(entry.get("/Title", "")) != headings[i]:
+                        entry[NameObject("/Title")] = TextStringObject(headings[i])
+                        renamed += 1
+                    pos = i + 1
+                    break
+            if entry.get("/First") is not None:
+                visit(entry.get("/First"))
+            item = entry.get("/Next")
+
+    root = writer._root_object.get("/Outlines")
+    if root is not None:
+        visit(root.get_object().get("/First"))
+    return renamed
+
+
+def finish(pdf: bytes, bk: Book, as_of: dt.date | None, headings: list[str] | None = None) -> bytes:
     """Document information (title, author, subject) on the printed PDF, and its Chinese text made searchable."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     repair_fonts(writer)
     name_chapters(writer, bk)
+    if headings:
+        name_headings(writer, headings)
     writer.add_metadata({"/Title": bk.title, "/Author": bk.author,
                          "/Subject": "PDF edition" + (f"; evidence as of {as_of.isoformat()}" if as_of else ""),
                          "/Creator": "briefing.pdf (Chromium via Playwright)"})
@@ -311,7 +354,8 @@ def build(html_root: Path = HTML_ROOT, out_dir: Path = OUT_DIR, root: Path = ROO
                 missing = [c.page for c in bk.chapters if c.page not in numbers]
                 if missing:
                     raise RuntimeError(f"chapters not found in the PDF's outline: {missing}")
-                pdf = _print(browser, base, document(bk, html_root, as_of, edition, numbers, edition_date=dated), short)
+                doc = document(bk, html_root, as_of, edition, numbers, edition_date=dated)
+                pdf = _print(browser, base, doc, short)
                 if chapter_pages(pdf, bk) != numbers:  # the numbers must not move the chapters
                     raise RuntimeError("filling in the contents moved the chapters")
             finally:
@@ -321,7 +365,7 @@ def build(html_root: Path = HTML_ROOT, out_dir: Path = OUT_DIR, root: Path = ROO
         server.server_close()
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / bk.name
-    target.write_bytes(finish(pdf, bk, as_of))
+    target.write_bytes(finish(pdf, bk, as_of, heading_texts(doc)))
     return target
 
 

@@ -105,7 +105,7 @@ def scope(body: str, chapter: Chapter, pages: dict[str, str], site: str, reposit
         return prefix + frag
 
     body = re.sub(r'(\s)id="([^"]+)"', lambda m: f'{m.group(1)}id="{own(m.group(2))}"', body)
-    body = re.sub(r'(\sdata-spec-id=")([^"]+)"', lambda m: f'{m.group(1)}{own(m.group(2))}"', body)
+    body = re.sub(r'(\sdata-(?:spec|narrow)-id=")([^"]+)"', lambda m: f'{m.group(1)}{own(m.group(2))}"', body)
     body = re.sub(r'(\s(?:aria-labelledby|aria-describedby|aria-controls|for|headers)=")([^"]+)"',
                   lambda m: m.group(1) + " ".join(own(t) for t in m.group(2).split()) + '"', body)
     body = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{own(m.group(1))})", body)

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .claims import ESTIMATIVE_TERMS, Register
 from .html import HTML, macro, render
-from .vocabulary import REVIEWER, SECTION_LABELS, VERDICT_LABELS
+from .vocabulary import REVIEWER, SECTION_LABELS, SOURCES_PAGE, VERDICT_LABELS
 
 # schema.org Rating for ClaimReview: 1 (worst) to 5 (best); unverified facts get no numeric rating.
 RATING_VALUES = {"supported": 5, "partly_supported": 3, "contradicted": 1}
@@ -73,7 +73,6 @@ def claim_review_jsonld(claim, review_date: str, article: dict) -> dict:
 
 
 REGISTER_PAGE = "register.html"
-SOURCES_PAGE = "sources.html"  # every source in full, each at #src-<id> (chapters/sources.ipynb)
 
 
 def claim_card(reg: Register, claim_id: str, review_date: str, article: dict, claimreview: bool = True,
@@ -108,8 +107,13 @@ def claim_cards(reg: Register, claim_ids, review_date: str, article: dict, label
 
 
 def claims_table(claims: pd.DataFrame, caption: str, page: str = "register.html") -> HTML:
-    """Compact table of claims: id (linked to the register), the article's words, English, type, verdict."""
-    return HTML(render("claims_table.html", claims=_records(claims), caption=caption, page=page),
+    """Compact table of claims: id (linked to the register), the article's words, English, type, and the verdict
+    (for a forecast or question with an outcome, the outcome); under it the rating scale of the chips it shows."""
+    scored = claims["outcome"].notna() if "outcome" in claims else pd.Series(False, index=claims.index)
+    verdicts = set(claims.loc[~scored, "verdict"])
+    outcomes = set(claims.loc[scored, "outcome"]) if "outcome" in claims else set()
+    return HTML(render("claims_table.html", claims=_records(claims), caption=caption, page=page,
+                       shown_verdicts=verdicts, shown_outcomes=outcomes),
                 f"Claims table: {len(claims)} claims")
 
 

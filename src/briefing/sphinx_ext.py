@@ -119,20 +119,35 @@ def page_dates() -> dict[str, str]:
     return _DATES
 
 
-def dates_line(dates: dict[str, str]) -> str:
-    return str(_render("dates_line.html", reviewed=dates["reviewed"], evidence=dates["evidence"]))
+def dates_line(dates: dict[str, str], tracks: list[dict] | None = None) -> str:
+    return str(_render("dates_line.html", reviewed=dates["reviewed"], evidence=dates["evidence"], tracks=tracks or []))
+
+
+def currency_strip() -> list[dict]:
+    """Under the landing page's dates (issue 25): the newest evidence found on each track of the article (``sweeps``:
+    ``newest_evidence`` by ``track``), since the tracks stop at different dates."""
+    from .datapackage import load, package
+    from .scoring import currency_by_track, reader_date
+    from .vocabulary import THEME_LABELS
+
+    if "sweeps" not in package().resources:  # a briefing without sweeps states one date only
+        return []
+    table = currency_by_track(load("sweeps"))
+    return [{"label": THEME_LABELS.get(r["track"], r["track"]), "newest": reader_date(r["newest"])}
+            for _, r in table.iterrows()]
 
 
 def _dates_under_title(app, doctree, docname):
     """Every page says when it was reviewed and how recent its evidence is, right under its title (a node after
-    the first section's title, not a splice into the page's HTML)."""
+    the first section's title, not a splice into the page's HTML); the landing page adds each track's currency."""
     from docutils import nodes
 
+    tracks = currency_strip() if docname == app.config.root_doc else None
     for section in doctree.findall(nodes.section):
         title = next(iter(section.findall(nodes.title)), None)
         if title is not None:
             title.parent.insert(title.parent.index(title) + 1,
-                                nodes.raw("", dates_line(page_dates()), format="html"))
+                                nodes.raw("", dates_line(page_dates(), tracks), format="html"))
         return
 
 

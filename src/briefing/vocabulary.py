@@ -86,6 +86,21 @@ OUTCOME_LABELS = {
     "too_early": "Too early to tell",
     "not_scorable": "Not scorable",
 }
+# What each chip means, in plain words: the rating scale printed under every chapter's claims table (issue 25).
+VERDICT_MEANINGS = {
+    "supported": "the record confirms it in every checkable particular",
+    "partly_supported": "the core holds, but a date, place, number or participant is wrong or overstated",
+    "contradicted": "the record shows it is false as stated",
+    "unverified": "nothing adequate was found either way",
+    "not_checkable": "a judgment, forecast or question, not a fact",
+}
+OUTCOME_MEANINGS = {
+    "borne_out": "what followed matches the forecast",
+    "partly_borne_out": "part of it happened, or less of it",
+    "not_borne_out": "what followed runs against it",
+    "too_early": "the evidence so far cannot settle it",
+    "not_scorable": "too vague to score against any outcome",
+}
 OUTCOME_COLOURS = {
     "borne_out": "#1B7837",
     "partly_borne_out": "#C98B00",
@@ -234,3 +249,13 @@ TINT = 0.25  # share of the colour in a tint (the rest white): badges' backgroun
 # system font would make the layout depend on what is installed); it is metric-compatible with Arial and
 # Helvetica, the fallbacks a browser uses where it is not installed, so the drawn text fits the same boxes.
 FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"
+
+# Chart sizes (issue 25). Every chart is also rendered narrow, for phones: NARROW_WIDTH px in all, which a 390-px
+# phone's column (about 326 px) shows at its own size, so its text keeps its size. Text sizes (px) at 1:1, and
+# what the label layout reckons a character of chart text takes (Liberation Sans, generously).
+NARROW_WIDTH = 320
+CHART_TEXT_PX = 11
+TITLE_PX_PER_CHAR, SUBTITLE_PX_PER_CHAR, DEFAULT_WIDTH = 8.5, 6.5, 560
+LABEL_PX_PER_CHAR = 0.6 * CHART_TEXT_PX
+LABEL_ROW_PX = CHART_TEXT_PX + 3
+SOURCES_PAGE = "sources.html"  # every source in full, each at #src-<id> (chapters/sources.ipynb)

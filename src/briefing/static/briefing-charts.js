@@ -30,6 +30,13 @@
     var specEl = document.getElementById(el.getAttribute("data-spec-id"));
     if (!specEl || !bundleUrl) { el.setAttribute("data-rendered", "static"); return; }
     var spec = JSON.parse(specEl.textContent);
+    // On a phone the narrow drawing shows (the stylesheet's choice): the live chart takes the same narrow layout.
+    var narrowEl = el.querySelector(".briefing-chart__narrow");
+    var narrowSpec = document.getElementById(el.getAttribute("data-narrow-id"));
+    if (narrowEl && narrowSpec && narrowEl.offsetParent !== null) {
+      var over = JSON.parse(narrowSpec.textContent);
+      Object.keys(over).forEach(function (k) { spec[k] = over[k]; });
+    }
     var role = el.getAttribute("role"), label = el.getAttribute("aria-label");
     loadBundle().then(function () {
       var target = document.createElement("div");

@@ -1,0 +1,118 @@
+"""Charts that read at any width, with labels that never collide (issue 25).
+
+Every page with a chart is loaded in headless Chromium at a phone's width (390 px) and a desktop's (1280 px):
+
+- the static charts (JavaScript off: first paint, print, readers without scripts) and the interactive ones (each
+  chart upgraded) draw their text at :data:`MIN_TEXT_PX` or more, measured as rendered (the font size times the
+  drawing's scale on screen);
+- the page never scrolls sideways;
+- no two visible text boxes of one chart overlap (getBoundingClientRect of every ``<text>`` the reader can see).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from support import harness
+
+pytestmark = pytest.mark.browser
+
+MIN_TEXT_PX = 9.0
+WIDTHS = {"phone": 390, "desktop": 1280}
+CHART_PAGES = [p for p in harness.toc_pages() if harness.has_chart(p, follow=False)]
+
+# Every visible chart's text: rendered font size and box, per chart. A text is visible when it and its ancestors
+# are displayed and not transparent (Vega hides axis labels that would overlap with opacity 0).
+MEASURE_JS = """() => {
+  const visible = (el) => {
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden' || parseFloat(s.opacity) === 0) return false;
+      const o = e.getAttribute('opacity') || e.getAttribute('fill-opacity');
+      if (o !== null && parseFloat(o) === 0) return false;
+    }
+    return true;
+  };
+  return Array.from(document.querySelectorAll('.briefing-chart__vis')).map((vis) => {
+    const texts = [];
+    vis.querySelectorAll('svg text').forEach((t) => {
+      const content = (t.textContent || '').trim();
+      if (!content || !visible(t)) return;
+      const r = t.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) return;
+      const m = t.getScreenCTM();
+      const scale = m ? Math.hypot(m.a, m.b) : 1;
+      const size = parseFloat(getComputedStyle(t).fontSize);
+      texts.push({text: content, px: size * scale, box: [r.left, r.top, r.right, r.bottom]});
+    });
+    return {id: vis.id, live: vis.getAttribute('data-rendered') === 'true', texts};
+  });
+}"""
+
+OVERFLOW_JS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def overlaps(texts: list[dict], slack: float = 1.0) -> list[str]:
+    """Pairs of text boxes that overlap by more than ``slack`` px both ways."""
+    found = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            (l1, t1, r1, b1), (l2, t2, r2, b2) = a["box"], b["box"]
+            if min(r1, r2) - max(l1, l2) > slack and min(b1, b2) - max(t1, t2) > slack:
+                found.append(f"{a['text']!r} × {b['text']!r}")
+    return found
+
+
+def _charts(browser, site, path: str, width: int, *, live: bool) -> tuple[list[dict], int]:
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=live)
+    page = context.new_page()
+    try:
+        page.goto(site.url(path), wait_until="load")
+        if live:
+            for vis in page.query_selector_all(".briefing-chart__vis"):
+                vis.scroll_into_view_if_needed()
+                page.wait_for_function("(el) => el.getAttribute('data-rendered') === 'true'", arg=vis,
+                                       timeout=harness.CHART_TIMEOUT_MS * 3)
+        return page.evaluate(MEASURE_JS), page.evaluate(OVERFLOW_JS)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def measured(browser, site):
+    cache: dict = {}
+
+    def get(path: str, width: str, live: bool):
+        key = (path, width, live)
+        if key not in cache:
+            cache[key] = _charts(browser, site, path, WIDTHS[width], live=live)
+        return cache[key]
+    return get
+
+
+@pytest.mark.parametrize("live", [False, True], ids=["static", "interactive"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_chart_text_is_legible_and_page_fits(measured, path, width, live):
+    charts, overflow = measured(path, width, live)
+    assert charts, f"{path}: no chart measured"
+    small = [f"{c['id']}: {t['text']!r} at {t['px']:.1f} px" for c in charts for t in c["texts"]
+             if t["px"] < MIN_TEXT_PX - 0.05]
+    assert not small, f"{path} at {WIDTHS[width]} px: chart text under {MIN_TEXT_PX} px:\n  " + "\n  ".join(small[:20])
+    assert overflow <= 0, f"{path} at {WIDTHS[width]} px scrolls sideways by {overflow} px"
+
+
+@pytest.mark.parametrize("live", [False, True], ids=["static", "interactive"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_chart_labels_never_overlap(measured, path, width, live):
+    charts, _ = measured(path, width, live)
+    found = [f"{c['id']}: {pair}" for c in charts for pair in overlaps(c["texts"])]
+    assert not found, f"{path} at {WIDTHS[width]} px: overlapping chart text:\n  " + "\n  ".join(found)
+
+
+def test_overlap_check_can_fail():
+    a = {"text": "Munich", "box": [10, 10, 50, 20]}
+    b = {"text": "Riyadh", "box": [30, 12, 70, 22]}
+    c = {"text": "far", "box": [100, 10, 140, 20]}
+    assert overlaps([a, b, c]) == ["'Munich' × 'Riyadh'"]
