@@ -21,7 +21,7 @@ pytestmark = pytest.mark.lab
 
 RAW_ROLE = re.compile(r"\{[a-z]+(?::[a-z]+)?\}`")
 # A glued value in a notebook's prose: myst-nb's roles, or the inline expression that shows it in JupyterLab.
-GLUED = re.compile(r"\{(?:glue(?::text)?|eval)\}`([^`]*)`")
+GLUED = re.compile(r"\{(?:glue(?::text)?\}`|eval\}`glue\.)([^`]*)`")
 PASTED = re.compile(r'<span class="pasted-text">(.*?)</span>', re.S)
 BOOK = REPO / "_build" / "html" / "chapters"
 
