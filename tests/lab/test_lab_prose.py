@@ -36,6 +36,16 @@ RUN_DONE_JS = """() => { const nb = document.querySelector('.jp-NotebookPanel:no
   return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p)); }"""
 
 
+# Every stored user_expression of the open notebook's Markdown cells set to a stale value; how many cells held them.
+STALE = "stale-value"
+STALE_JS = """() => { let n = 0;
+  for (const c of window.jupyterapp.shell.currentWidget.content.widgets) {
+    const stored = c.model.type === 'markdown' && c.model.getMetadata('user_expressions');
+    if (stored) { n++; c.model.setMetadata('user_expressions', stored.map(x => ({expression: x.expression,
+      result: {status: 'ok', data: {'text/plain': "'%s'"}, metadata: {}}}))); } }
+  return n; }""" % STALE
+
+
 def prose_keys(name: str) -> list[list[str]]:
     """The glued keys of each Markdown cell of a stored notebook, in order."""
     cells = json.loads((REPO / "chapters" / name).read_text(encoding="utf-8"))["cells"]
@@ -134,6 +144,11 @@ def test_glued_values_read_as_in_the_book_when_opened_and_after_run_all(browser,
         page.wait_for_function("""() => { const w = window.jupyterapp.shell.currentWidget;
             const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
             return !!k && k.connectionStatus === 'connected' && k.status === 'idle'; }""", timeout=120_000)
+        # The stored values are replaced by a stale one first, so that after Run All each value shown is the
+        # kernel's answer to the cell's expression (jupyterlab-myst evaluates them as each Markdown cell runs).
+        staled = page.evaluate(STALE_JS)
+        assert staled == sum(1 for ks in keys if ks), f"{name}: {staled} Markdown cells held stored values"
+        page.wait_for_function(f"() => document.body.innerText.includes('{STALE}')", timeout=10_000)
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_function(RUN_DONE_JS, timeout=240_000, polling=250)
         ran, shown = _read(page, keys, values)
