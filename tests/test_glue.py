@@ -64,7 +64,7 @@ def test_convert_refreshes_stale_values_and_names_what_it_cannot_read():
         g.convert(notebook("{glue:text}`m`", record("n", "'61'")), "x.ipynb")
     with pytest.raises(g.GlueError, match=r"cell 0: .*no path, no format"):
         g.convert(notebook("{glue:text}`n:.2f`", record("n", "3.0")), "x.ipynb")
-    with pytest.raises(g.GlueError, match=r"reads only glue.<glued name>, not n"):
+    with pytest.raises(g.GlueError, match=r"reads only glue.NAME, NAME glued, not n"):
         g.convert(notebook("{eval}`n`", record("n", "'61'")), "x.ipynb")
     with pytest.raises(g.GlueError, match=r"glues without `from briefing.glue import glue`"):
         g.convert(notebook("{glue:text}`n`", record("n", "'61'"), code="import myst_nb\nmyst_nb.glue('n', 3)"))

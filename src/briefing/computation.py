@@ -22,8 +22,9 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">.*?</script>', re.S)
 
 
 def resolve_roles(markdown: str, glued: dict[str, str]) -> str:
-    """MyST roles as the book shows them, in plain Markdown: ``{glue:text}`key``` and ``{eval}`glue.key``` → its value; ``{doc}`page``` →
-    a link to the page; ``{claim}`c017``` and ``{call}`b03``` → links to their entries; any other role → its text."""
+    """MyST roles as the book shows them, in plain Markdown: ``{glue:text}`key``` and ``{eval}`glue.key``` → its
+    value; ``{doc}`page``` → a link to the page; ``{claim}`c017``` and ``{call}`b03``` → links to their entries;
+    any other role → its text."""
 
     def one(match: re.Match) -> str:
         role, content = match.groups()

@@ -96,7 +96,7 @@ def eval_role():
         def run(self):
             key = key_of(self.text)
             if key is None:
-                return [], [glue_warning(f"{{eval}}`{self.text}`: the book reads only {PREFIX}<glued name>",
+                return [], [glue_warning(f"{{eval}}`{self.text}`: the book reads only {PREFIX}NAME, NAME glued",
                                          self.document, self.line)]
             self.text = key
             return super().run()
@@ -183,7 +183,8 @@ def convert(nb, label: str = "notebook") -> bool:
         wrong = [e for e in found if key_of(e) is None]
         missing = [key_of(e) for e in found if key_of(e) and key_of(e) not in bundles]
         if wrong:
-            errors.append(f"{label}: cell {index}: {{eval}} reads only {PREFIX}<glued name>, not {', '.join(wrong)}")
+            errors.append(f"{label}: cell {index}: {{eval}} reads only {PREFIX}NAME, NAME glued, "
+                          f"not {', '.join(wrong)}")
         if missing:
             errors.append(f"{label}: cell {index}: {', '.join(missing)} not glued in the stored outputs "
                           "(re-execute the notebook, then run this again)")
@@ -193,7 +194,7 @@ def convert(nb, label: str = "notebook") -> bool:
                           for e in found]
     code = "\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "code")
     if reads and re.search(r"\bglue\(", code) and NEW_IMPORT not in code:
-        errors.append(f"{label}: its code glues without `{NEW_IMPORT}`: the kernel could not read {PREFIX}<name>")
+        errors.append(f"{label}: its code glues without `{NEW_IMPORT}`: the kernel could not read {PREFIX}NAME")
     if errors:
         raise GlueError("\n".join(errors))
     return json.dumps(nb, sort_keys=True) != before
