@@ -67,9 +67,12 @@ $(BUILT): $(STAMP) $(BOOK_INPUTS) $(if $(filter force,$(EXECUTE)),FORCE,)
 	rm -rf _build/html && mv _build/html.new _build/html
 	touch $(BUILT)
 
+# Then each glued value the prose reads ({eval}`name`) is stored in its Markdown cell from the fresh outputs, so
+# JupyterLab shows it before any cell runs (briefing.glue; it also converts {glue:text} roles, idempotently).
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
+	$(BIN)/python -m briefing.glue $(NOTEBOOKS)
 
 # The Debian packages the tests need (Chromium, a CJK font, ...): installed when run as root, else the exact
 # apt-get command is printed and make stops.

@@ -74,13 +74,14 @@ def test_every_notebook_page_links_its_computation(page):
     # The static rendering shows the notebook's code and links back to the page, and loads nothing remote.
     assert "jp-InputArea" in rendering and f'href="{page.name}"' in rendering
     assert not REMOTE.search(rendering), REMOTE.search(rendering).group(0)
-    assert "{glue:text}" not in rendering and "{doc}" not in rendering, "MyST roles left unresolved"
+    assert not re.search(r"\{(glue:text|eval|doc)\}`", rendering), "MyST roles left unresolved"
     assert (page.parent / links[1]).read_bytes() == (ROOT / "chapters" / links[1]).read_bytes()
 
 
 def test_roles_resolve_in_the_static_rendering():
-    text = "Of {glue:text}`n` facts, see {doc}`methods`, {doc}`the rules <methods>`, {claim}`c017`, {call}`b03`."
-    assert resolve_roles(text, {"n": "61"}) == ("Of 61 facts, see [methods](methods.html), "
+    text = ("Of {glue:text}`n` facts ({eval}`glue.n`), see {doc}`methods`, {doc}`the rules <methods>`, "
+            "{claim}`c017`, {call}`b03`.")
+    assert resolve_roles(text, {"n": "61"}) == ("Of 61 facts (61), see [methods](methods.html), "
                                                 "[the rules](methods.html), [c017](register.html#c017), "
                                                 "[b03](calls.html#b03).")
 

@@ -9,11 +9,11 @@ cross-reference becomes a link), so the prose reads as it does in the book.
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 from .findings import finding_myst, known_findings
+from .glue import glued_values, key_of
 
 SUFFIX = ".notebook.html"  # next.ipynb -> next.notebook.html, beside next.html
 TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
@@ -22,25 +22,10 @@ TITLED = re.compile(r"^(.*?)\s*<([^>]+)>$", re.S)
 JSON_LD = re.compile(r'<script type="application/ld\+json">.*?</script>', re.S)
 
 
-def glued_values(nb) -> dict[str, str]:
-    """The values a notebook glued (myst-nb stores each as an output tagged with its name), as plain text."""
-    values = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            text = out.get("data", {}).get("application/papermill.record/text/plain")
-            if name and text is not None:
-                try:
-                    value = ast.literal_eval(text)
-                except (ValueError, SyntaxError):
-                    value = text
-                values[name] = str(value)
-    return values
-
-
 def resolve_roles(markdown: str, glued: dict[str, str]) -> str:
-    """MyST roles as the book shows them, in plain Markdown: ``{glue:text}`key``` → its value; ``{doc}`page``` →
-    a link to the page; ``{claim}`c017``` and ``{call}`b03``` → links to their entries; any other role → its text."""
+    """MyST roles as the book shows them, in plain Markdown: ``{glue:text}`key``` and ``{eval}`glue.key``` → its
+    value; ``{doc}`page``` → a link to the page; ``{claim}`c017``` and ``{call}`b03``` → links to their entries;
+    any other role → its text."""
 
     def one(match: re.Match) -> str:
         role, content = match.groups()
@@ -51,6 +36,8 @@ def resolve_roles(markdown: str, glued: dict[str, str]) -> str:
             return ROLE.sub(one, finding_myst(row)) if row else content
         if role.startswith("glue"):
             return glued.get(content.strip(), content)
+        if role == "eval":
+            return glued.get(key_of(content) or "", content)
         if role == "doc":
             return f"[{text}]({target}.html)"
         if role == "claim":

@@ -36,8 +36,10 @@ RUN_TIMEOUT_MS = int(os.environ.get("BRIEFING_LAB_TIMEOUT_MS", 240_000))
 SHOTS = REPO / "_build" / "screenshots"
 
 # Settings of a fresh user, written for the test: no news or update checks (they would go to the network).
+# Every cell laid out (no windowing), so a test reads the rendered text of cells below the fold too.
 SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-            {"fetchNews": "false", "checkForUpdates": False}}
+            {"fetchNews": "false", "checkForUpdates": False},
+            "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
 
 
 def figure_counts() -> dict[str, int]:
