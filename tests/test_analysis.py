@@ -380,8 +380,10 @@ def test_adjudication_stats_and_line():
     assert stats == {"read": 4, "agreed": 1, "before": 2, "after": 3, "adjudicated": 3, "moved": 1,
                      "against_majority": 2, "with_majority": 2}
     line = an.adjudication_line(stats)
-    assert line.startswith("a blind second reading of 4 of these verdicts agreed with the first on 1 (25%)")
-    assert "moved 1 verdict and kept 2 against its majority" in line and line.endswith("on 2 (50%)")
+    assert line.startswith("a blind second reading of 4 agreed with the first on 1 (25%); after a blind third")
+    assert "(1 moved, 2 kept against the majority with reasons)" in line
+    assert "second reading on 3 (75%), 2 (50%) before," in line and line.endswith("readings' majority on 2 (50%)")
+    assert ", as before," in an.adjudication_line({**stats, "after": stats["before"]})
 
 
 def test_label_layout_stacks_labels_that_would_overlap_and_keeps_them_inside():

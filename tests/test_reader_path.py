@@ -28,7 +28,9 @@ def reading_words(html: str) -> int:
     from bs4 import BeautifulSoup
 
     article = BeautifulSoup(html, "html.parser").select_one("article.bd-article")
-    for node in article.select("script, style, svg, div.cell_input"):
+    # A chart's text alternative (collapsed under "Text description") restates the chart for readers who cannot see
+    # it; it is not more to read for those who can.
+    for node in article.select("script, style, svg, div.cell_input, details.briefing-chart__alt"):
         node.decompose()
     return len(WORD.findall(article.get_text(" ")))
 
@@ -49,8 +51,10 @@ def test_the_busy_reader_meets_the_findings_first():
 
 def test_word_counter_skips_code_and_charts():
     page = ('<article class="bd-article"><p>Two words.</p><div class="cell_input">print(1, 2, 3)</div>'
-            '<svg><text>99 ticks</text></svg><script>var x = 1;</script></article>')
-    assert reading_words(page) == 2
+            '<svg><text>99 ticks</text></svg><script>var x = 1;</script>'
+            '<details class="briefing-chart__alt"><summary>Text description</summary>Bars of six claims.</details>'
+            '<details><summary>More</summary>Three more words.</details></article>')
+    assert reading_words(page) == 2 + 4
 
 
 @built

@@ -333,23 +333,21 @@ def adjudication_stats(readings: pd.DataFrame, third: pd.DataFrame, claims: pd.D
 
 def adjudication_line(stats: dict[str, int]) -> str:
     """The second reading and its adjudication as one phrase for prose next to the verdict counts (``stats`` from
-    :func:`adjudication_stats`): "a blind second reading of 32 of these verdicts agreed with the first on 18 (56%)
-    and with the register's verdicts on 22 (69%); a blind third reading of the 14 disagreements moved 2 verdicts and
-    kept 3 against its majority, with reasons, after which the register's verdicts agree with the second reading on
-    22 (69%) and with the majority of the readings on 29 (91%)"."""
+    :func:`adjudication_stats`): "a blind second reading of 32 agreed with the first on 18 (56%); after a blind third
+    reading of the 14 disagreements (2 moved, 3 kept against the majority with reasons), the register agrees with the
+    second reading on 22 (69%), as before, and with the readings' majority on 29 (91%)"."""
     read = stats["read"]
     pct = lambda n: f"{n:,} ({n / read:.0%})"  # noqa: E731
-    line = (f"a blind second reading of {read:,} of these verdicts agreed with the first on {pct(stats['agreed'])} "
-            f"and with the register's verdicts on {pct(stats['before'])}")
+    line = f"a blind second reading of {read:,} agreed with the first on {pct(stats['agreed'])}"
     if not stats["adjudicated"]:
-        return line
-    moved = stats["moved"]
-    line += (f"; a blind third reading of the {stats['adjudicated']:,} disagreements moved {moved:,} "
-             f"verdict{'s' if moved != 1 else ''}")
+        return line + f" and with the register on {pct(stats['before'])}"
+    what = f"{stats['moved']:,} moved"
     if stats["against_majority"]:
-        line += f" and kept {stats['against_majority']:,} against its majority, with reasons"
-    return (line + f", after which the register's verdicts agree with the second reading on {pct(stats['after'])} "
-            f"and with the majority of the readings on {pct(stats['with_majority'])}")
+        what += f", {stats['against_majority']:,} kept against the majority with reasons"
+    before = "as before" if stats["after"] == stats["before"] else f"{pct(stats['before'])} before"
+    return (line + f"; after a blind third reading of the {stats['adjudicated']:,} disagreements ({what}), the register "
+            f"agrees with the second reading on {pct(stats['after'])}, {before}, and with the readings' majority on "
+            f"{pct(stats['with_majority'])}")
 
 
 def outcome_line(counts: pd.Series) -> str:
@@ -463,7 +461,9 @@ def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_p
     """Events per half-year (:func:`per_half_year`) as bars; ``y_title`` names what is counted (a label of the
     vocabulary, e.g. ``TRILATERAL_KIND_LABELS["exercise"]``)."""
     bars = alt.Chart(per_half).mark_bar(color=OTHER_COLOUR).encode(
-        x=alt.X("half_year:O", title=None, sort=list(per_half["half_year"]), axis=alt.Axis(labelAngle=0)),
+        # "2024 H1" on two lines (year over half): eight or more half-years stay legible side by side on a phone.
+        x=alt.X("half_year:O", title=None, sort=list(per_half["half_year"]),
+                axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')")),
         y=alt.Y("events:Q", title=y_title, axis=alt.Axis(tickMinStep=1)),
         tooltip=["half_year:O", "events:Q"],
     )

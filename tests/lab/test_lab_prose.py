@@ -9,7 +9,6 @@ order. In JupyterLab, each Markdown cell's rendered text must hold its book valu
 
 from __future__ import annotations
 
-import html
 import json
 import re
 
@@ -22,7 +21,6 @@ pytestmark = pytest.mark.lab
 RAW_ROLE = re.compile(r"\{[a-z]+(?::[a-z]+)?\}`")
 # A glued value in a notebook's prose: myst-nb's roles, or the inline expression that shows it in JupyterLab.
 GLUED = re.compile(r"\{(?:glue(?::text)?\}`|eval\}`glue\.)([^`]*)`")
-PASTED = re.compile(r'<span class="pasted-text">(.*?)</span>', re.S)
 BOOK = REPO / "_build" / "html" / "chapters"
 
 # The rendered text of every Markdown cell, in the notebook's order (the editor's source is hidden, so innerText
@@ -53,11 +51,16 @@ def prose_keys(name: str) -> list[list[str]]:
 
 
 def book_values(name: str) -> list[str]:
-    """The glued values the book's page shows, in the order of its prose."""
+    """The glued values the book's page shows in the notebook's own prose, in order: pasted values inside a finding
+    (``{finding}`` renders data/findings.csv, whose placeholders the book fills) are the finding's, not the prose's."""
+    from bs4 import BeautifulSoup
+
     page = BOOK / name.replace(".ipynb", ".html")
     if not page.is_file():
         pytest.fail(f"{page} is missing: run `make book` first (`make test` does)")
-    return [html.unescape(re.sub(r"<[^>]+>", "", v)) for v in PASTED.findall(page.read_text(encoding="utf-8"))]
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [span.get_text() for span in soup.select("span.pasted-text")
+            if not span.find_parent(class_="briefing-finding")]
 
 
 def _norm(text: str) -> str:
