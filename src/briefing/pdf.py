@@ -216,8 +216,9 @@ def _print(browser, base: str, doc: str, footer_title: str) -> bytes:
         page.close()
 
 
-def outline(pdf: bytes) -> list[tuple[str, int, int]]:
-    """The PDF's outline, flat and in order: (title without white space, page (1-based), depth)."""
+def outline(pdf: bytes, squash: bool = True) -> list[tuple[str, int, int]]:
+    """The PDF's outline, flat and in order: (title, page (1-based), depth); ``squash``: the title without white
+    space (to match it against the book's headings), else as the reader's bookmark shows it."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
@@ -228,7 +229,8 @@ def outline(pdf: bytes) -> list[tuple[str, int, int]]:
             if isinstance(it, list):
                 walk(it, depth + 1)
             else:
-                flat.append(("".join(str(it.title).split()), reader.get_destination_page_number(it) + 1, depth))
+                title = "".join(str(it.title).split()) if squash else str(it.title)
+                flat.append((title, reader.get_destination_page_number(it) + 1, depth))
 
     walk(reader.outline, 0)
     return flat
