@@ -138,37 +138,23 @@ def test_rule_reference_once(data_copy):
     _fails_findings(data_copy, "findings.csv", f["id"], "mentions", "finding reference")
 
 
-def test_rule_number(data_copy):
-    f = _pick(data_copy, "record")
-    edit_csv(data_copy.parent / "findings.csv", f["id"], "text", f["text"] + " It happened in 2025.")
-    _fails_findings(data_copy, "findings.csv", f["id"], "text", "finding number")
+# One cell of a finding broken on purpose: (the kind of finding picked, the field, its new value from the row, the
+# rule that must name it). "A line that holds a record and an outlook is two findings, each with its own label."
+_ONE_CELL = [
+    ("record", "text", lambda f: f["text"] + " It happened in 2025.", "finding number"),
+    ("outlook", "probability_term",
+     lambda f: "almost certain" if f["probability_term"] != "almost certain" else "unlikely", "outlook term"),
+    ("outlook", "confidence", lambda f: "high" if f["confidence"] != "high" else "low", "outlook confidence"),
+    ("outlook", "rests_on", lambda f: register().claims["id"].iloc[0], "outlook call"),
+    ("record", "text", lambda f: f["text"] + " More is likely to follow.", "record without outlook"),
+]
 
 
-def test_rule_outlook_term(data_copy):
-    f = _pick(data_copy, "outlook")
-    other = "almost certain" if f["probability_term"] != "almost certain" else "unlikely"
-    edit_csv(data_copy.parent / "findings.csv", f["id"], "probability_term", other)
-    _fails_findings(data_copy, "findings.csv", f["id"], "probability_term", "outlook term")
-
-
-def test_rule_outlook_confidence(data_copy):
-    f = _pick(data_copy, "outlook")
-    other = "high" if f["confidence"] != "high" else "low"
-    edit_csv(data_copy.parent / "findings.csv", f["id"], "confidence", other)
-    _fails_findings(data_copy, "findings.csv", f["id"], "confidence", "outlook confidence")
-
-
-def test_rule_outlook_rests_on_one_call(data_copy):
-    f = _pick(data_copy, "outlook")
-    edit_csv(data_copy.parent / "findings.csv", f["id"], "rests_on", "c018")
-    _fails_findings(data_copy, "findings.csv", f["id"], "rests_on", "outlook call")
-
-
-def test_rule_record_holds_no_outlook(data_copy):
-    """A line that holds a record and an outlook is two findings, each with its own label."""
-    f = _pick(data_copy, "record")
-    edit_csv(data_copy.parent / "findings.csv", f["id"], "text", f["text"] + " More is likely to follow.")
-    _fails_findings(data_copy, "findings.csv", f["id"], "text", "record without outlook")
+@pytest.mark.parametrize("kind, field, value, rule", _ONE_CELL, ids=[case[3] for case in _ONE_CELL])
+def test_rule_one_broken_cell(data_copy, kind, field, value, rule):
+    f = _pick(data_copy, kind)
+    edit_csv(data_copy.parent / "findings.csv", f["id"], field, value(f))
+    _fails_findings(data_copy, "findings.csv", f["id"], field, rule)
 
 
 def test_rule_confidence_capped_by_the_weakest_load_bearing_item(data_copy):
