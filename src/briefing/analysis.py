@@ -472,7 +472,8 @@ def half_year_chart(per_half: pd.DataFrame, *, title: str, subtitle: str, mark_p
         m = pd.DataFrame({"half_year": [mark_period], "label": [mark_label]})
         layers.append(alt.Chart(m).mark_bar(color=MARK_COLOUR, opacity=0.18).encode(
             x=alt.X("half_year:O", sort=list(per_half["half_year"])), y=alt.value(0), y2=alt.value(300)))
-        layers.append(alt.Chart(m).mark_text(color=MARK_COLOUR, dy=-4, baseline="bottom").encode(
+        # Ends at its period (right-aligned), so a late period's label stays inside a phone-width chart.
+        layers.append(alt.Chart(m).mark_text(color=MARK_COLOUR, dy=-4, baseline="bottom", align="right").encode(
             x=alt.X("half_year:O", sort=list(per_half["half_year"])), y=alt.value(12), text="label:N"))
     return alt.layer(*layers).properties(title=alt.Title(title, subtitle=subtitle), width=480, height=260)
 
