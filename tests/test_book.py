@@ -1,5 +1,6 @@
 """The built book (_build/html, made by `make book` before the tests run)."""
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -64,8 +65,12 @@ def test_every_toc_page_is_built():
 
 
 def test_data_is_published_at_a_stable_path():
-    for name in ("claims.csv", "sources.csv", "datapackage.json", "source/article.zh.txt"):
+    for name in ("claims.csv", "sources.csv", "source/article.zh.txt"):
         assert (HTML / "data" / name).read_bytes() == (ROOT / "data" / name).read_bytes()
+    # The package as the loader sees it: the kit's table schemas and the briefing's own datasets, merged.
+    from briefing.datapackage import descriptor
+
+    assert json.loads((HTML / "data" / "datapackage.json").read_text(encoding="utf-8")) == descriptor()
 
 
 def test_vega_is_served_by_the_book_and_loaded_on_demand():

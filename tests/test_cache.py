@@ -19,6 +19,7 @@ import pytest
 from jupyter_cache import get_cache
 
 from briefing import cache as bc
+from briefing.datapackage import descriptor as merged
 from briefing.paths import DATA, ROOT
 
 from support import edit_csv
@@ -223,14 +224,14 @@ def _declaring(tmp_path: Path, metadata: dict) -> Path:
     (None, {bc.EVERYTHING}),  # no declaration: the notebook depends on everything
 ])
 def test_dependencies_follow_the_declaration_and_its_references(tmp_path, reads, deps):
-    descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = merged()  # the package as the loader sees it
     path = _declaring(tmp_path, {} if reads is None else {"briefing": {"reads": reads}})
     assert bc.dependencies(path, descriptor) == deps
 
 
 @pytest.mark.parametrize("reads", [["claimz"], "claims", [1]])
 def test_a_bad_declaration_stops_the_build(tmp_path, reads):
-    descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = merged()  # the package as the loader sees it
     with pytest.raises(bc.DeclarationError, match="x.ipynb"):
         bc.dependencies(_declaring(tmp_path, {"briefing": {"reads": reads}}), descriptor)
 

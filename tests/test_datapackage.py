@@ -5,8 +5,10 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
-from briefing.datapackage import Package, load
+from briefing import config
+from briefing.datapackage import DataError, Package, assemble, descriptor, kit_tables, load
 from briefing.paths import DATA, ROOT
 
 from support import edit_csv, package_fails as _fails
@@ -21,9 +23,11 @@ def test_whole_package_is_valid_for_our_loader():
 
 
 def test_whole_package_is_valid_for_frictionless():
+    """The package as merged (the kit's table schemas, enums filled from briefing.yml, and the briefing's own
+    datasets) passes a standard validator too."""
     from frictionless import Package as FPackage
 
-    report = FPackage(str(DATA / "datapackage.json")).validate()
+    report = FPackage(descriptor(), basepath=str(DATA)).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
@@ -145,9 +149,85 @@ def test_validate_command_exits_non_zero_and_names_the_problem(data_copy):
 
 
 def test_descriptor_is_json_with_licence_and_sources():
-    pkg = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    pkg = descriptor()
     assert pkg["licenses"] and pkg["sources"]
     for res in pkg["resources"]:
         assert res.get("description"), res["name"]
         for field in res.get("schema", {}).get("fields", []):
             assert field.get("description"), (res["name"], field["name"])
+
+
+# -- the kit owns its tables (issue 28) ---------------------------------------------------------------------------
+# The register's table schemas ship with the kit (briefing/schemas/); a briefing's datapackage.json names the kit
+# tables it has and describes its own datasets. The enums that are a briefing's own vocabulary come from its
+# briefing.yml, here read as plain YAML (not through briefing.config), for this briefing and the fictional second one.
+SECOND = ROOT / "tests" / "fixtures" / "second_briefing"
+
+
+def _from_briefing_yml(raw: dict, resources: list[str]) -> dict[tuple[str, str], list[str]]:
+    """What a briefing.yml says each of the kit's configured fields may hold."""
+    sections = raw["sections"]
+    pages = [s["chapter"] for s in sections if s.get("chapter")] + list(raw.get("chapters") or {})
+    return {
+        ("claims", "section"): [s["key"] for s in sections],
+        # the opening, the sections that have a heading in the text, then the reference list and scraping leftovers
+        ("article_paragraphs", "heading_section"): ["opening", *(s["key"] for s in sections if s.get("headings")),
+                                                    "sources", "artifacts"],
+        ("developments", "category"): list(raw["datasets"]["developments.category"]["labels"]),
+        ("sweeps", "track"): list(raw["themes"]),
+        ("sweeps", "dataset"): resources,
+        ("briefing_calls", "chapter"): pages,
+        ("watch_indicators", "chapter"): pages,
+        ("findings", "page"): ["index", *pages],  # index: the landing page
+    }
+
+
+@pytest.mark.parametrize("root", [ROOT, SECOND], ids=["this briefing", "second briefing"])
+def test_the_briefings_own_enums_come_from_its_briefing_yml(root):
+    raw = yaml.safe_load((root / "briefing.yml").read_text(encoding="utf-8"))
+    merged = descriptor(root / "data" / "datapackage.json", config.load(root / "briefing.yml"))
+    resources = {r["name"]: r for r in merged["resources"]}
+    checked = []
+    for (name, field), expected in _from_briefing_yml(raw, list(resources)).items():
+        if name in resources:
+            spec = next(f for f in resources[name]["schema"]["fields"] if f["name"] == field)
+            assert spec["constraints"]["enum"] == expected, f"{name}.{field}: not as briefing.yml says"
+            checked.append(name)
+    assert {"claims", "article_paragraphs", "developments"} <= set(checked)
+
+
+@pytest.mark.parametrize("root", [ROOT, SECOND], ids=["this briefing", "second briefing"])
+def test_a_briefing_describes_its_own_datasets_and_names_the_kits_tables(root):
+    own = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    kit = kit_tables()
+    named = [r for r in own["resources"] if r["name"] in kit]
+    assert {"claims", "sources", "claim_sources", "article_paragraphs", "developments"} <= {r["name"] for r in named}
+    assert not [r["name"] for r in named if {"path", "schema"} & set(r)]
+    assert all("x-enum" not in f for r in descriptor(root / "data" / "datapackage.json",
+                                                      config.load(root / "briefing.yml"))["resources"]
+               for f in r.get("schema", {}).get("fields", []))
+
+
+def test_a_kit_field_labelled_nowhere_in_briefing_yml_names_the_missing_key(data_copy):
+    yml = data_copy.parent.parent / "briefing.yml"
+    raw = yaml.safe_load(yml.read_text(encoding="utf-8"))
+    del raw["datasets"]["developments.category"]
+    yml.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError, match=r"briefing.yml: id datasets.developments.category: required: .*category"):
+        Package(data_copy, config.load(yml))
+
+
+def test_a_briefing_cannot_redefine_a_kit_table(data_copy):
+    own = json.loads(data_copy.read_text(encoding="utf-8"))
+    stub = next(r for r in own["resources"] if r["name"] == "claims")
+    stub["schema"] = kit_tables()["claims"]["schema"]
+    data_copy.write_text(json.dumps(own), encoding="utf-8")
+    _fails(data_copy, "data/datapackage.json", "id claims", "kit table", "without schema")
+
+
+def test_a_resource_without_a_path_must_be_a_kit_table(data_copy):
+    own = json.loads(data_copy.read_text(encoding="utf-8"))
+    own["resources"].append({"name": "claimz"})
+    data_copy.write_text(json.dumps(own), encoding="utf-8")
+    _fails(data_copy, "data/datapackage.json", "id claimz", "kit table", "no path")
+

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import csv
-import json
 import re
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytest
 
 import briefing
 from briefing import config
+from briefing.datapackage import descriptor
 from briefing.findings import TABLE as FINDINGS_TABLE
 from briefing.paths import ROOT
 from briefing.scaffold import OPTIONAL_TABLES, REGISTER_TABLES
@@ -139,8 +139,7 @@ def kit_sources() -> list[tuple[str, str, bool]]:
 
 def _facts_of(root: Path) -> dict[str, str]:
     b = config.load(root / "briefing.yml")
-    descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    return article_facts(b, descriptor, root / "data")
+    return article_facts(b, descriptor(root / "data" / "datapackage.json", b), root / "data")
 
 
 FACTS = _facts_of(ROOT)

@@ -1,15 +1,14 @@
 """One vocabulary: every value the data may hold has its label (and colour) in ``briefing.vocabulary``."""
 
-import json
 import re
 
 import pytest
 
 from briefing import vocabulary
-from briefing.paths import DATAPACKAGE
+from briefing.datapackage import descriptor
 from support import string_constants
 
-DESCRIPTOR = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+DESCRIPTOR = descriptor()  # the package as merged: the kit's tables with their enums, and the briefing's own
 
 
 def _enum(resource: str, field: str) -> list[str]:

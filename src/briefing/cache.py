@@ -8,15 +8,16 @@ that outputs are made from (:func:`execution_inputs`) with those recorded at the
 
 - a changed data file re-executes only the notebooks that read it: their cache records are removed and their
   files touched (mtime only, so that Sphinx re-reads them);
-- a change to a package file that outputs are made from, to ``datapackage.json`` or to a file under ``data/``
-  that is no resource of the package drops the whole cache and touches every notebook.
+- a change to a package file that outputs are made from (the kit's table schemas among them), to
+  ``datapackage.json`` or to a file under ``data/`` that is no resource of the package drops the whole cache and
+  touches every notebook.
 
 The package files that outputs are made from are all but those that only the build reads (:data:`BUILD_ONLY`:
 ``sphinx_ext``, ``figures``, ``pdf``, the figure template, ``static/`` with the CSS and scripts, ...), so a change
 to how the book looks rebuilds the pages from the cached outputs without executing any notebook.
 
 What a notebook reads is declared in its metadata: ``"briefing": {"reads": ["claims", ...]}`` (the data-package
-resources its code reads through the package's readers). A notebook depends on those and on every table they
+resources its code reads through the package's readers; the package as assembled, the kit's tables included). A notebook depends on those and on every table they
 reference (loading a table checks its foreign keys). A notebook without the declaration depends on everything.
 No code is parsed: the declaration is checked against what the loader records while the notebook runs under nbval
 (``tests/conftest.py``), so a stale declaration fails the tests rather than serving stale pages.
@@ -193,7 +194,9 @@ def refresh(cache_dir: Path, stamp: Path | None = None, notebooks: list[Path] | 
         previous = None
     if previous == current:
         return set()
-    descriptor = json.loads((data / DATAPACKAGE.name).read_text(encoding="utf-8"))
+    from .datapackage import descriptor as merged  # the kit's tables and the briefing's, as the loader sees them
+
+    descriptor = merged(data / DATAPACKAGE.name)
     deps = {nb: dependencies(nb, descriptor) for nb in notebooks}
     stale = affected(previous, current, deps, descriptor)
     if stale is None:

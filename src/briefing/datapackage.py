@@ -7,26 +7,37 @@ standard validator such as frictionless ignores them): ``x-references`` (a list 
 another table; foreign keys cannot follow lists), ``x-item-pattern`` (a pattern for each value of a list) and
 ``x-calendar-date`` (a ``YYYY-MM-DD`` or ``YYYY-MM`` string that must be a real date).
 
+The kit owns its tables. The Table Schemas of the register's tables (claims, sources, their links, the article's
+lines, developments, sweeps, calls, readings, findings, ...) ship with the package (``briefing/schemas/<name>.json``);
+a briefing's ``datapackage.json`` describes its own datasets and names each kit table it has by ``name`` alone (no
+``path``, no ``schema``), with whatever is its own (a description, the second reading's draw). :func:`assemble`
+merges the two into the package every reader sees (loader, validation, the cache, Frictionless, the published
+``data/datapackage.json``), and fills the enums that are the briefing's own vocabulary from its configuration
+(field property ``x-enum``: its sections, article parts, themes, chapter pages, a dataset's labels, or the
+package's resources).
+
 Any broken rule raises :class:`DataError`, whose message names the file, the row (and its id), the field and the
 rule, e.g. ``data/claims.csv: row 12 (id c012), field 'verdict': enum: 'maybe' is not one of ...``.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import hashlib
 import io
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from . import config
 from .paths import DATAPACKAGE, record_read
 
 DATE_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+KIT_SCHEMAS = Path(__file__).parent / "schemas"
 
 
 class DataError(ValueError):
@@ -45,11 +56,85 @@ class DataError(ValueError):
         super().__init__(f"{where}: {rule}: {message}")
 
 
-def _descriptor(package_path: Path) -> dict:
+def _json(path: Path) -> dict:
     try:
-        return json.loads(package_path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
-        raise DataError(str(package_path), "json", f"line {err.lineno}: {err.msg}") from err
+        raise DataError(str(path), "json", f"line {err.lineno}: {err.msg}") from err
+
+
+def kit_tables(schemas: Path = KIT_SCHEMAS) -> dict[str, dict]:
+    """The kit's tables as shipped, by name: each a resource with its Table Schema, enums from configuration not
+    yet filled."""
+    return {p.stem: _json(p) for p in sorted(schemas.glob("*.json"))}
+
+
+def _config_values(briefing: config.Briefing, resources: list[dict]) -> dict[str, list[str]]:
+    """The values an ``x-enum`` names, from the briefing's configuration (and, for ``resources``, its package)."""
+    first, *after = config.RESERVED_PARTS  # the opening comes before the first heading; the rest follow the text
+    return {"sections": list(briefing.sections),
+            "article_parts": [first, *(k for k, s in briefing.sections.items() if s.headings), *after],
+            "themes": list(briefing.themes),
+            "chapters": list(briefing.chapter_labels),
+            "resources": [r["name"] for r in resources]}
+
+
+def _fill_enums(res: dict, values: dict[str, list[str]], briefing: config.Briefing) -> None:
+    for field in res["schema"]["fields"]:
+        source = field.pop("x-enum", None)
+        if source is None:
+            continue
+        if source == "labels":  # the values briefing.yml labels for this field (datasets: resource.field)
+            labels = briefing.datasets.get((res["name"], field["name"]), ({}, None))[0]
+            if not labels:
+                raise DataError(briefing.file, "required", f"the kit's table {res['name']} takes the values of "
+                                f"its field '{field['name']}' from the labels given here; there are none",
+                                key=f"datasets.{res['name']}.{field['name']}")
+            found = list(labels)
+        elif source in values:
+            found = values[source]
+        else:
+            raise DataError(str(KIT_SCHEMAS / f"{res['name']}.json"), "x-enum", f"'{source}' is not one of "
+                            f"{', '.join([*values, 'labels'])}", field=field["name"])
+        constraints = field.setdefault("constraints", {})
+        constraints["enum"] = [*constraints.get("enum", []), *found]
+
+
+def assemble(own: dict, briefing: config.Briefing, file: str = "datapackage.json",
+             kit: dict[str, dict] | None = None) -> dict:
+    """The data package of a briefing: its own descriptor ``own`` (read from ``file``) with each kit table it names
+    completed from the kit's schema, and every enum the kit takes from configuration filled from ``briefing``."""
+    kit = kit_tables() if kit is None else kit
+    merged = {k: v for k, v in own.items() if k != "resources"}
+    resources = []
+    for res in own.get("resources", []):
+        name = res.get("name")
+        if name in kit:
+            own_keys = sorted({"path", "schema"} & set(res))
+            if own_keys:
+                raise DataError(file, "kit table", f"'{name}' is a table of the kit: name it without "
+                                f"{' or '.join(own_keys)} (its schema ships with the kit, briefing/schemas/"
+                                f"{name}.json)", key=name)
+            resources.append({**copy.deepcopy(kit[name]), **res})
+        elif "path" not in res:
+            raise DataError(file, "kit table", f"resource '{name}' has no path, and the kit has no table of that "
+                            f"name ({', '.join(kit)})", key=name)
+        else:
+            resources.append(res)
+    values = _config_values(briefing, resources)
+    for res in resources:
+        if res["name"] in kit:
+            _fill_enums(res, values, briefing)
+    merged["resources"] = resources
+    return merged
+
+
+def descriptor(path: Path = DATAPACKAGE, briefing: config.Briefing | None = None) -> dict:
+    """The merged data package of the briefing whose ``datapackage.json`` is at ``path`` (:func:`assemble`);
+    ``briefing``: its configuration, this process's (``config.BRIEFING``) when not given."""
+    path = Path(path)
+    return assemble(_json(path), config.BRIEFING if briefing is None else briefing,
+                    _display(path, path.parent))
 
 
 def _display(path: Path, base: Path) -> str:
@@ -157,10 +242,10 @@ def _key_of(row: dict[str, str], schema: dict) -> str | None:
 class Package:
     """The data package: its descriptor and validated tables, loaded lazily and cached per file state."""
 
-    def __init__(self, path: Path = DATAPACKAGE):
+    def __init__(self, path: Path = DATAPACKAGE, briefing: config.Briefing | None = None):
         self.path = Path(path)
         self.base = self.path.parent
-        self.descriptor = _descriptor(self.path)
+        self.descriptor = descriptor(self.path, briefing)
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
         self._raw: dict[str, tuple[list[dict], list[dict]]] = {}
 
@@ -307,16 +392,21 @@ class Package:
         return out
 
 
-@lru_cache(maxsize=4)
-def _package_cached(path: str, stamp: tuple) -> Package:
-    return Package(Path(path))
+_PACKAGES: dict[tuple, tuple[config.Briefing, Package]] = {}
 
 
-def package(path: Path = DATAPACKAGE) -> Package:
-    """The data package, cached until any file under ``data/`` changes."""
+def package(path: Path = DATAPACKAGE, briefing: config.Briefing | None = None) -> Package:
+    """The data package (of this process's briefing, ``config.BRIEFING``, unless ``briefing`` is given), cached
+    until any file under ``data/`` changes."""
+    briefing = config.BRIEFING if briefing is None else briefing
     base = Path(path).parent
     stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in base.rglob("*") if p.is_file()))
-    return _package_cached(str(path), stamp)
+    key = (str(path), stamp, id(briefing))  # a configuration is a value without a hash: cached by identity
+    if key not in _PACKAGES:
+        while len(_PACKAGES) >= 4:
+            del _PACKAGES[next(iter(_PACKAGES))]
+        _PACKAGES[key] = (briefing, Package(Path(path), briefing))  # holding the briefing keeps its id unique
+    return _PACKAGES[key][1]
 
 
 def load(name: str, path: Path = DATAPACKAGE) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 
 - Serves a pinned, matched vega + vega-lite + vega-embed bundle (made by vl-convert) from ``_static/vendor/``;
   pages that hold a chart get the small script that loads it when a chart comes into view. No CDN, no require.js.
-- Publishes ``data/`` at the stable path ``/data/`` of the site so every chart's download link keeps working.
+- Publishes ``data/`` at the stable path ``/data/`` of the site so every chart's download link keeps working, with
+  the data package merged (the kit's table schemas and the briefing's own datasets in one ``datapackage.json``).
 - Adds the book's stylesheets: ``vocabulary.css``, made at build time from the vocabulary's colours (custom
   properties), and ``briefing.css`` (charts, verdict boxes, print rules), which uses them.
 - Makes each chart's figure from its stored output at build time (``figures.FigureMimeRenderer``).
@@ -408,6 +409,11 @@ def _build_finished(app, exception):
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(DATA, out, ignore=shutil.ignore_patterns("*.md", ".*"))
+    # Readers download the package as the loader sees it: the briefing's datasets and the kit's tables, merged.
+    from .datapackage import descriptor
+
+    (out / "datapackage.json").write_text(json.dumps(descriptor(DATA / "datapackage.json"), indent=2,
+                                                     ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _own_digest() -> str:
