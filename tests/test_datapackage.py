@@ -213,7 +213,7 @@ def test_a_kit_field_labelled_nowhere_in_briefing_yml_names_the_missing_key(data
     raw = yaml.safe_load(yml.read_text(encoding="utf-8"))
     del raw["datasets"]["developments.category"]
     yml.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(DataError, match=r"briefing.yml: id datasets.developments.category: required: .*category"):
+    with pytest.raises(DataError, match=r"briefing.yml, field 'datasets.developments.category': required: .*category"):
         Package(data_copy, config.load(yml))
 
 

@@ -89,7 +89,7 @@ def _fill_enums(res: dict, values: dict[str, list[str]], briefing: config.Briefi
             if not labels:
                 raise DataError(briefing.file, "required", f"the kit's table {res['name']} takes the values of "
                                 f"its field '{field['name']}' from the labels given here; there are none",
-                                key=f"datasets.{res['name']}.{field['name']}")
+                                field=f"datasets.{res['name']}.{field['name']}")
             found = list(labels)
         elif source in values:
             found = values[source]
