@@ -36,6 +36,7 @@ FORCE:
 
 help:
 	@echo "make book       build the book into _build/html (sets up .venv first; BRIEFING=<folder>: another briefing)"
+	@echo "make new-briefing DIR=<folder>  start a new briefing there (make book BRIEFING=<folder> builds it)"
 	@echo "make pdf        build the PDF edition into _build/pdf (after make book; needs Chromium)"
 	@echo "make test       run the whole test suite (sets up .venv and builds the book and the PDF first)"
 	@echo "make notebooks  re-execute every notebook and store its outputs (after an edit)"
@@ -56,7 +57,7 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP)
 
 validate: $(STAMP)
-	$(BIN)/python -m briefing.validate
+	$(AT)$(BIN)/python -m briefing.validate
 
 # Everything the book is made from. When none of it changed since the last successful build, `make book` has
 # nothing to do (Sphinx would only confirm that); `EXECUTE=force` always rebuilds.
@@ -76,6 +77,13 @@ $(BUILT): $(STAMP) $(BOOK_INPUTS) $(if $(filter force,$(EXECUTE)),FORCE,)
 	rm -rf $(OUT)/html.new && cp -a $(STAGE)/_build/html $(OUT)/html.new
 	rm -rf $(OUT)/html && mv $(OUT)/html.new $(OUT)/html
 	touch $(BUILT)
+
+# A new briefing in DIR (absent or empty): briefing.yml, data/ with the kit's tables (empty), the book's files and a
+# first chapter in the outline of the book's chapters; `make book BRIEFING=DIR` then builds it.
+.PHONY: new-briefing
+new-briefing: $(STAMP)
+	@test -n "$(DIR)" || { echo "usage: make new-briefing DIR=<folder> [TITLE='The book title']" >&2; exit 2; }
+	$(BIN)/python -m briefing.scaffold --new $(DIR) $(if $(TITLE),--title "$(TITLE)",)
 
 # Then each glued value the prose reads ({eval}`name`) is stored in its Markdown cell from the fresh outputs, so
 # JupyterLab shows it before any cell runs (briefing.glue; it also converts {glue:text} roles, idempotently).
