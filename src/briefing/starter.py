@@ -272,8 +272,9 @@ What to edit (the kit's code stays as it is):
 - Its claims, sources and their links: `data/claims.csv`, `data/sources.csv`, `data/claim_sources.csv`; what
   happened next: `data/developments.csv`. `make validate` names the file, row, field and rule of any error.
 - A chapter per section: `chapters/{page}.ipynb` is the skeleton; each part says what goes there.
-- A new section: its entry under `sections` in `briefing.yml`, its chapter (`python -m briefing.scaffold <key>`
-  writes it from the skeleton) and its line in `_toc.yml`.
+- A new section: its entry under `sections` in `briefing.yml`, its lines (`article_paragraphs.csv`, written again
+  from the text), its claims, its chapter (`BRIEFING_ROOT={folder} python -m briefing.scaffold <key>` writes it
+  from the skeleton) and its line in `_toc.yml`.
 """
 
 
