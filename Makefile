@@ -12,10 +12,11 @@ STAMP := $(VENV)/.installed
 # `cache` (jupyter-cache) for authors; CI, or `make book EXECUTE=force`, re-executes every notebook.
 EXECUTE ?= $(if $(CI),force,cache)
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
-# The briefing folder `make book` builds: this book (.) or another, e.g. `make book BRIEFING=tests/fixtures/second_briefing`.
+# The briefing folder `make book` builds: this book (.) or another,
+# e.g. `make book BRIEFING=tests/fixtures/second_briefing`.
 # Another folder builds into its own <folder>/_build/html (the kit reads it through BRIEFING_ROOT); this book's
-# commands are unchanged.
-BRIEFING ?= .
+# commands are unchanged. Given on the command line (an environment variable of that name is not read).
+BRIEFING = .
 BRIEFING_DIR := $(patsubst %/,%,$(BRIEFING))
 IN := $(if $(filter .,$(BRIEFING_DIR)),,$(BRIEFING_DIR)/)
 OUT := $(IN)_build

@@ -7,6 +7,7 @@ order), so the skeleton fails this test when it drops a part, or when the book's
 """
 
 import json
+import os
 import re
 import subprocess
 
@@ -19,6 +20,9 @@ from support import REPO, make_dry_run
 
 TOPIC = "## A question the data answers"  # the skeleton's stand-in for the parts particular to a chapter
 MAKE_OLD_VENV = ["make", "--no-print-directory", "-o", ".venv/.installed"]  # the test's venv is set up already
+# A make of its own: nothing inherited from a `make test` around the tests, nor a briefing chosen by the caller.
+MAKE_ENV = {k: v for k, v in os.environ.items()
+            if k not in ("BRIEFING_EXECUTE", "BRIEFING_ROOT", "MAKEFLAGS", "MAKELEVEL")}
 
 
 def _outline(cells) -> list[str]:
@@ -73,13 +77,13 @@ def test_make_book_builds_another_folder_into_its_own_build():
 def test_a_new_briefing_validates_and_builds_strictly(tmp_path):
     folder = tmp_path / "new-briefing"
     new = subprocess.run([*MAKE_OLD_VENV, "new-briefing", f"DIR={folder}", "TITLE=A briefing from one command"],
-                         cwd=REPO, capture_output=True, text=True, timeout=120)
+                         cwd=REPO, capture_output=True, text=True, timeout=120, env=MAKE_ENV)
     assert new.returncode == 0, new.stdout + new.stderr
     chapter = json.loads((folder / "chapters" / "first.ipynb").read_text(encoding="utf-8"))
     assert _outline(chapter["cells"])[:-2] == book_outline()[:-1]
 
     build = subprocess.run([*MAKE_OLD_VENV, "book", f"BRIEFING={folder}", "EXECUTE=force"],
-                           cwd=REPO, capture_output=True, text=True, timeout=600)
+                           cwd=REPO, capture_output=True, text=True, timeout=600, env=MAKE_ENV)
     out = build.stdout + build.stderr
     assert build.returncode == 0, out[-3000:]
     assert "build succeeded." in out and not re.search(r"\bWARNING:", out), out[-3000:]

@@ -70,7 +70,8 @@ def test_the_second_briefing_builds_strictly_and_its_chapter_reads_right(tmp_pat
     # The README's command for another folder: validate, then the strict build, published to <folder>/_build/html.
     build = subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", "book", f"BRIEFING={book}",
                             "EXECUTE=force"], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                           env={k: v for k, v in os.environ.items() if k not in ("BRIEFING_EXECUTE", "BRIEFING_ROOT")})
+                           env={k: v for k, v in os.environ.items()
+                                if k not in ("BRIEFING_EXECUTE", "BRIEFING_ROOT", "MAKEFLAGS", "MAKELEVEL")})
     out = build.stdout + build.stderr
     assert build.returncode == 0, out[-3000:]
     assert "claims register valid: 5 claims" in out
