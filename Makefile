@@ -12,7 +12,18 @@ STAMP := $(VENV)/.installed
 # `cache` (jupyter-cache) for authors; CI, or `make book EXECUTE=force`, re-executes every notebook.
 EXECUTE ?= $(if $(CI),force,cache)
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
-STAGE := _build/stage
+# The briefing folder `make book` builds: this book (.) or another,
+# e.g. `make book BRIEFING=tests/fixtures/second_briefing`.
+# Another folder builds into its own <folder>/_build/html (the kit reads it through BRIEFING_ROOT); this book's
+# commands are unchanged. Given on the command line (an environment variable of that name is not read).
+BRIEFING = .
+BRIEFING_DIR := $(patsubst %/,%,$(BRIEFING))
+IN := $(if $(filter .,$(BRIEFING_DIR)),,$(BRIEFING_DIR)/)
+OUT := $(IN)_build
+AT := $(if $(IN),BRIEFING_ROOT=$(abspath $(BRIEFING_DIR)) ,)
+# jupyter-book runs in the folder, so that the paths of its _config.yml (the execution cache) are the folder's own.
+JB := $(if $(IN),$(abspath $(BIN)),$(BIN))/jupyter-book
+STAGE := $(OUT)/stage
 JB_FLAGS := -W -n --keep-going
 # JupyterLab's own environment (see `lab` below); defined here because prerequisites expand when read.
 LAB_VENV := .venv-lab
@@ -25,7 +36,8 @@ FORCE:
 .PHONY: FORCE help setup system-deps book pdf notebooks validate test test-fast test-browser lab lab-setup bench lock clean
 
 help:
-	@echo "make book       build the book into _build/html (sets up .venv first)"
+	@echo "make book       build the book into _build/html (sets up .venv first; BRIEFING=<folder>: another briefing)"
+	@echo "make new-briefing DIR=<folder>  start a new briefing there (make book BRIEFING=<folder> builds it)"
 	@echo "make pdf        build the PDF edition into _build/pdf (after make book; needs Chromium)"
 	@echo "make test       run the whole test suite (sets up .venv and builds the book and the PDF first)"
 	@echo "make notebooks  re-execute every notebook and store its outputs (after an edit)"
@@ -46,26 +58,33 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP)
 
 validate: $(STAMP)
-	$(BIN)/python -m briefing.validate
+	$(AT)$(BIN)/python -m briefing.validate
 
 # Everything the book is made from. When none of it changed since the last successful build, `make book` has
 # nothing to do (Sphinx would only confirm that); `EXECUTE=force` always rebuilds.
-BOOK_INPUTS := $(shell find chapters data src -type f -not -path '*/__pycache__/*' -not -path '*/.ipynb_checkpoints/*') \
-  _config.yml _toc.yml requirements.lock
-BUILT := _build/html/.built
+BOOK_INPUTS := $(shell find $(IN)chapters $(IN)data src -type f -not -path '*/__pycache__/*' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*') \
+  $(IN)_config.yml $(IN)_toc.yml $(IN)briefing.yml requirements.lock $(if $(IN),$(wildcard $(IN)*.md),)
+BUILT := $(OUT)/html/.built
 
 book: $(BUILT)
-	@echo "Book ready: _build/html/index.html (execution: $(EXECUTE))"
+	@echo "Book ready: $(OUT)/html/index.html (execution: $(EXECUTE))"
 
-# Build into a staging folder and publish to _build/html only when the whole build succeeded.
+# Validate first; build into a staging folder and publish to <folder>/_build/html only when the whole build succeeded.
 $(BUILT): $(STAMP) $(BOOK_INPUTS) $(if $(filter force,$(EXECUTE)),FORCE,)
-	$(BIN)/python -m briefing.validate
+	$(AT)$(BIN)/python -m briefing.validate
 	@mkdir -p $(STAGE)
-	$(BIN)/python -m briefing.cache _build/.jupyter_cache
-	BRIEFING_EXECUTE=$(EXECUTE) $(BIN)/jupyter-book build . --path-output $(STAGE) $(JB_FLAGS) $(if $(filter force,$(EXECUTE)),--all,)
-	rm -rf _build/html.new && cp -a $(STAGE)/_build/html _build/html.new
-	rm -rf _build/html && mv _build/html.new _build/html
+	$(AT)$(BIN)/python -m briefing.cache $(OUT)/.jupyter_cache
+	$(if $(IN),cd $(BRIEFING_DIR) && ,)BRIEFING_EXECUTE=$(EXECUTE) $(AT)$(JB) build . --path-output $(if $(IN),_build/stage,$(STAGE)) $(JB_FLAGS) $(if $(filter force,$(EXECUTE)),--all,)
+	rm -rf $(OUT)/html.new && cp -a $(STAGE)/_build/html $(OUT)/html.new
+	rm -rf $(OUT)/html && mv $(OUT)/html.new $(OUT)/html
 	touch $(BUILT)
+
+# A new briefing in DIR (absent or empty): briefing.yml, data/ with the kit's tables (empty), the book's files and a
+# first chapter in the outline of the book's chapters; `make book BRIEFING=DIR` then builds it.
+.PHONY: new-briefing
+new-briefing: $(STAMP)
+	@test -n "$(DIR)" || { echo "usage: make new-briefing DIR=<folder> [TITLE='The book title']" >&2; exit 2; }
+	$(BIN)/python -m briefing.scaffold --new $(DIR) $(if $(TITLE),--title "$(TITLE)",)
 
 # Then each glued value the prose reads ({eval}`name`) is stored in its Markdown cell from the fresh outputs, so
 # JupyterLab shows it before any cell runs (briefing.glue; it also converts {glue:text} roles, idempotently).

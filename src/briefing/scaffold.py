@@ -1,10 +1,14 @@
-"""Layer 9 (entry point): a chapter notebook for one section of the briefing, written from its configuration.
+"""Layer 9 (entry point): a chapter notebook for one section of the briefing, and a new briefing.
 
 ``python -m briefing.scaffold <section>`` writes ``chapters/<chapter>.ipynb`` for a section of ``briefing.yml``
-(its ``chapter`` page): a title (the section's label), prose that names the section's heading and cites each of its
-claims with the ``{claim}`` role, the section's claims as the register's claims table, and (``--cards``) their
-verdict boxes on the page itself. The notebook is where an analyst starts the chapter; the claims come from the
-data package, so the prose stays right when the register changes only if the notebook is written again.
+(its ``chapter`` page) in the outline of the book's chapters (:func:`briefing.starter.chapter_skeleton`): Bottom
+line, Where the article has a point, The data (the cell that loads the register and glues the section's counts),
+What the article says (the section's claims as the register's claims table, and with ``--cards`` their verdict
+boxes on the page itself), The discrepancies that matter, a part per question the data answers, and Sources, each
+with guidance that says what goes there; the guidance names the section's claims with the ``{claim}`` role.
+
+``python -m briefing.scaffold --new <folder> [section]`` (``make new-briefing DIR=<folder>``) starts a new
+briefing there (:func:`briefing.starter.new_briefing`): it validates and builds before anything is written in it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from .claims import register
 from .config import BRIEFING, ConfigError
 from .datapackage import package
 from .paths import ROOT
+from .starter import chapter_skeleton, new_briefing
 
 # Tables the register reads (claims.register): the required ones, and the optional ones where present.
 REGISTER_TABLES = ("article_paragraphs", "claim_sources", "claims", "developments", "sources")
@@ -24,52 +29,19 @@ OPTIONAL_TABLES = ("article_inconsistencies", "briefing_calls", "claim_links", "
                    "third_readings", "watch_indicators")
 
 
-def _roles(ids: list[str]) -> str:
-    cited = [f"{{claim}}`{i}`" for i in ids]
-    return cited[0] if len(cited) == 1 else ", ".join(cited[:-1]) + " and " + cited[-1]
-
-
 def chapter_notebook(section: str, claims_page: str = "register.html", cards: bool = False):
-    """The chapter notebook of ``section`` (an ``nbformat`` notebook, not executed). ``claims_page`` is the page
-    the claims table links each id to (``""``: this page, whose verdict boxes ``cards`` puts below the table)."""
-    import nbformat
-
+    """The chapter notebook of ``section`` (an ``nbformat`` notebook, not executed), in the book's chapter outline
+    (:func:`briefing.starter.chapter_skeleton`). ``claims_page`` is the page the claims table links each id to
+    (``""``: this page, whose verdict boxes ``cards`` puts below the table)."""
     if section not in BRIEFING.sections:
         raise ConfigError(BRIEFING.file, "sections", "unknown section", f"'{section}' is not one of "
                           f"{', '.join(BRIEFING.sections)}")
     sec = BRIEFING.sections[section]
     ids = list(register().claims_of(section)["id"])
-    if not ids:
-        raise ValueError(f"section '{section}' has no claims in the register: nothing for a chapter to read")
-    heading = "” and “".join(sec.headings)
-    where = f"the part of the article headed “{heading}”" if heading else f"the article's {sec.label.lower()}"
-    prose = (f"# {sec.label}\n\n"
-             f"This chapter reads {where}, on {BRIEFING.themes[sec.theme].lower()}. The article makes "
-             f"{len(ids)} {'claim' if len(ids) == 1 else 'claims'} here: {_roles(ids)}. The table gives each in the "
-             "article's own words, in English, with its type and our verdict.")
-    code = [
-        "from briefing.claims import register\n"
-        "from briefing.render import claims_table\n"
-        "\n"
-        "reg = register()\n"
-        f"claims = reg.claims_of({section!r})\n"
-        f"claims_table(claims, caption=\"The article's claims in this section\", page={claims_page!r})",
-    ]
-    if cards:
-        code.append(
-            "from briefing.claims import review_context\n"
-            "from briefing.render import claim_cards\n"
-            "\n"
-            "review_date, article = review_context()\n"
-            "claim_cards(reg, claims[\"id\"], review_date, article, label=\"The claims in full\")")
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(prose)] + [nbformat.v4.new_code_cell(c) for c in code]
-    for n, cell in enumerate(nb.cells):
-        cell["id"] = f"{sec.chapter or section}-{n:02d}"
     present = set(package().resources)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["briefing"] = {"reads": sorted(set(REGISTER_TABLES) | (set(OPTIONAL_TABLES) & present))}
-    return nb
+    return chapter_skeleton(section, sec.label, sec.chapter or section, claims_page=claims_page, cards=cards,
+                            cited=ids, inconsistencies="article_inconsistencies" in present,
+                            reads=sorted(set(REGISTER_TABLES) | (set(OPTIONAL_TABLES) & present)))
 
 
 def write_chapter(section: str, root: Path = ROOT, **options) -> Path:
@@ -90,14 +62,28 @@ def write_chapter(section: str, root: Path = ROOT, **options) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m briefing.scaffold", description=__doc__.split("\n")[0])
-    parser.add_argument("section", help="a section key of briefing.yml")
+    parser.add_argument("section", nargs="?", help="a section key of briefing.yml (with --new: the new briefing's "
+                        "first section, default first_section)")
     parser.add_argument("--claims-page", default="register.html",
                         help="the page the claims table links ids to ('' for the chapter itself)")
     parser.add_argument("--cards", action="store_true", help="put the claims' verdict boxes on the page")
+    new = parser.add_argument_group("a new briefing")
+    new.add_argument("--new", metavar="FOLDER", type=Path, help="write a new briefing into FOLDER (absent or empty)")
+    new.add_argument("--title", default="A new briefing", help="the book's title")
+    new.add_argument("--label", default="First section", help="the first section's label")
+    new.add_argument("--page", default="first", help="the first section's chapter page (chapters/<page>.ipynb)")
+    new.add_argument("--article-date", help="the article's date, YYYY-MM-DD (default: today; replace it)")
     args = parser.parse_args(argv)
     try:
-        print(write_chapter(args.section, claims_page=args.claims_page, cards=args.cards))
-    except (ConfigError, ValueError) as err:
+        if args.new:
+            new_briefing(args.new, title=args.title, section=args.section or "first_section", label=args.label,
+                         page=args.page, article_date=args.article_date)
+            print(f"{args.new}: a new briefing; `make book BRIEFING={args.new}` builds it (see its README.md)")
+        elif not args.section:
+            parser.error("name a section of briefing.yml, or --new FOLDER")
+        else:
+            print(write_chapter(args.section, claims_page=args.claims_page, cards=args.cards))
+    except (ConfigError, ValueError, FileExistsError) as err:
         print(err, file=sys.stderr)
         return 1
     return 0

@@ -116,7 +116,8 @@ def page_dates() -> dict[str, str]:
             return f"{value.day} {value:%B %Y}"
 
         reviewed, _article = review_context()
-        _DATES.update(reviewed=day(reviewed), evidence=day(evidence_as_of(register())))
+        evidence = evidence_as_of(register())  # None while the record holds no dated evidence (a new briefing)
+        _DATES.update(reviewed=day(reviewed), evidence=day(evidence) if evidence else "")
     return _DATES
 
 
