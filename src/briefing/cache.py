@@ -67,7 +67,6 @@ BUILD_ONLY = (
     "validate.py",
     "scaffold.py",  # writes a chapter notebook from briefing.yml (an author's tool, run before any build)
     "starter.py",  # the chapter skeleton and a new briefing's files (the scaffold's)
-    "templates/starter/",
 )
 
 

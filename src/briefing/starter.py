@@ -16,7 +16,6 @@ an empty article) and the section's chapter from the skeleton. ``python -m brief
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import hashlib
@@ -24,12 +23,10 @@ import io
 import json
 from pathlib import Path
 
-STARTER = Path(__file__).parent / "templates" / "starter"
 # The kit's tables every briefing has (the claims register reads them); each starts empty.
 STARTER_TABLES = ("article_paragraphs", "sources", "claims", "claim_sources", "developments")
 ARTICLE_PATH = "source/article.txt"
 # The parts of an article every briefing has around its sections (config.RESERVED_PARTS, in reading order).
-OPENING, AFTER_SECTIONS = "opening", ("sources", "artifacts")
 
 
 def _guide(text: str) -> str:
@@ -145,23 +142,13 @@ def _kit_tables() -> dict[str, dict]:
     ``x-enum``, not yet filled)."""
     from . import datapackage
 
-    if hasattr(datapackage, "kit_tables"):  # the kit ships its tables' schemas (issue 28, part 1)
-        return datapackage.kit_tables()
-    return {r["name"]: r for r in json.loads((STARTER / "kit_tables.json").read_text(encoding="utf-8"))}
+    return datapackage.kit_tables()
 
 
-def _package_resource(table: dict, enums: dict[str, list[str]]) -> dict:
-    """How the new briefing's ``datapackage.json`` lists a kit table: by name where the kit completes it from its
-    own schema, else in full with the enums from configuration filled."""
-    from . import datapackage
-
-    if hasattr(datapackage, "assemble"):
-        return {"name": table["name"]}
-    res = copy.deepcopy(table)
-    for field in res["schema"]["fields"]:
-        if "x-enum" in field:
-            field.setdefault("constraints", {})["enum"] = enums[field.pop("x-enum")]
-    return res
+def _package_resource(table: dict) -> dict:
+    """How the new briefing's ``datapackage.json`` lists a kit table: by name (the kit completes it from its own
+    schema, with the enums from configuration)."""
+    return {"name": table["name"]}
 
 
 def _briefing_yml(title: str, section: str, label: str, page: str, article_date: str) -> str:
@@ -293,7 +280,6 @@ def new_briefing(folder: Path, *, title: str = "A new briefing", section: str = 
         raise FileExistsError(f"{folder}: not empty; a new briefing starts in a new folder")
     article_date = article_date or dt.date.today().isoformat()
     kit = _kit_tables()
-    enums = {"sections": [section], "article_parts": [OPENING, *AFTER_SECTIONS], "labels": ["record"]}
     files: dict[str, str] = {
         "briefing.yml": _briefing_yml(title, section, label, page, article_date),
         "_config.yml": _config_yml(title, page),
@@ -311,7 +297,7 @@ def new_briefing(folder: Path, *, title: str = "A new briefing", section: str = 
     }]
     for name in STARTER_TABLES:
         files[f"data/{kit[name]['path']}"] = _csv_header(kit[name]["schema"]["fields"])
-        resources.append(_package_resource(kit[name], enums))
+        resources.append(_package_resource(kit[name]))
     package = {"name": Path(folder).resolve().name.lower().replace("_", "-"), "title": title,
                "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                              "path": "https://creativecommons.org/licenses/by/4.0/"}],
