@@ -112,10 +112,12 @@ def test_package_change_invalidates_all(book):
 
 
 @pytest.mark.parametrize("changed", ["static/briefing.css", "static/briefing-charts.js",
-                                     "templates/components/figure.html", "figures.py", "sphinx_ext.py", "pdf.py"])
+                                     "templates/components/figure.html", "templates/components/claims_table.html",
+                                     "templates/components/macros.html", "components.py", "figures.py",
+                                     "sphinx_ext.py", "pdf.py"])
 def test_a_change_to_the_look_executes_nothing(book, changed):
-    """CSS, scripts, the figure template and the build's own code make no output: the pages are rebuilt from the
-    cached outputs (issue 20)."""
+    """CSS, scripts, the templates of figures, tables and cards, and the build's own code make no output: the pages
+    are rebuilt from the cached outputs (issues 20 and 28)."""
     path = book.package / changed
     path.write_text(path.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
     assert book.refresh() == set()
@@ -123,8 +125,7 @@ def test_a_change_to_the_look_executes_nothing(book, changed):
     assert all(book.cached(stem) for stem in book.stems())
 
 
-@pytest.mark.parametrize("changed", ["vocabulary.py", "charts.py", "templates/components/claims_table.html",
-                                     "templates/components/macros.html"])
+@pytest.mark.parametrize("changed", ["vocabulary.py", "charts.py", "render.py", "html.py"])
 def test_a_change_to_what_outputs_are_made_from_executes_all(book, changed):
     path = book.package / changed
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
@@ -183,7 +184,10 @@ def test_no_notebook_reaches_what_only_the_build_reads():
     reached = {n for n in named if (bc.PACKAGE / n).is_file() and bc.build_only(n)}
     assert not reached, f"a module the notebooks import names build-only files: {reached}"
     inputs = {p.relative_to(bc.PACKAGE).as_posix() for p in bc.execution_inputs()}
-    assert "templates/components/claims_table.html" in inputs and "static/briefing.css" not in inputs
+    # Tables and cards are made at build time from stored names and data (components.py): their templates are no
+    # input of any notebook, so a change of look re-executes nothing.
+    assert not {n for n in inputs if n.startswith("templates/components/")} and "static/briefing.css" not in inputs
+    assert "render.py" in inputs and "components.py" not in inputs
 
 
 def test_the_check_catches_a_notebook_importing_the_build(tmp_path):

@@ -3,12 +3,14 @@ fails on a broken copy of the data naming the file, the row id, the field and th
 hostile text."""
 
 import csv
+import dataclasses
 import html
 
 import pandas as pd
 import pytest
 
 from briefing import render
+from briefing.components import html_of
 from briefing.claims import (CONFIDENCE_LEVELS, DEFAULT_CONFIDENCE_CAP, ESTIMATIVE_TERMS, MAX_CALLS, MIN_CALLS,
                              MIN_WATCH, NOTE_ABOVE, estimative_terms, register)
 from briefing.datapackage import Package
@@ -204,13 +206,19 @@ def _synthetic_call(**cells):
     return pd.DataFrame([{**row, **cells}])
 
 
+def _shown(component, **tables) -> str:
+    """A table as the book shows it, made from the register with these tables in place of its own."""
+    return html_of(component, dataclasses.replace(register(), **tables))
+
+
 def test_calls_table_escapes_hostile_text_and_shows_the_range():
-    out = str(render.calls_table(_synthetic_call(), caption=HOSTILE))
+    out = _shown(render.calls_table(_synthetic_call(), caption=HOSTILE), calls=_synthetic_call())
     assert "<script>" not in out and "<img" not in out and html.escape(HOSTILE) in out
     assert out.count(html.escape(HOSTILE)) == 5  # caption, statement, resolves_if, resolves_not_if, note
     assert "likely (55–80%)" in out and 'href="register.html#c902"' in out and '<tr id="b91">' in out
     # a term off the scale (or hostile) is shown as text, without a range
-    out = str(render.calls_table(_synthetic_call(probability_term=HOSTILE, confidence=HOSTILE), caption="c"))
+    hostile = _synthetic_call(probability_term=HOSTILE, confidence=HOSTILE)
+    out = _shown(render.calls_table(hostile, caption="c"), calls=hostile)
     assert "<script>" not in out and "<img" not in out and "%)" not in out
 
 
@@ -220,14 +228,14 @@ def test_watch_table_escapes_hostile_text_and_links_calls():
                            "where_to_watch": HOSTILE, "claim_ids": "c901", "call_ids": "b91;b92"},
                           {"id": "w92", "indicator": "x", "chapter": last, "would_move": "y",
                            "where_to_watch": "z", "claim_ids": "c903", "call_ids": pd.NA}])
-    out = str(render.watch_table(watch, caption=HOSTILE, calls_page="index.html"))
+    out = _shown(render.watch_table(watch, caption=HOSTILE, calls_page="index.html"), watch=watch)
     assert "<script>" not in out and "<img" not in out and out.count(html.escape(HOSTILE)) == 4
     assert 'href="index.html#b92"' in out and 'href="register.html#c903"' in out
 
 
 def test_the_real_tables_render_every_row():
     reg = register()
-    calls, watch = str(render.calls_table(reg.calls)), str(render.watch_table(reg.watch))
+    calls, watch = html_of(render.calls_table(reg.calls), reg), html_of(render.watch_table(reg.watch), reg)
     assert all(f'<tr id="{b}">' in calls for b in reg.calls["id"])
     assert all(f'<tr id="{w}">' in watch for w in reg.watch["id"])
     for term, (low, high) in ESTIMATIVE_TERMS.items():

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from briefing.html import COMPONENT_MIME
 from briefing.paths import ROOT
 
 pytestmark = pytest.mark.slow
@@ -29,8 +30,9 @@ def test_edited_stored_output_fails_and_untouched_passes(tmp_path):
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     cell = next(c for c in nb["cells"] if c["cell_type"] == "code" and c.get("outputs"))
     out = next(o for o in cell["outputs"] if "data" in o)
-    html = "".join(out["data"]["text/html"])  # stored as a list of lines
-    out["data"]["text/html"] = html.replace("pandas", "pandaz", 1)
+    stored = out["data"][COMPONENT_MIME]  # the version table: its name and data, which the book renders
+    row = next(r for r in stored["data"]["rows"] if r["package"] == "pandas")
+    row["package"] = "pandaz"
     bad = tmp_path / "bad" / "status.ipynb"
     bad.parent.mkdir()
     bad.write_text(json.dumps(nb), encoding="utf-8")

@@ -10,13 +10,23 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from briefing import charts, figures, render
+from briefing import charts, components, figures, render
 from briefing.claims import register, review_context
+from briefing.components import claim_review_jsonld, html_of
 from briefing.vocabulary import VERDICT_LABELS
-from briefing.render import claim_card, claim_review_jsonld, table
 from support import string_constants
 
 import picks
+
+def table(*args, **kwargs) -> str:
+    """A table as the book shows it (rendered from its stored data, as the build does)."""
+    return html_of(render.table(*args, **kwargs))
+
+
+def claim_card(reg, *args, **kwargs) -> str:
+    """One verdict box as the book shows it, made from ``reg`` (the notebook's register, edited or not)."""
+    return html_of(render.claim_card(reg, *args, **kwargs), reg)
+
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
 
@@ -75,14 +85,13 @@ def test_a_template_escapes_by_default():
 def test_every_component_escapes_a_hostile_caption():
     reg = register()
     for out in (table(pd.DataFrame({"a": [1]}), caption=HOSTILE),
-                render.claims_table(reg.claims.head(1), caption=HOSTILE),
-                render.sources_list(reg.sources.head(1), caption=HOSTILE),
-                render.scorecard(reg.claims[reg.claims["outcome"].notna()].head(1), caption=HOSTILE)):
-        out = str(out)
+                html_of(render.claims_table(reg.claims.head(1), caption=HOSTILE), reg),
+                html_of(render.sources_list(reg.sources.head(1), caption=HOSTILE), reg),
+                html_of(render.scorecard(reg.claims[reg.claims["outcome"].notna()].head(1), caption=HOSTILE), reg)):
         assert "<script>" not in out and "<img" not in out and html.escape(HOSTILE) in out
 
 
-@pytest.mark.parametrize("module", [render, charts, figures], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [render, components, charts, figures], ids=lambda m: m.__name__)
 def test_the_modules_that_make_components_hold_no_markup_at_all(module):
     """Stricter than the guard below, for the modules that feed templates: not even a markup literal."""
     strings = [n.value for n in string_constants(ast.parse(Path(module.__file__).read_text(encoding="utf-8")))]
@@ -198,15 +207,13 @@ def test_a_headline_carries_its_language_so_cjk_glyphs_are_right():
         {"id": "s-en", "title": "Talks end", "publisher": "AP", "published": "2025-02-18",
          "url": "https://example.org/en", "language": "en", "kind": "news_report", "reliability": "Wire."},
     ])
-    html = str(render.sources_list(sources, caption="Sources"))
+    reg = dataclasses.replace(register(), sources=sources)  # sources of no briefing, as the build would read them
+    html = html_of(render.sources_list(sources, caption="Sources"), reg)
     assert '“<span lang="zh">外交部:立场没有变化</span>”' in html
     assert '“<span>Talks end</span>”' in html
 
 
 def test_a_fact_card_states_the_confidence_its_evidence_earns():
-    from briefing.claims import register, review_context
-    from briefing.render import claim_card
-
     reg = register()
     reviewed, article = review_context()
     moderate = picks.earned("moderate")  # a fact whose evidence earns moderate
@@ -228,10 +235,11 @@ def test_claims_table_shows_outcomes_beside_forecasts_and_the_rating_scale():
     from briefing.render import claims_table
     from briefing.vocabulary import OUTCOME_LABELS, OUTCOME_MEANINGS, VERDICT_MEANINGS
 
-    claims = register().claims
+    reg = register()
+    claims = reg.claims
     scored = claims[claims["outcome"].notna()]
     assert len(scored)
-    html = str(claims_table(claims, caption="All"))
+    html = html_of(claims_table(claims, caption="All"), reg)
     for _, c in scored.iterrows():
         row = html.split(f'#{c["id"]}"', 1)[1].split("</tr>", 1)[0]
         assert OUTCOME_LABELS[c["outcome"]] in row and "Not checkable" not in row, c["id"]

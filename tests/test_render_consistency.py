@@ -9,9 +9,27 @@ import pytest
 
 from briefing.claims import register, review_context
 from briefing.paths import ROOT
-from briefing.render import annotated_article, claim_card, claim_cards, inconsistencies_table
+from briefing import render
+from briefing.components import html_of
 
 import picks
+
+def annotated_article(reg) -> str:
+    """The annotated article as the book shows it, made from ``reg`` (edited or not) as the build makes it."""
+    return html_of(render.annotated_article(reg), reg)
+
+
+def inconsistencies_table(reg, *args, **kwargs) -> str:
+    return html_of(render.inconsistencies_table(reg, *args, **kwargs), reg)
+
+
+def claim_cards(reg, *args, **kwargs) -> str:
+    return html_of(render.claim_cards(reg, *args, **kwargs), reg)
+
+
+def claim_card(reg, *args, **kwargs) -> str:
+    return html_of(render.claim_card(reg, *args, **kwargs), reg)
+
 
 HTML_DIR = ROOT / "_build" / "html"
 

@@ -12,7 +12,7 @@ Layers, each importing only those below it:
 5. ``scoring``, ``charts``: the register's standards (dates, scoring, confidence from evidence, second reading, currency); the chart helper
 6. ``rules``: the register's rules, one function each
 7. ``claims``: the claims register, loaded and checked
-8. ``render``, ``analysis``, ``roles``, ``computation``, ``starter``: HTML for the page (tables, verdict boxes, JSON-LD); the numbers and charts of each chapter; the claim and call roles; a notebook's static rendering; a new briefing's files and the chapter skeleton
+8. ``render``, ``components``, ``analysis``, ``roles``, ``computation``, ``starter``: the page's tables and cards as a notebook stores them (name, data, Markdown); their HTML and JSON-LD, made at build time; the numbers and charts of each chapter; the claim and call roles; a notebook's static rendering; a new briefing's files and the chapter skeleton
 9. ``validate``, ``cache``, ``environment``, ``sphinx_ext``, ``pdf``, ``scaffold``: entry points
 """
 

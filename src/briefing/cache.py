@@ -52,11 +52,11 @@ BUILD_ONLY = (
     "templates/*.html",  # theme overrides
     "templates/nbconvert/",
     "templates/pdf/",
-    "templates/components/figure.html",  # the figure's markup (figures.figure_markup)
-    "templates/components/computation_links.html",
+    "templates/components/",  # every component's markup: made at build time (components, figures, sphinx_ext)
     "fa-icons.json",
     "sphinx_ext.py",
     "figures.py",
+    "components.py",  # tables and cards from their stored data (render.py is the notebooks' side)
     "roles.py",
     "search.py",  # the search index's words (sphinx_ext)
     "computation.py",

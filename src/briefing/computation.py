@@ -10,10 +10,12 @@ cross-reference becomes a link), so the prose reads as it does in the book.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .findings import finding_myst, known_findings
 from .glue import glued_values, key_of
+from .html import COMPONENT_MIME
 
 SUFFIX = ".notebook.html"  # next.ipynb -> next.notebook.html, beside next.html
 TEMPLATES = Path(__file__).parent / "templates" / "nbconvert"
@@ -49,8 +51,10 @@ def resolve_roles(markdown: str, glued: dict[str, str]) -> str:
     return ROLE.sub(one, markdown)
 
 
-def export(notebook: Path, *, title: str) -> str:
-    """The static rendering of ``notebook`` (read from disk with its stored outputs), linking back to its page."""
+def export(notebook: Path, *, title: str, component_html: Callable[[str, dict], str] | None = None) -> str:
+    """The static rendering of ``notebook`` (read from disk with its stored outputs), linking back to its page.
+    ``component_html`` (name, data -> HTML; the build passes ``components.component_html``) shows each table and
+    card as the page does; without it, a viewer shows their Markdown fallback."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -62,6 +66,10 @@ def export(notebook: Path, *, title: str) -> str:
         elif cell.cell_type == "code":
             # A glued value's own output is a record for the book, not something to show.
             cell.outputs = [o for o in cell.outputs if "scrapbook" not in o.get("metadata", {})]
+            for output in cell.outputs:
+                stored = output.get("data", {}).get(COMPONENT_MIME)
+                if stored and component_html is not None:
+                    output["data"]["text/html"] = str(component_html(stored["name"], stored["data"]))
     exporter = HTMLExporter(template_name="briefing_static", extra_template_basedirs=[str(TEMPLATES)])
     resources = {"metadata": {"name": title},
                  "briefing": {"page": notebook.stem + ".html", "title": title, "notebook": notebook.name}}
@@ -71,7 +79,8 @@ def export(notebook: Path, *, title: str) -> str:
     return JSON_LD.sub("", body)
 
 
-def write(notebook: Path, outdir: Path, *, title: str) -> Path:
+def write(notebook: Path, outdir: Path, *, title: str,
+          component_html: Callable[[str, dict], str] | None = None) -> Path:
     target = outdir / (notebook.stem + SUFFIX)
-    target.write_text(export(notebook, title=title), encoding="utf-8")
+    target.write_text(export(notebook, title=title, component_html=component_html), encoding="utf-8")
     return target

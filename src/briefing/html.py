@@ -1,4 +1,4 @@
-"""Layer 3: HTML for the book — the HTML value notebooks display, and the Jinja2 templates that make its markup.
+"""Layer 3: HTML for the book — the component value notebooks display, and the Jinja2 templates that make markup.
 
 Every HTML component of the book (tables, claim cards, verdict badges, source lists, the annotated article, the
 scorecard, and the chart figure) is a template in ``templates/components/``. Python passes data; templates make
@@ -14,15 +14,18 @@ How to add a component:
    ``macros.html``: ``{% from "macros.html" import verdict_badge %}``.
 2. Labels and colours come from :mod:`briefing.vocabulary`, available in every template as ``vocabulary``
    (``{{ vocabulary.VERDICT_LABELS[v] }}``); do not pass them in.
-3. In Python: ``HTML(render("<name>.html", **data), label)`` (or ``render(...)`` alone for a fragment, which is
-   markup and so is not escaped again when passed into another template). Markup that Python made itself and
+3. In Python, two sides. The notebook's (:mod:`briefing.render`): ``Component("<name>", data, markdown, label)``,
+   whose data are JSON (row ids, options) and whose Markdown is the fallback for JupyterLab and static viewers.
+   The build's (:mod:`briefing.components`): a function in ``CONTEXTS`` that makes the template's context from
+   those data and the register; ``render("<name>.html", **context)`` returns markup, which is not escaped again
+   when passed into another template. Markup that Python made itself and
    trusts (an SVG from vl-convert, say) goes in as ``markupsafe.Markup(svg)``; text from the data never does.
    JSON inside ``<script>`` goes through the ``script_json`` filter: ``{{ spec_json | script_json }}``.
    ``tests/test_render.py`` shows that a template escapes by default; add the component to the hostile-text
    fixture of ``tests/browser/test_pages.py``.
 
-Notebook outputs must be identical on every run (nbval compares them), so the text/plain repr is fixed and the
-HTML carries no random ids or timestamps.
+Notebook outputs must be identical on every run (nbval compares them), so a component's data and Markdown carry
+no random ids or timestamps.
 """
 
 from __future__ import annotations
@@ -43,21 +46,56 @@ from . import vocabulary
 COMPONENTS = Path(__file__).parent / "templates" / "components"
 
 
-class HTML:
-    """HTML for the book page, shown by Jupyter and myst-nb as ``text/html``."""
+COMPONENT_MIME = "application/vnd.briefing.component+json"
 
-    def __init__(self, html: str, label: str):
-        self.html = str(html)
+
+class Component:
+    """A table or card of the book, as a notebook displays it: its name and data (JSON, compact) under
+    :data:`COMPONENT_MIME`, which the book renders with the template ``<name>.html`` when it builds
+    (``components.ComponentMimeRenderer``), and a Markdown fallback (``markdown``) that JupyterLab and static
+    notebook viewers show. No HTML is stored: a change of look re-executes no notebook."""
+
+    def __init__(self, name: str, data: dict, markdown: str, label: str):
+        self.name = name
+        self.data = json_safe(data)
+        self.markdown = markdown
         self.label = label
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html, "text/plain": f"<{self.label}>"}
+        return {COMPONENT_MIME: {"name": self.name, "data": self.data}, "text/markdown": self.markdown,
+                "text/plain": f"<{self.label}>"}
 
     def __repr__(self) -> str:
         return f"<{self.label}>"
 
-    def __str__(self) -> str:
-        return self.html
+
+def json_safe(value):
+    """``value`` as JSON can hold it, printing as the template would print the original: a missing value is None,
+    a NumPy number a Python one, a timestamp or other object its ``str``."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(json_safe(v) for v in value)
+    if missing(value):
+        return None
+    if isinstance(value, (bool, str, int, float)):
+        return value
+    if hasattr(value, "item") and not hasattr(value, "__len__"):  # a NumPy scalar
+        return json_safe(value.item())
+    return str(value)
+
+
+def markdown_cell(value) -> str:
+    """A value as a cell of a Markdown table: on one line, its pipes escaped."""
+    return "" if missing(value) else " ".join(str(value).split()).replace("|", "\\|")
+
+
+def markdown_table(headers: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def missing(value) -> bool:
@@ -138,6 +176,6 @@ def render(template: str, **data) -> Markup:
     return Markup(environment().get_template(template).render(**data))
 
 
-def macro(name: str, template: str = "macros.html"):
-    """A macro of a template as a Python function returning markup (e.g. ``macro("verdict_badge")("supported")``)."""
+def macro(name: str, template: str):
+    """A macro of a template as a Python function returning markup (``macro("verdict_badge", "macros.html")``)."""
     return getattr(environment().get_template(template).module, name)

@@ -1,227 +1,159 @@
-"""Layer 8: HTML for the page — tables, verdict boxes, source lists, ClaimReview JSON-LD.
+"""Layer 8: the book's tables and cards, as a notebook displays them — tables, verdict boxes, source lists, the
+annotated article, the calls and what to watch.
 
-Python here chooses and shapes the data; the markup is in Jinja2 templates (``templates/components/``, see
-:mod:`briefing.html`), which escape every value, so a claim holding ``<script>`` shows as text and never runs.
-This is the one place where a verdict becomes HTML.
+Each function returns a :class:`briefing.html.Component`: the component's name and its data (the ids of the
+register's rows, in the order shown, and its options; a table made in the notebook stores its rows), with a
+Markdown fallback that JupyterLab and static notebook viewers show. The HTML is made when the book builds
+(:mod:`briefing.components` renders the Jinja2 template ``templates/components/<name>.html``, which escapes every
+value), so a change of look re-executes no notebook and the notebooks store no HTML.
 """
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
-from markupsafe import Markup
 
 from .claims import ESTIMATIVE_TERMS, Register
-from .html import HTML, macro, render
-from .vocabulary import REVIEWER, SECTION_LABELS, SOURCES_PAGE, VERDICT_LABELS
-
-# schema.org Rating for ClaimReview: 1 (worst) to 5 (best); unverified facts get no numeric rating.
-RATING_VALUES = {"supported": 5, "partly_supported": 3, "contradicted": 1}
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    return [row.to_dict() for _, row in df.iterrows()]
-
-
-def table(df: pd.DataFrame, *, caption: str, columns: dict[str, str] | None = None, label: str | None = None,
-          id_column: str | None = None, classes: str = "", lang: dict[str, str] | None = None) -> HTML:
-    """A plain, accessible HTML table. ``columns`` maps field names to header labels (and picks the order);
-    ``lang`` marks columns in another language (e.g. ``{"text": "zh"}``) so browsers pick the right glyphs.
-    Numeric columns are right-aligned with figures of equal width, so their digits line up."""
-    numeric = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])}
-    columns = columns or {c: c for c in df.columns}
-    html = render("table.html", rows=_records(df), caption=caption, columns=columns, id_column=id_column,
-                  classes=classes, lang=lang or {}, numeric=numeric,
-                  numeric_headers=[label for c, label in columns.items() if c in numeric])
-    return HTML(html, label or f"Table: {caption}")
-
-
-# -- the claims register on the page ----------------------------------------------------------------------------
-
-def verdict_badge(verdict: str) -> Markup:
-    return macro("verdict_badge")(verdict)
-
-
-def claim_link(claim_id: str, page: str = "register.html") -> Markup:
-    return macro("claim_link")(claim_id, page)
-
-
-def claim_review_jsonld(claim, review_date: str, article: dict) -> dict:
-    """schema.org ClaimReview for one fact, from the same row as its visible verdict box."""
-    rating = {"@type": "Rating", "alternateName": VERDICT_LABELS[claim["verdict"]]}
-    if claim["verdict"] in RATING_VALUES:
-        rating.update(ratingValue=RATING_VALUES[claim["verdict"]], bestRating=5, worstRating=1)
-    return {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "@id": f"#{claim['id']}",
-        "claimReviewed": claim["claim_en"],
-        "datePublished": review_date,
-        "author": {"@type": "Organization", "name": REVIEWER},
-        "reviewRating": rating,
-        "reviewBody": claim["rationale"] if isinstance(claim["rationale"], str) else "",
-        "itemReviewed": {
-            "@type": "Claim",
-            "text": claim["quote_zh"],
-            "inLanguage": "zh",
-            "datePublished": article["published"],
-            "author": {"@type": "Person", "name": article["author"]},
-            "appearance": {"@type": "CreativeWork", "headline": article["headline"], "inLanguage": "zh"},
-        },
-    }
-
+from .html import Component, markdown_cell, markdown_table
+from .vocabulary import OUTCOME_LABELS, SECTION_LABELS, TYPE_LABELS, VERDICT_LABELS
 
 REGISTER_PAGE = "register.html"
 
 
-def claim_card(reg: Register, claim_id: str, review_date: str, article: dict, claimreview: bool = True,
-               confidence: pd.Series | None = None) -> Markup:
-    """The verdict box of one claim: what the article says, what the record shows, what we judge.
+def _ids(df: pd.DataFrame) -> list[str]:
+    return [str(i) for i in df["id"]]
 
-    ``claimreview``: carry the claim's ClaimReview JSON-LD (facts only). The site emits it once per claim, on the
-    register; a card elsewhere (``claimreview=False``) links to the register's card instead. A fact's card states
-    the confidence its evidence earns (``Register.confidence``; pass ``confidence`` to compute it once for many
-    cards)."""
-    c = {**reg.claims.set_index("id").loc[claim_id].to_dict(), "id": claim_id}
-    if c["claim_type"] == "fact":
-        c["confidence"] = (reg.confidence() if confidence is None else confidence).get(claim_id)
-    jsonld = None
-    if claimreview and c["claim_type"] == "fact":
-        jsonld = json.dumps(claim_review_jsonld(c, review_date, article), ensure_ascii=False, sort_keys=True)
-    return render("claim_card.html", c=c, evidence=_records(reg.evidence(claim_id)), jsonld=jsonld,
-                  review_page=None if claimreview else REGISTER_PAGE, sources_page=SOURCES_PAGE)
 
+def _verdict(c) -> str:
+    """What a claim's chip says: its outcome when it has one, else its verdict."""
+    outcome = c.get("outcome")
+    return OUTCOME_LABELS.get(outcome, outcome) if isinstance(outcome, str) else VERDICT_LABELS.get(c["verdict"], "")
+
+
+def table(df: pd.DataFrame, *, caption: str, columns: dict[str, str] | None = None, label: str | None = None,
+          id_column: str | None = None, classes: str = "", lang: dict[str, str] | None = None,
+          rows_of: str | None = None) -> Component:
+    """A plain, accessible HTML table. ``columns`` maps field names to header labels (and picks the order);
+    ``lang`` marks columns in another language (e.g. ``{"text": "zh"}``) so browsers pick the right glyphs.
+    Numeric columns are right-aligned with figures of equal width, so their digits line up. ``rows_of`` names the
+    data-package table whose rows ``df`` shows unchanged: they are stored by id and read again at build time."""
+    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
+    columns = columns or {c: c for c in df.columns}
+    fields = list(columns) + ([id_column] if id_column and id_column not in columns else [])
+    rows = [{f: row[f] for f in fields} for _, row in df.iterrows()]
+    # The columns as [field, label] pairs: a notebook stores a JSON object with its keys sorted, not in this order.
+    data = {"rows": _ids(df) if rows_of else rows, "rows_of": rows_of, "caption": caption,
+            "columns": [[field, header] for field, header in columns.items()],
+            "id_column": id_column, "classes": classes, "lang": lang or {},
+            "numeric": [c for c in numeric if c in columns],
+            "numeric_headers": [label for c, label in columns.items() if c in numeric]}
+    markdown = f"**{markdown_cell(caption)}**\n\n" + markdown_table(
+        list(columns.values()), [[row[f] for f in columns] for row in rows])
+    return Component("table", data, markdown, label or f"Table: {caption}")
+
+
+# -- the claims register on the page ----------------------------------------------------------------------------
 
 def claim_cards(reg: Register, claim_ids, review_date: str, article: dict, label: str = "Claims",
-                claimreview: bool | None = None) -> HTML:
-    """Verdict boxes for some claims. ClaimReview JSON-LD is emitted once per claim across the site, by the
-    register's cards: ``claimreview=True`` on the register page; a chapter leaves it out. Left as ``None``, it
-    is emitted only when the cards cover the whole register (which only the register page shows)."""
-    claim_ids = list(claim_ids)
+                claimreview: bool | None = None) -> Component:
+    """Verdict boxes for some claims: what the article says, what the record shows, what we judge. ClaimReview
+    JSON-LD is emitted once per claim across the site, by the register's cards: ``claimreview=True`` on the
+    register page; a chapter leaves it out (its cards link to the register's). Left as ``None``, it is emitted
+    only when the cards cover the whole register (which only the register page shows). A fact's card states the
+    confidence its evidence earns (``Register.confidence``, at build time)."""
+    claim_ids = [str(c) for c in claim_ids]
     if claimreview is None:
         claimreview = set(claim_ids) == set(reg.claims["id"])
-    confidence = reg.confidence()
-    cards = [claim_card(reg, cid, review_date, article, claimreview, confidence) for cid in claim_ids]
-    return HTML(render("claim_cards.html", cards=cards), f"{label}: {len(cards)} claims")
+    rows = reg.claims.set_index("id").loc[claim_ids]
+    data = {"claims": claim_ids, "review_date": review_date, "claimreview": claimreview,
+            "review_page": REGISTER_PAGE,
+            "article": {k: article[k] for k in ("published", "author", "headline")}}
+    markdown = f"**{label}** ({len(claim_ids)} verdict boxes)\n\n" + "\n".join(
+        f"- {cid}: {_verdict({**row.to_dict(), 'outcome': None})}" for cid, row in rows.iterrows())
+    return Component("claim_cards", data, markdown, f"{label}: {len(claim_ids)} claims")
 
 
-def claims_table(claims: pd.DataFrame, caption: str, page: str = "register.html") -> HTML:
+def claim_card(reg: Register, claim_id: str, review_date: str, article: dict, claimreview: bool = True) -> Component:
+    """The verdict box of one claim (``claimreview``: carry its ClaimReview JSON-LD, facts only)."""
+    return claim_cards(reg, [claim_id], review_date, article, label=f"Claim {claim_id}", claimreview=claimreview)
+
+
+def _claims_markdown(claims: pd.DataFrame, caption: str) -> str:
+    """The fallback of a table of claims: each claim's id, type and verdict (or outcome). Their words are on the
+    register's cards, which the page links; the stored outputs stay small (issue 28)."""
+    rows = [[c["id"], TYPE_LABELS.get(c["claim_type"], c["claim_type"]), _verdict(c)]
+            for c in claims.to_dict("records")]
+    return f"**{markdown_cell(caption)}**\n\n" + markdown_table(["Claim", "Type", "Verdict or outcome"], rows)
+
+
+def claims_table(claims: pd.DataFrame, caption: str, page: str = REGISTER_PAGE) -> Component:
     """Compact table of claims: id (linked to the register), the article's words, English, type, and the verdict
     (for a forecast or question with an outcome, the outcome); under it the rating scale of the chips it shows."""
-    scored = claims["outcome"].notna() if "outcome" in claims else pd.Series(False, index=claims.index)
-    verdicts = set(claims.loc[~scored, "verdict"])
-    outcomes = set(claims.loc[scored, "outcome"]) if "outcome" in claims else set()
-    return HTML(render("claims_table.html", claims=_records(claims), caption=caption, page=page,
-                       shown_verdicts=verdicts, shown_outcomes=outcomes),
-                f"Claims table: {len(claims)} claims")
+    return Component("claims_table", {"claims": _ids(claims), "caption": caption, "page": page},
+                     _claims_markdown(claims, caption), f"Claims table: {len(claims)} claims")
 
 
-def sources_list(sources: pd.DataFrame, caption: str = "Sources", compact: bool = False) -> HTML:
+def sources_list(sources: pd.DataFrame, caption: str = "Sources", compact: bool = False) -> Component:
     """Numbered sources; ``compact`` (for a chapter) leaves out the kind and reliability notes, which the
     register's full list gives."""
-    return HTML(render("sources_list.html", sources=_records(sources), caption=caption, compact=compact),
-                f"{caption}: {len(sources)} sources")
+    # The fallback: each publisher once, with the dates of its sources (in the list's order).
+    by_publisher: dict[str, list[str]] = {}
+    for s in sources.to_dict("records"):
+        date = s["published"] if isinstance(s["published"], str) else "undated"
+        by_publisher.setdefault(markdown_cell(s["publisher"]), []).append(date)
+    lines = [f"- {publisher}: {', '.join(dates)}" for publisher, dates in by_publisher.items()]
+    return Component("sources_list", {"sources": _ids(sources), "caption": caption, "compact": compact},
+                     f"**{markdown_cell(caption)}**: {len(sources)} sources, by publisher and date\n\n"
+                     + "\n".join(lines), f"{caption}: {len(sources)} sources")
 
 
-def register_table(reg: Register) -> HTML:
-    """The whole register as one searchable, sortable, filterable table (plain JS, works offline).
-
-    The section filter offers the sections that hold claims, in the article's order, labelled from the
-    """
-    present = set(reg.claims["section"])
-    sections = [s for s in SECTION_LABELS if s in present]
-    return HTML(render("register_table.html", claims=_records(reg.claims), sections=sections),
-                f"Register table: {len(reg.claims)} claims")
-
-
-def _segments(text: str, claims: pd.DataFrame, conflicts: list[tuple[int, int, str]] = ()) -> list[dict]:
-    """A line cut into plain text and the spans its claims quote, each cut again into pieces where the article
-    conflicts with itself (``conflicts``: start, end and anchor id such as ``i02-a``). Claim spans may overlap,
-    so the earliest non-overlapping ones are marked (every claim is still listed under the line); conflict
-    spans may overlap anything, and every one is marked."""
-    spans, taken = [], []
-    for _, c in claims.iterrows():
-        start = text.find(c["quote_zh"])
-        end = start + len(c["quote_zh"])
-        if all(end <= a or start >= b for a, b in taken):
-            taken.append((start, end))
-            spans.append((start, end, c["id"], c["verdict"]))
-    cuts = sorted({0, len(text)} | {p for s in spans for p in s[:2]} | {p for c in conflicts for p in c[:2]})
-    out: list[dict] = []
-    for a, b in zip(cuts, cuts[1:]):
-        claim = next(((cid, v) for s, e, cid, v in spans if s <= a and b <= e), (None, None))
-        piece = {"text": text[a:b],
-                 "conflicts": [c[2].rsplit("-", 1)[0] for c in conflicts if c[0] <= a and b <= c[1]],
-                 "anchors": [c[2] for c in conflicts if c[0] == a]}
-        if out and out[-1]["claim"] == claim[0]:
-            out[-1]["pieces"].append(piece)
-        else:
-            out.append({"claim": claim[0], "verdict": claim[1], "pieces": [piece]})
-    return out
+def register_table(reg: Register) -> Component:
+    """The whole register as one searchable, sortable, filterable table (plain JS, works offline). The section
+    filter offers the sections that hold claims, in the article's order."""
+    # The fallback: the claims of each section (the cards' fallback gives each claim's verdict).
+    by_section = reg.claims.groupby("section", sort=False)["id"].agg(", ".join)
+    lines = [f"- {SECTION_LABELS.get(section, section)}: {ids}" for section, ids in by_section.items()]
+    return Component("register_table", {"claims": _ids(reg.claims)},
+                     f"**The claims register**: {len(reg.claims)} claims, by section\n\n" + "\n".join(lines),
+                     f"Register table: {len(reg.claims)} claims")
 
 
-def _conflicts_by_paragraph(reg: Register) -> dict[str, list[dict]]:
-    """For each paragraph, the passages of it that conflict with another: where they are and what they say."""
-    out: dict[str, list[dict]] = {}
-    paras = reg.paragraphs.set_index("id")["text"]
-    for _, row in reg.inconsistencies.iterrows():
-        for side, other in (("a", "b"), ("b", "a")):
-            pid, quote = row[f"paragraph_{side}"], row[f"quote_{side}"]
-            start = paras[pid].find(quote)
-            out.setdefault(pid, []).append({
-                "start": start, "end": start + len(quote), "anchor": f"{row['id']}-{side}", "id": row["id"],
-                "kind": row["kind"], "strength": row["strength"], "description": row["description"], "other": f"{row['id']}-{other}",
-                "other_paragraph": row[f"paragraph_{other}"]})
-    return out
-
-
-def annotated_article(reg: Register) -> HTML:
+def annotated_article(reg: Register) -> Component:
     """The article paragraph by paragraph: quoted spans marked and linked to their claims, with the English
     rendering and verdict beside them; the passages where the article contradicts itself or its own cited
     sources marked, each linked to the passage it conflicts with; scraping artifacts shown as such."""
-    conflicts = _conflicts_by_paragraph(reg) if not reg.inconsistencies.empty else {}
-    paragraphs = []
-    for _, p in reg.paragraphs.iterrows():
-        claims = reg.claims[reg.claims["paragraph"] == p["id"]]
-        body = p["kind"] == "body"
-        mine = conflicts.get(p["id"], [])
-        spans = [(c["start"], c["end"], c["anchor"]) for c in mine]
-        paragraphs.append({"id": p["id"], "kind": p["kind"], "text": p["text"],
-                           "segments": _segments(p["text"], claims if body else claims.iloc[0:0], spans)
-                           if (body or mine) else [],
-                           "claims": _records(claims) if body else [], "conflicts": mine})
-    return HTML(render("annotated_article.html", paragraphs=paragraphs),
-                f"Annotated article: {len(reg.paragraphs)} lines")
+    # The fallback names each line's claims; the text itself is the paragraph map's (one copy in the notebook).
+    by_paragraph = reg.claims.groupby("paragraph")["id"].agg(", ".join)
+    lines = [f"{p['id']}: {by_paragraph[p['id']]}" for p in reg.paragraphs.to_dict("records")
+             if p["kind"] == "body" and p["id"] in by_paragraph]
+    return Component("annotated_article", {"paragraphs": _ids(reg.paragraphs)},
+                     f"**The article annotated**: {len(reg.paragraphs)} lines; the claims each line holds\n\n"
+                     + "\n".join(f"- {line}" for line in lines),
+                     f"Annotated article: {len(reg.paragraphs)} lines")
 
 
 def inconsistencies_table(reg: Register, section: str | None = None, claim_ids=None, *,
                           caption: str = "Where the article contradicts itself", article_page: str = "article.html",
-                          register_page: str = REGISTER_PAGE) -> HTML:
+                          register_page: str = REGISTER_PAGE) -> Component:
     """The article against itself, compact, for a chapter: each conflict with its kind, both passages (each
     linked to where it is marked on the annotated article), what conflicts, and the claims it bears on.
     ``section`` or ``claim_ids`` keeps the conflicts that bear on those claims; neither keeps them all."""
     rows = reg.inconsistencies_of(section, claim_ids)
-    records = []
-    for r in _records(rows):
-        r["claims"] = [c.strip() for c in r["claim_ids"].split(";")]
-        records.append(r)
-    return HTML(render("inconsistencies_table.html", rows=records, caption=caption, article_page=article_page,
-                       register_page=register_page),
-                f"Inconsistencies table: {len(records)} conflicts")
+    markdown = f"**{markdown_cell(caption)}**\n\n" + markdown_table(
+        ["Conflict", "Passages", "Kind", "Claims"],
+        [[r["id"], f"{r['paragraph_a']} / {r['paragraph_b']}", r["kind"], r["claim_ids"].replace(";", ", ")]
+         for r in rows.to_dict("records")])
+    return Component("inconsistencies_table", {"rows": _ids(rows), "caption": caption, "article_page": article_page,
+                                               "register_page": register_page},
+                     markdown, f"Inconsistencies table: {len(rows)} conflicts")
 
 
-def scorecard(claims: pd.DataFrame, caption: str) -> HTML:
+def scorecard(claims: pd.DataFrame, caption: str) -> Component:
     """Forecasts and questions with their outcome, date and rationale."""
-    return HTML(render("scorecard.html", claims=_records(claims), caption=caption),
-                f"Scorecard: {len(claims)} claims")
+    return Component("scorecard", {"claims": _ids(claims), "caption": caption},
+                     _claims_markdown(claims, caption), f"Scorecard: {len(claims)} claims")
 
 
 # -- the briefing's own calls and what to watch -----------------------------------------------------------------
-
-def _id_list(value) -> list[str]:
-    return [v.strip() for v in value.split(";") if v.strip()] if isinstance(value, str) else []
-
 
 def probability_range(term: str) -> str:
     """The probability range an estimative term stands for, e.g. ``55–80%`` for "likely" ('' for another word)."""
@@ -229,21 +161,29 @@ def probability_range(term: str) -> str:
     return "" if low is None else f"{low}–{high}%"
 
 
-def calls_table(calls: pd.DataFrame, caption: str = "Our own calls", page: str = REGISTER_PAGE) -> HTML:
+def calls_table(calls: pd.DataFrame, caption: str = "Our own calls", page: str = REGISTER_PAGE) -> Component:
     """The briefing's own calls (``briefing_calls``), for a later edition to score: statement, probability term
     with its range, confidence, made on, resolves by, what decides it, and the claims it bears on (linked to the
     register). Each row is anchored at the call's id, so ``watch_table`` can link to it."""
-    records = [{**r, "range": probability_range(r["probability_term"]), "claims": _id_list(r["claim_ids"])}
-               for r in _records(calls)]
-    return HTML(render("calls_table.html", calls=records, caption=caption, page=page),
-                f"Calls table: {len(records)} calls")
+    records = calls.to_dict("records")
+    data = {"calls": _ids(calls), "ranges": [probability_range(r["probability_term"]) for r in records],
+            "caption": caption, "page": page}
+    markdown = f"**{markdown_cell(caption)}**\n\n" + markdown_table(
+        ["Call", "Probability", "Resolves by", "Claims"],
+        [[r["id"], f"{r['probability_term']} ({probability_range(r['probability_term'])})", r["horizon"],
+          str(r["claim_ids"]).replace(";", ", ")] for r in records])
+    return Component("calls_table", data, markdown, f"Calls table: {len(calls)} calls")
 
 
 def watch_table(watch: pd.DataFrame, caption: str = "What to watch", page: str = REGISTER_PAGE,
-                calls_page: str = "") -> HTML:
+                calls_page: str = "") -> Component:
     """What to watch (``watch_indicators``): each indicator, what would move the assessment and which way, where
     to watch it, the claims it bears on (linked to the register) and the calls it informs (linked to their rows
     in the calls table on ``calls_page``; the same page by default)."""
-    records = [{**r, "claims": _id_list(r["claim_ids"]), "calls": _id_list(r["call_ids"])} for r in _records(watch)]
-    return HTML(render("watch_table.html", watch=records, caption=caption, page=page, calls_page=calls_page),
-                f"Watch table: {len(records)} indicators")
+    records = watch.to_dict("records")
+    markdown = f"**{markdown_cell(caption)}**\n\n" + markdown_table(
+        ["Indicator", "Calls", "Claims"],
+        [[r["id"], str(r["call_ids"]).replace(";", ", "), str(r["claim_ids"]).replace(";", ", ")] for r in records])
+    return Component("watch_table", {"watch": _ids(watch), "caption": caption, "page": page,
+                                     "calls_page": calls_page},
+                     markdown, f"Watch table: {len(watch)} indicators")

@@ -6,7 +6,8 @@
   the data package merged (the kit's table schemas and the briefing's own datasets in one ``datapackage.json``).
 - Adds the book's stylesheets: ``vocabulary.css``, made at build time from the vocabulary's colours (custom
   properties), and ``briefing.css`` (charts, verdict boxes, print rules), which uses them.
-- Makes each chart's figure from its stored output at build time (``figures.FigureMimeRenderer``).
+- Makes each chart's figure from its stored output at build time (``figures.FigureMimeRenderer``), and each table
+  and card from its stored name and data (``components.ComponentMimeRenderer``).
 - Chooses how notebooks execute: ``BRIEFING_EXECUTE=force`` (or ``cache``, ``off``, ``auto``, ``inline``) in the
   environment overrides ``execute.execute_notebooks`` of ``_config.yml``; an unknown value stops the build. The
   Makefile sets it (``make book EXECUTE=force``); ``tests/test_build_strict.py`` shows that it takes effect.
@@ -36,6 +37,8 @@ from sphinx.util import logging
 from .paths import DATA, files_digest, pdf_name
 from .figures import FigureMimeRenderer, vocabulary_css  # noqa: F401  (FigureMimeRenderer: a myst-nb entry point)
 from .figures import own_digest as figures_digest
+from .components import ComponentMimeRenderer  # noqa: F401  (a myst-nb entry point)
+from .components import component_html, own_digest as components_digest
 from .html import COMPONENTS, render as _render
 from . import search as _search
 from .vocabulary import VEGA_LITE_VERSION
@@ -404,7 +407,7 @@ def _build_finished(app, exception):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             title = app.env.titles[docname].astext() if docname in app.env.titles else docname
-            computation.write(source, target.parent, title=title)
+            computation.write(source, target.parent, title=title, component_html=component_html)
     write_sitemap(app)
     out = Path(app.outdir) / "data"
     if out.exists():
@@ -454,6 +457,8 @@ def setup(app):
     # The figures' markup is made when a page is read (figures.FigureMimeRenderer): when it changes, every page is
     # read again, with its outputs from the execution cache (no notebook runs).
     app.add_config_value("briefing_figures_digest", figures_digest(), "env")
+    # So are the tables' and cards' (components.ComponentMimeRenderer): a template changed re-reads every page.
+    app.add_config_value("briefing_components_digest", components_digest(), "env")
     app.add_css_file("vocabulary.css")
     app.add_css_file("briefing.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

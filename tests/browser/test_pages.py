@@ -93,8 +93,11 @@ BREAKOUT = '</script><script>window.__pwned=1</script>'  # for text that lands i
 
 def _hostile_fragments() -> dict[str, str]:
     """A fixture claim whose every text field is hostile, through each of the project's renderers."""
+    import dataclasses
+
     from briefing import render
     from briefing.claims import Register, register, review_context
+    from briefing.components import html_of
 
     reg = register()
     review_date, article = review_context()
@@ -117,15 +120,17 @@ def _hostile_fragments() -> dict[str, str]:
     calls, watch = reg.calls.iloc[[0]].copy(), reg.watch.iloc[[0]].copy()
     calls[["statement", "resolves_if"]] = [HOSTILE[1], HOSTILE[0]]
     watch[["indicator", "would_move", "where_to_watch"]] = [HOSTILE[0], HOSTILE[1], HOSTILE[0]]
+    # Each as the book shows it: rendered at build time from its stored data and the (hostile) register.
     return {
-        "table": str(render.table(row, caption="Hostile fixture " + HOSTILE[1], id_column="id")),
-        "claim_card": str(render.claim_cards(one, [cid], review_date, article)),
-        "claims_table": str(render.claims_table(one.claims, caption=HOSTILE[1])),
-        "sources_list": str(render.sources_list(sources.loc[[j]], caption=HOSTILE[0])),
-        "annotated_article": str(render.annotated_article(one)),
-        "inconsistencies_table": str(render.inconsistencies_table(with_conflict, caption=HOSTILE[1])),
-        "calls_table": str(render.calls_table(calls, caption=HOSTILE[0])),
-        "watch_table": str(render.watch_table(watch, caption=HOSTILE[1])),
+        "table": html_of(render.table(row, caption="Hostile fixture " + HOSTILE[1], id_column="id")),
+        "claim_card": html_of(render.claim_cards(one, [cid], review_date, article), one),
+        "claims_table": html_of(render.claims_table(one.claims, caption=HOSTILE[1]), one),
+        "sources_list": html_of(render.sources_list(sources.loc[[j]], caption=HOSTILE[0]), one),
+        "annotated_article": html_of(render.annotated_article(one), one),
+        "inconsistencies_table": html_of(render.inconsistencies_table(with_conflict, caption=HOSTILE[1]),
+                                         with_conflict),
+        "calls_table": html_of(render.calls_table(calls, caption=HOSTILE[0]), dataclasses.replace(reg, calls=calls)),
+        "watch_table": html_of(render.watch_table(watch, caption=HOSTILE[1]), dataclasses.replace(reg, watch=watch)),
     }
 
 
