@@ -28,7 +28,6 @@ HTML carries no random ids or timestamps.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from functools import lru_cache
 from html import escape
@@ -39,6 +38,7 @@ from jinja2.ext import Extension
 from markupsafe import Markup
 
 from . import vocabulary
+from .values import missing
 
 COMPONENTS = Path(__file__).parent / "templates" / "components"
 
@@ -58,15 +58,6 @@ class HTML:
 
     def __str__(self) -> str:
         return self.html
-
-
-def missing(value) -> bool:
-    """None, NaN, pandas' NA and NaT: a value that is not there."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def esc(value) -> str:

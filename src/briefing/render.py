@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from .claims import ESTIMATIVE_TERMS, Register
 from .html import HTML, macro, render
+from .values import id_list
 from .vocabulary import REVIEWER, SECTION_LABELS, SOURCES_PAGE, VERDICT_LABELS
 
 # schema.org Rating for ClaimReview: 1 (worst) to 5 (best); unverified facts get no numeric rating.
@@ -204,7 +205,7 @@ def inconsistencies_table(reg: Register, section: str | None = None, claim_ids=N
     rows = reg.inconsistencies_of(section, claim_ids)
     records = []
     for r in _records(rows):
-        r["claims"] = [c.strip() for c in r["claim_ids"].split(";")]
+        r["claims"] = id_list(r["claim_ids"])
         records.append(r)
     return HTML(render("inconsistencies_table.html", rows=records, caption=caption, article_page=article_page,
                        register_page=register_page),
@@ -219,10 +220,6 @@ def scorecard(claims: pd.DataFrame, caption: str) -> HTML:
 
 # -- the briefing's own calls and what to watch -----------------------------------------------------------------
 
-def _id_list(value) -> list[str]:
-    return [v.strip() for v in value.split(";") if v.strip()] if isinstance(value, str) else []
-
-
 def probability_range(term: str) -> str:
     """The probability range an estimative term stands for, e.g. ``55–80%`` for "likely" ('' for another word)."""
     low, high = ESTIMATIVE_TERMS.get(term, (None, None))
@@ -233,7 +230,7 @@ def calls_table(calls: pd.DataFrame, caption: str = "Our own calls", page: str =
     """The briefing's own calls (``briefing_calls``), for a later edition to score: statement, probability term
     with its range, confidence, made on, resolves by, what decides it, and the claims it bears on (linked to the
     register). Each row is anchored at the call's id, so ``watch_table`` can link to it."""
-    records = [{**r, "range": probability_range(r["probability_term"]), "claims": _id_list(r["claim_ids"])}
+    records = [{**r, "range": probability_range(r["probability_term"]), "claims": id_list(r["claim_ids"])}
                for r in _records(calls)]
     return HTML(render("calls_table.html", calls=records, caption=caption, page=page),
                 f"Calls table: {len(records)} calls")
@@ -244,6 +241,6 @@ def watch_table(watch: pd.DataFrame, caption: str = "What to watch", page: str =
     """What to watch (``watch_indicators``): each indicator, what would move the assessment and which way, where
     to watch it, the claims it bears on (linked to the register) and the calls it informs (linked to their rows
     in the calls table on ``calls_page``; the same page by default)."""
-    records = [{**r, "claims": _id_list(r["claim_ids"]), "calls": _id_list(r["call_ids"])} for r in _records(watch)]
+    records = [{**r, "claims": id_list(r["claim_ids"]), "calls": id_list(r["call_ids"])} for r in _records(watch)]
     return HTML(render("watch_table.html", watch=records, caption=caption, page=page, calls_page=calls_page),
                 f"Watch table: {len(records)} indicators")
