@@ -4,7 +4,7 @@ particular to one briefing (its article, sections, themes, datasets) is configur
 
 Layers, each importing only those below it:
 
-0. ``paths``: where files live
+0. ``paths``, ``values``: where files live; the plain values the data holds (dates, id lists) and a file's digest
 1. ``config``: this briefing's own facts (``briefing.yml``: its article, sections, themes, datasets), checked on load
 2. ``vocabulary``: every label, colour and version the book shows
 3. ``article``, ``html``, ``pdf_book``, ``pdf_fonts``, ``search``, ``findings``, ``glue``: the source text (lines, kinds, paragraph ids); the book's findings as the page shows them; the HTML value and its Jinja2 templates; the PDF's pages and its font repair; the search index's words (English and Chinese); a glued value read by name in every face

@@ -13,6 +13,7 @@ from .article import KINDS
 from .charts import actor_scale, colour_scale, label_layout, label_y, narrow_usermeta
 from .datapackage import package
 from .scoring import majority_verdict
+from .values import first_day, id_list
 from .vocabulary import (ACTOR_COLOURS, CHART_COLOURS, CONFIDENCE_LEVELS, DATASETS, KIND_COLOURS, KIND_LABELS,
                          LABEL_PX_PER_CHAR, NARROW_WIDTH,
                          MARK_COLOUR, OTHER_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS, VERDICT_COLOURS,
@@ -75,7 +76,7 @@ def __getattr__(name: str):
 
 def month_start(value: str) -> pd.Timestamp:
     """'2025-02-18' or '2025-02' as a timestamp (a month-only date sits at the 1st)."""
-    return pd.Timestamp(value if len(value) == 10 else value + "-01")
+    return pd.Timestamp(first_day(value))
 
 
 def verdict_counts(claims: pd.DataFrame, by: str = "section") -> pd.DataFrame:
@@ -214,7 +215,7 @@ def timeline_chart(events: pd.DataFrame, *, lane: str, lane_labels: dict[str, st
 def claims_behind(claim_sources: pd.DataFrame, source_id) -> list[str]:
     """The claims whose evidence cites any of a data row's sources (``source_id``: ids separated by ``;``), in id
     order: what that row bears on in the register."""
-    ids = {s.strip() for s in str(source_id).split(";") if s.strip()}
+    ids = set(id_list(source_id))
     return sorted(set(claim_sources.loc[claim_sources["source_id"].isin(ids), "claim_id"]))
 
 

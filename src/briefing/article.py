@@ -7,12 +7,12 @@ Scraping artifacts (image captions, ad lines) get ids too: they stay out of the 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import AD_LINES, HEADINGS, IMAGE_CAPTION, SOURCE_LIST_HEADING  # noqa: F401  (briefing.yml)
 from .paths import ARTICLE, record_read
+from .values import digest
 
 # The article's headings and the section each opens (``HEADINGS``), its scraping artifacts (``IMAGE_CAPTION``,
 # ``AD_LINES``) and the heading of its reference list (``SOURCE_LIST_HEADING``) are this briefing's configuration
@@ -32,7 +32,7 @@ class Paragraph:
 
 def sha256(path: Path = ARTICLE) -> str:
     record_read("article")
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest(path)
 
 
 def classify(text: str, in_source_list: bool) -> str:

@@ -33,14 +33,11 @@ import sys
 from pathlib import Path, PurePosixPath
 
 from .paths import DATA, DATAPACKAGE, ROOT
+from .values import digest
 
 PACKAGE = Path(__file__).parent
 NOTEBOOKS = ROOT / "chapters"
 EVERYTHING = "*"  # the dependency set of a notebook that declares no reads
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # Package files that only the build reads, never a notebook's code: how the book looks (stylesheets, scripts, page
@@ -67,6 +64,7 @@ BUILD_ONLY = (
     "validate.py",
     "scaffold.py",  # writes a chapter notebook from briefing.yml (an author's tool, run before any build)
     "starter.py",  # the chapter skeleton and a new briefing's files (the scaffold's)
+    "templates/starter/",
 )
 
 
@@ -85,13 +83,13 @@ def execution_inputs(package: Path = PACKAGE) -> list[Path]:
 def digests(data: Path = DATA, package: Path = PACKAGE) -> dict:
     """The stamp: a digest of each file under ``data/`` (by relative path) and one of the package files that
     notebook outputs are made from (:func:`execution_inputs`)."""
-    files = {str(p.relative_to(data)): _sha(p) for p in sorted(data.rglob("*")) if p.is_file()}
+    files = {str(p.relative_to(data)): digest(p) for p in sorted(data.rglob("*")) if p.is_file()}
     h = hashlib.sha256()
     for p in execution_inputs(package):
-        h.update(str(p.relative_to(package)).encode() + b"\0" + _sha(p).encode())
+        h.update(str(p.relative_to(package)).encode() + b"\0" + digest(p).encode())
     config = data.parent / "briefing.yml"  # the briefing's configuration: the kit reads it for every notebook
     if config.is_file():
-        h.update(b"briefing.yml\0" + _sha(config).encode())
+        h.update(b"briefing.yml\0" + digest(config).encode())
     return {"data": files, "package": h.hexdigest()}
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .datapackage import load, package
 from .html import svg_attributes
+from .values import id_list
 from .vocabulary import (  # noqa: F401  (notebooks import ACTOR_COLOURS from here)
     ACTOR_COLOURS,
     CHART_COLOURS,
@@ -202,7 +203,7 @@ def source_note(resources: list[str]) -> str:
 def note_for(source_ids) -> str:
     """The one-line source note for the rows a chart draws, from their sources' ids (a chart of rows picked from
     several tables notes only those rows' sources)."""
-    ids = list(dict.fromkeys(s.strip() for value in source_ids for s in str(value).split(";") if s.strip()))
+    ids = list(dict.fromkeys(s for value in source_ids for s in id_list(value)))
     sources = load("sources").set_index("id")
     years = sorted(y for y in (_year(v) for v in sources.loc[ids, "published"]) if y)
     span = (years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}") if years else "undated"

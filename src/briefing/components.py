@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from .html import COMPONENT_MIME, COMPONENTS, Component, render
 from .paths import files_digest
+from .values import id_list
 from .vocabulary import REVIEWER, SECTION_LABELS, SOURCES_PAGE, VERDICT_LABELS
 
 # schema.org Rating for ClaimReview: 1 (worst) to 5 (best); unverified facts get no numeric rating.
@@ -204,7 +205,7 @@ def _annotated_article(data: dict, reg: Register) -> dict:
 def _inconsistencies_table(data: dict, reg: Register) -> dict:
     records = []
     for r in _records(_rows(reg.inconsistencies, data["rows"], "inconsistencies")):
-        r["claims"] = [c.strip() for c in r["claim_ids"].split(";")]
+        r["claims"] = id_list(r["claim_ids"])
         records.append(r)
     return {"rows": records, "caption": data["caption"], "article_page": data["article_page"],
             "register_page": data["register_page"]}
@@ -214,19 +215,15 @@ def _scorecard(data: dict, reg: Register) -> dict:
     return {"claims": _records(_rows(reg.claims, data["claims"], "claims")), "caption": data["caption"]}
 
 
-def _id_list(value) -> list[str]:
-    return [v.strip() for v in value.split(";") if v.strip()] if isinstance(value, str) else []
-
-
 def _calls_table(data: dict, reg: Register) -> dict:
     # The probability range of each call's term was worked out in the notebook (render.probability_range).
-    records = [{**r, "range": span, "claims": _id_list(r["claim_ids"])}
+    records = [{**r, "range": span, "claims": id_list(r["claim_ids"])}
                for r, span in zip(_records(_rows(reg.calls, data["calls"], "calls")), data["ranges"])]
     return {"calls": records, "caption": data["caption"], "page": data["page"]}
 
 
 def _watch_table(data: dict, reg: Register) -> dict:
-    records = [{**r, "claims": _id_list(r["claim_ids"]), "calls": _id_list(r["call_ids"])}
+    records = [{**r, "claims": id_list(r["claim_ids"]), "calls": id_list(r["call_ids"])}
                for r in _records(_rows(reg.watch, data["watch"], "indicators"))]
     return {"watch": records, "caption": data["caption"], "page": data["page"], "calls_page": data["calls_page"]}
 

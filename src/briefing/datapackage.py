@@ -25,7 +25,6 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import re
@@ -35,6 +34,7 @@ import pandas as pd
 
 from . import config
 from .paths import DATAPACKAGE, record_read
+from .values import digest, first_day, id_list
 
 DATE_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 KIT_SCHEMAS = Path(__file__).parent / "schemas"
@@ -179,7 +179,7 @@ def _check_date_or_month(value: str) -> None:
     if not DATE_OR_MONTH.match(value):
         raise ValueError("date", f"'{value}' is not an ISO date (YYYY-MM-DD) or month (YYYY-MM)")
     try:
-        dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
+        first_day(value)
     except ValueError:
         raise ValueError("date", f"'{value}' is not a real calendar date") from None
 
@@ -313,7 +313,7 @@ class Package:
 
     def _check_hash(self, res: dict, path: Path, shown: str) -> None:
         algo, _, expected = res["hash"].partition(":")
-        actual = hashlib.new(algo, path.read_bytes()).hexdigest()
+        actual = digest(path, algo)
         if actual != expected:
             raise DataError(shown, "hash", f"{algo} is {actual}, the data package records {expected}")
 
@@ -384,12 +384,7 @@ class Package:
         df = self.table(name)
         if "source_id" not in df:
             return []
-        out: list[str] = []
-        for value in df["source_id"].dropna():
-            for sid in str(value).split(";"):
-                if sid.strip() and sid.strip() not in out:
-                    out.append(sid.strip())
-        return out
+        return list(dict.fromkeys(sid for value in df["source_id"].dropna() for sid in id_list(value)))
 
 
 _PACKAGES: dict[tuple, tuple[config.Briefing, Package]] = {}

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .paths import DATA
+from .values import id_list
 
 TABLE = "findings"  # the data package's resource (a table of the kit, like the register's)
 FINDINGS = TABLE + ".csv"
@@ -46,15 +47,12 @@ def finding_myst(row: dict[str, str]) -> str:
     """One finding as MyST inline text: '**Headline** text (rests on; see also mentions). *Moderate confidence.*'
     Each placeholder ``{name}`` becomes the page's glued value ``{glue:text}`name```; an outlook's estimative term
     is set in bold."""
-    def ids(value):
-        return [i.strip() for i in (value or "").split(";") if i.strip()]
-
     text = PLACEHOLDER.sub(lambda m: f"{{glue:text}}`{m.group(1)}`", row["text"].strip())
     term = (row.get("probability_term") or "").strip()
     if term:
         text = re.sub(rf"(?<![\w-]){re.escape(term)}(?![\w-])", f"**{term}**", text, count=1)
-    refs = ", ".join(_reference(i) for i in ids(row.get("rests_on")))
-    also = ", ".join(_reference(i) for i in ids(row.get("mentions")))
+    refs = ", ".join(_reference(i) for i in id_list(row.get("rests_on")))
+    also = ", ".join(_reference(i) for i in id_list(row.get("mentions")))
     cited = refs + (f"; see also {also}" if also else "")
     end = text[-1] if text[-1] in ".!?" else ""
     body = (text[:-1] if end else text) + (f" ({cited})" if cited else "") + (end or ".")

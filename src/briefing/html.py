@@ -31,7 +31,6 @@ no random ids or timestamps.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from functools import lru_cache
 from html import escape
@@ -42,6 +41,7 @@ from jinja2.ext import Extension
 from markupsafe import Markup
 
 from . import vocabulary
+from .values import missing
 
 COMPONENTS = Path(__file__).parent / "templates" / "components"
 
@@ -96,15 +96,6 @@ def markdown_table(headers: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
-
-
-def missing(value) -> bool:
-    """None, NaN, pandas' NA and NaT: a value that is not there."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def esc(value) -> str:

@@ -21,22 +21,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
-import html
 import http.server
 import io
 import os
-import re
 import shutil
 import sys
 import threading
 import time
 from pathlib import Path
 
+from bs4 import NavigableString, Tag
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from .paths import ROOT
-from .pdf_book import Book, Chapter, article_of, book, scope, title_of  # noqa: F401 (the edition's API)
+from .pdf_book import (Book, Chapter, article, article_of, book, on_tree, parse, scope,  # noqa: F401 (the API)
+                       text_of, title_of)
 from .pdf_fonts import repair_fonts
 from .vocabulary import PAGE_COLOURS
 
@@ -91,92 +91,114 @@ def templates() -> Environment:
                        undefined=StrictUndefined, keep_trailing_newline=False)
 
 
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
-
-
-def _cell(fragment: str) -> Markup:
+def _cell(td: Tag) -> Markup:
     """A cell's markup, without the one paragraph a Markdown table wraps it in (so that it flows in a line)."""
-    m = re.fullmatch(r"\s*<p>(.*?)</p>\s*", fragment, re.S)
-    return Markup(m.group(1) if m and "<p" not in m.group(1) else fragment)
+    inner = [c for c in td.contents if not (isinstance(c, NavigableString) and not c.strip())]
+    if len(inner) == 1 and getattr(inner[0], "name", None) == "p" and not inner[0].attrs and not inner[0].find("p"):
+        return Markup(inner[0].decode_contents())
+    return Markup(td.decode_contents())
 
 
-def as_blocks(body: str, classes=BLOCK_TABLES) -> str:
+def _only_child(tag: Tag) -> Tag | None:
+    """The one element inside ``tag`` when nothing but white space surrounds it."""
+    inner = [c for c in tag.contents if not (isinstance(c, NavigableString) and not c.strip())]
+    return inner[0] if len(inner) == 1 and isinstance(inner[0], Tag) else None
+
+
+@on_tree
+def as_blocks(body: Tag, classes=BLOCK_TABLES) -> None:
     """Wide tables replaced by compact blocks, one per row: the book's tables of the given classes, and Markdown
     tables (Corrections) of four or more columns with a long one. Labels are the table's own headers, cells the
     table's own markup, row ids kept as anchors."""
-    def one(m):
-        table = m.group(0)
-        names = re.search(r'<table class="([^"]*)"', table).group(1).split()
+    for wrap in body.select('div[class="briefing-table-wrap"], div[class="pst-scrollable-table-container"]'):
+        table = _only_child(wrap)
+        if wrap.attrs.keys() != {"class"} or table is None or table.name != "table":
+            continue
+        names = (table.get("class") or "").split()
         markdown = "briefing-table" not in names
         if not markdown and not set(names) & set(classes):
-            return table
-        headers = [_text(h) for h in re.findall(r"<th\b[^>]*>(.*?)</th>", table, re.S)]
-        caption = re.search(r"<caption>(.*?)</caption>", table, re.S)
+            continue
+        headers = [text_of(h, skip="") for h in table.find_all("th")]
+        caption = table.find("caption")
         rows = []
-        for attrs, inner in re.findall(r"<tr\b([^>]*)>(.*?)</tr>", table.split("<tbody>", 1)[-1], re.S):
-            row_id = re.search(r'\bid="([^"]*)"', attrs)
-            cells = [{"html": _cell(c), "lang": (re.search(r'\blang="([^"]*)"', a) or [None, None])[1]}
-                     for a, c in re.findall(r"<td\b([^>]*)>(.*?)</td>", inner, re.S)]
+        for tr in (table.tbody or table).find_all("tr"):
+            cells = [{"html": _cell(td), "text": text_of(td, skip=""), "lang": td.get("lang")}
+                     for td in tr.find_all("td")]
             if len(cells) == len(headers) >= 2:
-                rows.append({"id": html.unescape(row_id.group(1)) if row_id else None, "cells": cells})
+                rows.append({"id": tr.get("id"), "cells": cells})
         rest = range(2, len(headers))
-        long = [k for k in rest if rows and
-                sum(len(_text(r["cells"][k]["html"])) for r in rows) / len(rows) > LONG_CELL]
+        long = [k for k in rest if rows and sum(len(r["cells"][k]["text"]) for r in rows) / len(rows) > LONG_CELL]
         if not rows or (markdown and (len(headers) < 4 or not long)):
-            return table
-        return str(templates().get_template("records.html").render(
+            continue
+        blocks = templates().get_template("records.html").render(
             classes=" ".join(n for n in names if n.startswith("briefing-") and n != "briefing-table"),
-            caption=Markup(caption.group(1)) if caption else "", headers=headers,
-            rows=rows, short=[k for k in rest if k not in long], long=long))
-
-    return re.sub(r'<div class="(?:briefing-table-wrap|pst-scrollable-table-container)">\s*<table\b.*?</table>\s*'
-                  r'</div>', one, body, flags=re.S)
+            caption=Markup(caption.decode_contents()) if caption else "", headers=headers,
+            rows=rows, short=[k for k in rest if k not in long], long=long)
+        wrap.replace_with(*parse(blocks).contents)
 
 
-def drop_self_references(body: str, name: str) -> str:
+@on_tree
+def drop_self_references(body: Tag, name: str) -> None:
     """The sentence that links to this PDF (the landing page's "Also as a PDF."), left out of the PDF itself;
     an element of class ``briefing-web-only`` is also hidden by the print rules."""
-    link = r'<a\b[^>]*href="[^"]*' + re.escape(name) + r'(?:#[^"]*)?"[^>]*>.*?</a>'
-    return re.sub(r"[^.<>]*" + link + r"[^.<>]*\.?", "", body, flags=re.S)
+    for a in body.find_all("a", href=True):
+        if not a["href"].split("#", 1)[0].endswith(name):
+            continue
+        before, after = a.previous_sibling, a.next_sibling
+        if isinstance(before, NavigableString):  # the sentence's words before the link
+            before.replace_with(before[:before.rfind(".") + 1])
+        if isinstance(after, NavigableString):   # ... and after it, to its full stop
+            after.replace_with(after[after.find(".") + 1:] if "." in after else "")
+        a.decompose()
 
 
-def _stylesheets(page_html: str) -> list[str]:
-    return [html.unescape(m.group(1)) for m in re.finditer(r'<link\b(?=[^>]*rel="stylesheet")[^>]*href="([^"]*)"',
-                                                           page_html)]
+def _stylesheets(page: Tag) -> list[str]:
+    return [link["href"] for link in page.find_all("link", rel="stylesheet", href=True)]
 
 
-def _spec_scripts(body: str) -> str:
+@on_tree
+def _spec_scripts(body: Tag) -> None:
     """The chart specs (JSON, inert) stay: the fallback drawing reads them. Every other script goes."""
-    def keep(m):
-        return m.group(0) if 'type="application/json"' in m.group(1) else ""
-    return re.sub(r"<script\b([^>]*)>.*?</script>", keep, body, flags=re.S)
+    for script in body.find_all("script"):
+        if script.get("type") != "application/json":
+            script.decompose()
+
+
+def _drawn(body: Tag) -> list[bool]:
+    """For each chart, whether the page carries its drawing (an inline SVG) or leaves it to the fallback script."""
+    return [getattr(_first(vis), "name", None) == "svg" for vis in body.select('div[class="briefing-chart__vis"]')]
+
+
+def _first(tag: Tag):
+    return next((c for c in tag.contents if not (isinstance(c, NavigableString) and not c.strip())), None)
 
 
 def document(bk: Book, html_root: Path, as_of: dt.date | None, edition: int | None,
              page_numbers: dict[str, int] | None = None, edition_date: str | None = None) -> str:
     """The whole edition as one HTML document (``templates/pdf/edition.html``)."""
     pages = {c.page: c.anchor for c in bk.chapters}
-    chapters = []
+    chapters, drawn, stylesheets = [], [], None
     for c in bk.chapters:
-        body = article_of((html_root / c.page).read_text(encoding="utf-8"))
+        page = parse((html_root / c.page).read_text(encoding="utf-8"))
+        stylesheets = _stylesheets(page) if stylesheets is None else stylesheets  # the first page's
+        body = article(page)
         c.title = c.title or title_of(body)
-        body = scope(drop_self_references(_spec_scripts(body), bk.name), c, pages, bk.baseurl, bk.repository)
-        chapters.append((c, Markup(as_blocks(body))))
+        scope(drop_self_references(_spec_scripts(body), bk.name), c, pages, bk.baseurl, bk.repository)
+        as_blocks(body)
+        drawn += _drawn(body)
+        chapters.append((c, Markup(body.decode_contents())))
     parts: list[tuple[str | None, list[Chapter]]] = []
     for c in bk.chapters:
         if not parts or parts[-1][0] != c.part:
             parts.append((c.part, []))
         parts[-1][1].append(c)
-    figures = re.findall(r'<div class="briefing-chart__vis"[^>]*>\s*(<svg)?', "".join(b for _, b in chapters))
     bundle = sorted((html_root / "_static" / "vendor").glob("vega-bundle-*.js"))
     env = templates()
     css = env.get_template("edition.css").render(format=PAGE_FORMAT, margin=MARGIN, colours=PAGE_COLOURS)
     return env.get_template("edition.html").render(
         book=bk, as_of=as_of, edition=edition, edition_date=edition_date, parts=parts, chapters=chapters, page_numbers=page_numbers or {},
-        stylesheets=_stylesheets((html_root / bk.chapters[0].page).read_text(encoding="utf-8")),
-        css=Markup(css), fallback_js=Markup(env.get_template("fallback.js").render()),
-        bundle=bundle[0].name if bundle and any(not svg for svg in figures) else None) + "\n"
+        stylesheets=stylesheets, css=Markup(css), fallback_js=Markup(env.get_template("fallback.js").render()),
+        bundle=bundle[0].name if bundle and not all(drawn) else None) + "\n"
 
 
 # -- printing -----------------------------------------------------------------------------------------------------
@@ -276,11 +298,7 @@ def name_chapters(writer, bk: Book) -> int:
 
 def heading_texts(doc: str) -> list[str]:
     """Every heading's text in the printed document, in order (anchors to copy dropped, white space folded)."""
-    out = []
-    for m in re.finditer(r"<h([1-6])\b[^>]*>(.*?)</h\1>", doc, re.S):
-        text = re.sub(r"<[^>]+>", "", re.sub(r'<a class="headerlink".*?</a>', "", m.group(2), flags=re.S))
-        out.append(" ".join(html.unescape(text).split()))
-    return [t for t in out if t]
+    return [t for t in (text_of(h) for h in parse(doc).find_all(["h1", "h2", "h3", "h4", "h5", "h6"])) if t]
 
 
 def name_headings(writer, headings: list[str]) -> int:

@@ -5,13 +5,13 @@ links between pages turned into links inside the PDF).
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import yaml
+from bs4 import BeautifulSoup, Tag
 
 from .paths import ROOT, pdf_name
 
@@ -66,67 +66,99 @@ def book(root: Path = ROOT, html_root: Path | None = None) -> Book:
     bk = Book(cfg["title"], cfg.get("author", ""), repo, baseurl.rstrip("/"), name, chapters)
     if html_root is not None:
         for c in bk.chapters:
-            c.title = title_of(article_of((html_root / c.page).read_text(encoding="utf-8")))
+            c.title = title_of(article(parse((html_root / c.page).read_text(encoding="utf-8"))))
     return bk
 
 
+# -- HTML as a document tree ---------------------------------------------------------------------------------------
+def parse(markup: str) -> BeautifulSoup:
+    """HTML as a tree (the standard library's parser: Sphinx writes well-formed HTML). Every attribute is kept as
+    its one string (``class`` too), so that a tree written back out reads as it came in."""
+    return BeautifulSoup(markup, "html.parser", multi_valued_attributes=None)
+
+
+def on_tree(edit):
+    """An edit of a tree (in place) that also takes HTML and gives HTML back: the edition passes one tree through
+    every edit; a caller with a fragment of HTML gets a string."""
+    def run(body, *args, **kwargs):
+        if isinstance(body, Tag):
+            edit(body, *args, **kwargs)
+            return body
+        tree = parse(body)
+        edit(tree, *args, **kwargs)
+        return tree.decode()
+    run.__name__, run.__doc__ = edit.__name__, edit.__doc__
+    return run
+
+
+def text_of(node: Tag, skip: str = "a.headerlink") -> str:
+    """The node's words, white space folded, without the elements ``skip`` selects (the anchors to copy)."""
+    skipped = {id(s) for d in (node.select(skip) if skip else ()) for s in d.strings}
+    return " ".join("".join(s for s in node.strings if id(s) not in skipped).split())
+
+
 # -- one page's article, scoped into the edition -----------------------------------------------------------------
-_ARTICLE_OPEN = re.compile(r'<article class="bd-article"[^>]*>')
-_TAG = re.compile(r"<(/?)article\b[^>]*>")
+def article(page: Tag) -> Tag:
+    """The page's ``<article class="bd-article">`` (the tree, not a copy)."""
+    found = page.select_one("article.bd-article")
+    if found is None:
+        raise ValueError("no <article class=\"bd-article\"> in the page")
+    return found
 
 
 def article_of(page_html: str) -> str:
     """The inner HTML of the page's ``<article class="bd-article">`` (nested articles kept whole)."""
-    m = _ARTICLE_OPEN.search(page_html)
-    if not m:
-        raise ValueError("no <article class=\"bd-article\"> in the page")
-    depth, pos = 1, m.end()
-    for t in _TAG.finditer(page_html, m.end()):
-        depth += -1 if t.group(1) else 1
-        if depth == 0:
-            return page_html[m.end():t.start()]
-        pos = t.end()
-    raise ValueError(f"unclosed <article> after offset {pos}")
+    return article(parse(page_html)).decode_contents()
 
 
-def title_of(body: str) -> str:
-    m = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", re.sub(r'<a class="headerlink".*?</a>', "", m.group(1))))
-                    .split()) if m else ""
+def title_of(body: str | Tag) -> str:
+    """The text of the first ``<h1>``, without its anchor to copy."""
+    h1 = (body if isinstance(body, Tag) else parse(body)).find("h1")
+    return text_of(h1) if h1 else ""
 
 
-def scope(body: str, chapter: Chapter, pages: dict[str, str], site: str, repository: str) -> str:
+OWN_ID = ("id", "data-spec-id", "data-narrow-id")                                        # one id each
+OWN_IDS = ("aria-labelledby", "aria-describedby", "aria-controls", "for", "headers")    # ids separated by spaces
+LINKS = ("href", "xlink:href")
+CSS_REF = re.compile(r"url\(#([^)]+)\)")  # in an attribute's value (clip-path, fill): CSS, not HTML
+
+
+@on_tree
+def scope(body: Tag, chapter: Chapter, pages: dict[str, str], site: str, repository: str) -> None:
     """The chapter's HTML with every id prefixed by the chapter (the pages share ids such as "overview"), links
     between the book's pages turned into links inside the edition, and links to other files of the site made
     absolute (to ``site`` when configured, else data files to the ``repository``; others lose their link)."""
     prefix = f"{chapter.stem}--"
-
-    def own(frag: str) -> str:
-        return prefix + frag
-
-    body = re.sub(r'(\s)id="([^"]+)"', lambda m: f'{m.group(1)}id="{own(m.group(2))}"', body)
-    body = re.sub(r'(\sdata-(?:spec|narrow)-id=")([^"]+)"', lambda m: f'{m.group(1)}{own(m.group(2))}"', body)
-    body = re.sub(r'(\s(?:aria-labelledby|aria-describedby|aria-controls|for|headers)=")([^"]+)"',
-                  lambda m: m.group(1) + " ".join(own(t) for t in m.group(2).split()) + '"', body)
-    body = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{own(m.group(1))})", body)
-
     here = f"https://book.invalid/{chapter.page}"
 
-    def link(m):
-        attr, target = m.group(1), html.unescape(m.group(2))
+    def link(target: str) -> str | None:
+        """Where a link points in the edition (None: nowhere)."""
         if target.startswith("#"):
-            return f'{attr}"#{html.escape(own(target[1:]))}"'
-        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):  # http:, https:, mailto:, data:
-            return m.group(0)
+            return "#" + prefix + target[1:]
+        if urlsplit(target).scheme:  # http:, https:, mailto:, data:
+            return target
         url = urlsplit(urljoin(here, target))
         path = url.path.lstrip("/")
         if path in pages:
-            stem = Path(path).stem
-            return f'{attr}"#{html.escape(stem + "--" + url.fragment if url.fragment else pages[path])}"'
+            return "#" + (Path(path).stem + "--" + url.fragment if url.fragment else pages[path])
         if site:
-            return f'{attr}"{html.escape(site + "/" + path + ("#" + url.fragment if url.fragment else ""))}"'
+            return site + "/" + path + ("#" + url.fragment if url.fragment else "")
         if repository and path.startswith("data/"):
-            return f'{attr}"{html.escape(repository + "/blob/main/" + path)}"'
-        return f'data-dropped-{attr}"{html.escape(target)}"'  # nothing to point at outside the site
+            return repository + "/blob/main/" + path
+        return None
 
-    return re.sub(r'((?<=\s)(?:xlink:)?href=)"([^"]*)"', link, body)
+    for tag in body.find_all(True):
+        for name, value in list(tag.attrs.items()):
+            if name in OWN_ID and value:
+                tag[name] = prefix + value
+            elif name in OWN_IDS and value:
+                tag[name] = " ".join(prefix + t for t in value.split())
+            elif name in LINKS:
+                target = link(value)
+                if target is None:  # nothing to point at outside the site
+                    del tag[name]
+                    tag["data-dropped-" + name] = value
+                else:
+                    tag[name] = target
+            elif "url(#" in value:
+                tag[name] = CSS_REF.sub(lambda m: f"url(#{prefix}{m.group(1)})", value)

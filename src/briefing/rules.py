@@ -90,8 +90,13 @@ from .article import paragraphs
 from .config import RESERVED_PARTS, SECTIONS
 from .datapackage import DataError, Package
 from .findings import PLACEHOLDER as FINDING_PLACEHOLDER
-from .scoring import *  # noqa: F403  (the standards every rule applies)
-from .scoring import _day, _ids, _last_day, _split  # noqa: F401
+from .scoring import (  # the standards every rule applies (and briefing.yml's limits, as scoring reads them)
+    CITED_SOURCES, DECISIVE_RELATIONS, DEFAULT_CONFIDENCE_CAP, EVIDENCE_RELATIONS, FACT_VERDICTS, IMPLIED_ANSWER,
+    LATER_EVIDENCE, MAX_CALLS, MIN_CALLS, MIN_WATCH, NOT_SCORABLE_REASONS, NOTE_ABOVE, ORIGINAL_COPY,
+    PRIMARY_SOURCE_KINDS, PUBLISHED_TEXT, RELIABILITY_EXTRA_PATTERNS, Register, cited_headline, duplicate_developments,
+    estimative_terms, evidence_as_of, evidence_confidence, fact_confidences, majority_verdict, second_reading_draw,
+    unranged_terms, working_note)
+from .values import first_day, id_list, last_day
 from .vocabulary import CHAPTER_LABELS, CONFIDENCE_LEVELS, ESTIMATIVE_TERMS  # noqa: F401
 
 def _err(pkg: Package, table: str, rule: str, msg: str, key: str, field: str | None = None) -> DataError:
@@ -229,7 +234,7 @@ def as_of_publication(reg: Register, pkg: Package) -> None:
     """Facts are judged as of the article's publication: a ``supports`` or ``contradicts`` link to a source
     published after the article (a month-only date on either side counts as that month's last day) requires the
     claim's rationale to label the evidence as later (the word "later")."""
-    published = _last_day(pkg.resource("article").get("x-published"))
+    published = last_day(pkg.resource("article").get("x-published"))
     if published is None:
         return
     dates = reg.sources.set_index("id")["published"]
@@ -238,7 +243,7 @@ def as_of_publication(reg: Register, pkg: Package) -> None:
         if isinstance(c["rationale"], str) and LATER_EVIDENCE.search(c["rationale"]):
             continue
         for sid in decisive.loc[decisive["claim_id"] == c["id"], "source_id"]:
-            when = _last_day(dates.get(sid))
+            when = last_day(dates.get(sid))
             if when and when > published:
                 raise _err(pkg, "claims", "as of publication", f"the claim rests on source {sid}, published "
                            f"{dates[sid]}, after the article ({published}); the rationale must label it as later "
@@ -314,8 +319,8 @@ def _check_scoring(reg: Register, pkg: Package, c: pd.Series, newest: dt.date | 
             raise _err(pkg, "claims", "implied answer", "a scored question states the answer its text implies "
                        "in resolves_if ('Implied answer: …'); a question that implies none is not_scorable", cid,
                        "resolves_if")
-    as_of = _day(c["outcome_as_of"])
-    published = _day(pkg.resource("article").get("x-published"))
+    as_of = first_day(c["outcome_as_of"])
+    published = first_day(pkg.resource("article").get("x-published"))
     if published and as_of < published:
         raise _err(pkg, "claims", "outcome date", f"outcome_as_of {as_of} is before the article ({published})",
                    cid, "outcome_as_of")
@@ -324,11 +329,11 @@ def _check_scoring(reg: Register, pkg: Package, c: pd.Series, newest: dt.date | 
                    f"the record ({newest}): an outcome cannot be scored as of a date nothing covers", cid,
                    "outcome_as_of")
     if reg.developments is not None:
-        bearing = reg.developments[reg.developments["claim_ids"].map(lambda v: cid in _ids(v))]
+        bearing = reg.developments[reg.developments["claim_ids"].map(lambda v: cid in id_list(v))]
         if not bearing.empty:
-            latest = max(bearing["date"].map(_day))
+            latest = max(bearing["date"].map(first_day))
             if as_of < latest:
-                last = bearing.loc[bearing["date"].map(_day) == latest, "id"].iloc[0]
+                last = bearing.loc[bearing["date"].map(first_day) == latest, "id"].iloc[0]
                 raise _err(pkg, "claims", "stale outcome", f"outcome_as_of {as_of} predates development {last} "
                            f"({latest}) recorded against this claim: re-score it", cid, "outcome_as_of")
 
@@ -378,7 +383,7 @@ def inconsistency_claims(reg: Register, pkg: Package) -> None:
         return
     claims = reg.claims.set_index("id")
     for _, row in reg.inconsistencies.iterrows():
-        for cid in _split(row["claim_ids"]):
+        for cid in id_list(row["claim_ids"]):
             where = claims.loc[cid, "paragraph"]
             if where not in (row["paragraph_a"], row["paragraph_b"]):
                 raise _err(pkg, "article_inconsistencies", "claim paragraph", f"claim {cid} sits in {where}, not in "
@@ -568,13 +573,13 @@ def call_dates(reg: Register, pkg: Package) -> None:
         return
     published = reg.sources.set_index("id")["published"]
     for _, b in reg.calls.iterrows():
-        made, horizon = _day(b["assessed_on"]), _day(b["horizon"])
-        dated = [(sid, published[sid]) for sid in _ids(b["source_id"])
+        made, horizon = first_day(b["assessed_on"]), first_day(b["horizon"])
+        dated = [(sid, published[sid]) for sid in id_list(b["source_id"])
                  if sid in published.index and not pd.isna(published[sid])]
         if dated:
-            earliest_newest = max(_day(p) for _, p in dated)  # no source may be newer than the call
-            latest_newest = max(_last_day(p) for _, p in dated)  # the newest source, its month's last day at most
-            newest = max(dated, key=lambda sp: (_last_day(sp[1]), _day(sp[1])))
+            earliest_newest = max(first_day(p) for _, p in dated)  # no source may be newer than the call
+            latest_newest = max(last_day(p) for _, p in dated)  # the newest source, its month's last day at most
+            newest = max(dated, key=lambda sp: (last_day(sp[1]), first_day(sp[1])))
             if not earliest_newest <= made <= latest_newest:
                 when = "earlier than" if made < earliest_newest else "later than"
                 raise _err(pkg, "briefing_calls", "call date", f"assessed_on {made} is {when} the newest evidence "
@@ -584,7 +589,7 @@ def call_dates(reg: Register, pkg: Package) -> None:
             raise _err(pkg, "briefing_calls", "horizon", f"horizon {horizon} is not after assessed_on {made}: a call "
                        "resolves after it is made", b["id"], "horizon")
         if "information_cutoff" in b.index and "written_on" in b.index:
-            cutoff, written = _day(b["information_cutoff"]), _day(b["written_on"])
+            cutoff, written = first_day(b["information_cutoff"]), first_day(b["written_on"])
             if cutoff < made:
                 raise _err(pkg, "briefing_calls", "call dates", f"information_cutoff {cutoff} is before the newest "
                            f"source ({made}): the record was searched at least as far as the evidence it cites",
@@ -640,7 +645,7 @@ def call_confidence(reg: Register, pkg: Package) -> None:
     recorded = reg.claims.set_index("id")["confidence"].dropna()
     rank = {level: n for n, level in enumerate(CONFIDENCE_LEVELS)}
     for _, b in reg.calls.iterrows():
-        levels = [recorded[c] for c in _ids(b["claim_ids"]) if c in recorded.index]
+        levels = [recorded[c] for c in id_list(b["claim_ids"]) if c in recorded.index]
         cap = max(levels, key=rank.__getitem__) if levels else DEFAULT_CONFIDENCE_CAP
         if rank[b["confidence"]] > rank[cap]:
             basis = "the highest recorded for its claims" if levels else "the cap where its claims record none"
@@ -652,7 +657,7 @@ def call_watched(reg: Register, pkg: Package) -> None:
     """Every call is informed by at least one indicator to watch."""
     if reg.calls.empty or reg.watch.empty:
         return
-    watched = {cid for value in reg.watch["call_ids"] for cid in _ids(value)}
+    watched = {cid for value in reg.watch["call_ids"] for cid in id_list(value)}
     for cid in reg.calls["id"]:
         if cid not in watched:
             raise _err(pkg, "briefing_calls", "call unwatched", "no indicator in watch_indicators.csv names this call "
@@ -668,13 +673,13 @@ def sweep_dates(reg: Register, pkg: Package) -> None:
     published = reg.sources.set_index("id")["published"]
     for _, w in reg.sweeps.iterrows():
         stated = w["newest_evidence"]
-        if _day(stated) > _day(w["swept_to"]):
+        if first_day(stated) > first_day(w["swept_to"]):
             raise _err(pkg, "sweeps", "sweep dates", f"newest evidence {stated} is after the date swept to "
-                       f"({_day(w['swept_to'])})", w["id"], "newest_evidence")
-        dated = [published[s] for s in _ids(w["source_id"]) if s in published.index and isinstance(published[s], str)]
-        newest = max(dated, key=_last_day) if dated else None
-        if newest is None or not (_day(newest) <= _day(stated) <= _last_day(newest)
-                                  or _day(stated) <= _day(newest) <= _last_day(stated)):
+                       f"({first_day(w['swept_to'])})", w["id"], "newest_evidence")
+        dated = [published[s] for s in id_list(w["source_id"]) if s in published.index and isinstance(published[s], str)]
+        newest = max(dated, key=last_day) if dated else None
+        if newest is None or not (first_day(newest) <= first_day(stated) <= last_day(newest)
+                                  or first_day(stated) <= first_day(newest) <= last_day(stated)):
             raise _err(pkg, "sweeps", "sweep dates", f"newest evidence {stated} is not the newest publication date "
                        f"of its sources ({newest})", w["id"], "newest_evidence")
 
@@ -785,7 +790,7 @@ def finding_items(reg: Register, pkg: Package, findings: pd.DataFrame) -> dict[s
         items.update({bid: ("call", None) for bid in reg.calls["id"]})
     if reg.developments is not None:
         items.update({d: ("development", s) for d, s in zip(reg.developments["id"], reg.developments["source_id"])})
-    missing = {i for f in ("rests_on", "mentions") for v in findings[f] for i in _ids(v)} - set(items)
+    missing = {i for f in ("rests_on", "mentions") for v in findings[f] for i in id_list(v)} - set(items)
     for name, res in pkg.resources.items():
         fields = {f["name"] for f in res.get("schema", {}).get("fields", [])}
         if not missing or name in KIT_TABLES or not {"id", "source_id"} <= fields:
@@ -803,11 +808,11 @@ def finding_refs(reg: Register, pkg: Package, findings: pd.DataFrame) -> None:
     items = finding_items(reg, pkg, findings)
     for _, f in findings.iterrows():
         for fname in ("rests_on", "mentions"):
-            for ident in _ids(f[fname]):
+            for ident in id_list(f[fname]):
                 if ident not in items:
                     raise _err(pkg, "findings", "finding reference", f"'{ident}' is no claim, call, development or "
                                "event of the data package", f["id"], fname)
-        both = set(_ids(f["rests_on"])) & set(_ids(f["mentions"]))
+        both = set(id_list(f["rests_on"])) & set(id_list(f["mentions"]))
         if both:
             raise _err(pkg, "findings", "finding reference", f"{', '.join(sorted(both))} both rest(s) the finding "
                        "and is only mentioned: list it once", f["id"], "mentions")
@@ -836,7 +841,7 @@ def finding_kind(reg: Register, pkg: Package, findings: pd.DataFrame) -> None:
     calls = reg.calls.set_index("id") if not reg.calls.empty else pd.DataFrame()
     for _, f in findings.iterrows():
         said = estimative_terms(" ".join(str(f[k]) for k in ("headline", "text") if isinstance(f[k], str)))
-        called = [i for i in _ids(f["rests_on"]) if i in calls.index]
+        called = [i for i in id_list(f["rests_on"]) if i in calls.index]
         term = f["probability_term"] if isinstance(f["probability_term"], str) else None
         if f["kind"] == "outlook":
             if len(called) != 1:
@@ -866,7 +871,7 @@ def item_confidences(reg: Register, pkg: Package, findings: pd.DataFrame) -> dic
     kinds = reg.sources.set_index("id")["kind"]
     for ident, (what, sids) in finding_items(reg, pkg, findings).items():
         if sids is not None:
-            own = [s for s in _ids(sids) if s in kinds.index and kinds[s] != "cited_by_article"]
+            own = [s for s in id_list(sids) if s in kinds.index and kinds[s] != "cited_by_article"]
             earned[ident] = evidence_confidence("supported", [kinds[s] for s in own], len(own))
     return earned
 
@@ -878,7 +883,7 @@ def finding_confidence(reg: Register, pkg: Package, findings: pd.DataFrame) -> N
     earned = item_confidences(reg, pkg, findings)
     rank = {level: n for n, level in enumerate(CONFIDENCE_LEVELS)}
     for _, f in findings[findings["kind"] != "outlook"].iterrows():
-        levels = [(earned[i], i) for i in _ids(f["rests_on"]) if i in earned]
+        levels = [(earned[i], i) for i in id_list(f["rests_on"]) if i in earned]
         if not levels:
             continue
         cap, weakest = min(levels, key=lambda li: rank[li[0]])

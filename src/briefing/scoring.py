@@ -1,16 +1,17 @@
 """Layer 5: the register's standards as functions: its fixed vocabularies and thresholds, dates and ids, the
 scorecard, the confidence a fact's evidence earns, the blind second reading, and the book's currency ("evidence
-as of"). Pure functions of tables: a ``reg`` argument is a :class:`~briefing.claims.Register` (or anything with the
-same tables), so this layer imports nothing above it. The rules that apply these are in :mod:`briefing.rules`.
+as of"). Pure functions of tables: a ``reg`` argument is a :class:`Register`, the register's tables (defined here,
+where the functions that take it are; :func:`briefing.claims.register` loads and checks one), or anything with the
+same tables, so this layer imports nothing above it. The rules that apply these are in :mod:`briefing.rules`.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import random
 import re
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import pandas as pd
@@ -18,6 +19,7 @@ import pandas as pd
 from .config import (CITED_SOURCE_SEPARATOR, CITED_SOURCES, MAX_CALLS, MIN_CALLS, MIN_WATCH,  # noqa: F401
                      THEMES, THEMES_WHEN_SCORED)  # this briefing's own (briefing.yml)
 from .datapackage import Package, package
+from .values import first_day, id_list
 from .vocabulary import CONFIDENCE_LEVELS, ESTIMATIVE_TERMS, OUTCOME_LABELS, THEME_LABELS  # noqa: F401
 
 FACT_VERDICTS = ("supported", "partly_supported", "contradicted", "unverified")
@@ -112,33 +114,6 @@ _TERM_WITH_RANGE = re.compile(r"\b(" + "|".join(re.escape(t) for t in sorted(EST
                               + r")\b(?:\s*\((\d+)\s*[–-]\s*(\d+)%\))?", re.IGNORECASE)
 
 
-def _day(value) -> dt.date | None:
-    """A ``YYYY-MM-DD`` or ``YYYY-MM`` string (or a timestamp) as a date; a month counts as its first day."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if hasattr(value, "date"):
-        return value.date()
-    return dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
-
-
-def _last_day(value) -> dt.date | None:
-    """A ``YYYY-MM-DD`` or ``YYYY-MM`` string (or a timestamp) as a date; a month counts as its last day."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if hasattr(value, "date"):
-        return value.date()
-    if len(value) == 7:
-        year, month = int(value[:4]), int(value[5:])
-        return dt.date(year, month, calendar.monthrange(year, month)[1])
-    return dt.date.fromisoformat(value)
-
-
-def _ids(value) -> list[str]:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return []
-    return [v.strip() for v in str(value).split(";") if v.strip()]
-
-
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS}
 
@@ -162,19 +137,15 @@ def duplicate_developments(developments: pd.DataFrame) -> list[tuple[str, str, s
         da, db = str(a["date"]), str(b["date"])
         if not (da == db or (len(da) == 7 and db.startswith(da)) or (len(db) == 7 and da.startswith(db))):
             continue
-        if a["category"] != b["category"] or not set(_ids(a["actors"])) & set(_ids(b["actors"])):
+        if a["category"] != b["category"] or not set(id_list(a["actors"])) & set(id_list(b["actors"])):
             continue
-        shared = set(_ids(a["source_id"])) & set(_ids(b["source_id"]))
+        shared = set(id_list(a["source_id"])) & set(id_list(b["source_id"]))
         overlap = wording_overlap(a["event"], b["event"])
         if shared:
             found.append((a["id"], b["id"], f"shares source {', '.join(sorted(shared))}"))
         elif overlap >= DUPLICATE_WORDING:
             found.append((a["id"], b["id"], f"wording overlaps {overlap:.0%}"))
     return found
-
-
-def _split(value) -> list[str]:
-    return [v.strip() for v in str(value).split(";") if v.strip()] if isinstance(value, str) else []
 
 
 def cited_headline(line: str) -> str:
@@ -262,6 +233,63 @@ def evidence_confidence(verdict: str, decisive_kinds, n_sources: int, decisive_c
     return "moderate" if primary or n_sources >= 2 else "low"
 
 
+# -- the register's tables ---------------------------------------------------------------------------------------
+@dataclass
+class Register:
+    """The claims register's tables (:func:`briefing.claims.register` loads and checks them): what every
+    function of this layer and the rules above it take as ``reg``."""
+    claims: pd.DataFrame
+    sources: pd.DataFrame
+    links: pd.DataFrame
+    paragraphs: pd.DataFrame
+    developments: pd.DataFrame | None = None
+    inconsistencies: pd.DataFrame = field(default_factory=pd.DataFrame)
+    claim_links: pd.DataFrame = field(default_factory=pd.DataFrame)
+    second_readings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    calls: pd.DataFrame = field(default_factory=pd.DataFrame)  # the briefing's own calls (briefing_calls)
+    watch: pd.DataFrame = field(default_factory=pd.DataFrame)  # what to watch (watch_indicators)
+    sweeps: pd.DataFrame = field(default_factory=pd.DataFrame)  # how far each open item was searched (sweeps)
+    third_readings: pd.DataFrame = field(default_factory=pd.DataFrame)  # the adjudication of the second reading
+
+    def claims_of(self, section: str) -> pd.DataFrame:
+        return self.claims[self.claims["section"] == section]
+
+    def claim_quoting(self, words: str) -> str:
+        """The id of the one claim whose quote contains the article's ``words`` (so a chart names the claim it
+        tests from the data, not from a typed id)."""
+        hits = self.claims[self.claims["quote_zh"].str.contains(words, regex=False)]
+        if len(hits) != 1:
+            raise KeyError(f"claims.csv: {len(hits)} claims quote {words!r}; expected exactly one")
+        return str(hits["id"].iloc[0])
+
+    def sources_for(self, claim_ids) -> pd.DataFrame:
+        """Sources linked to the given claims, cited sources of the article first, then by date."""
+        ids = set(claim_ids)
+        used = self.links[self.links["claim_id"].isin(ids)]["source_id"].unique()
+        df = self.sources[self.sources["id"].isin(used)].copy()
+        df["_art"] = df["kind"] != "cited_by_article"
+        return df.sort_values(["_art", "published", "id"], na_position="last").drop(columns="_art")
+
+    def inconsistencies_of(self, section: str | None = None, claim_ids=None) -> pd.DataFrame:
+        """The article's internal conflicts that bear on a chapter's claims (all of them with no argument)."""
+        df = self.inconsistencies
+        if df.empty or (section is None and claim_ids is None):
+            return df
+        ids = set(claim_ids) if claim_ids is not None else set(self.claims_of(section)["id"])
+        return df[df["claim_ids"].map(lambda v: bool(ids & set(id_list(v))))]
+
+    def confidence(self) -> pd.Series:
+        """Every claim's confidence, by id: as recorded for judgments, forecasts and questions; for a fact, as its
+        evidence earns it (:func:`fact_confidences`), unless its row records a (lower) one."""
+        recorded = self.claims.set_index("id")["confidence"]
+        return recorded.fillna(fact_confidences(self)).dropna()
+
+    def evidence(self, claim_id: str) -> pd.DataFrame:
+        """The links of one claim joined with their sources."""
+        links = self.links[self.links["claim_id"] == claim_id]
+        return links.merge(self.sources, left_on="source_id", right_on="id", how="left")
+
+
 def fact_confidences(reg: Register) -> pd.Series:
     """The confidence each fact earns from its evidence (:func:`evidence_confidence`), by claim id."""
     facts = reg.claims[reg.claims["claim_type"] == "fact"]
@@ -284,11 +312,11 @@ def newest_evidence(reg: Register) -> dt.date | None:
     ids: set[str] = set()
     if reg.developments is not None:
         for value in reg.developments["source_id"]:
-            ids.update(_ids(value))
+            ids.update(id_list(value))
     scored = reg.claims.loc[reg.claims["claim_type"].isin(["forecast", "question"]), "id"]
     links = reg.links[reg.links["claim_id"].isin(set(scored)) & reg.links["relation"].isin(EVIDENCE_RELATIONS)]
     ids.update(links["source_id"])
-    dates = [_day(v) for v in reg.sources.loc[reg.sources["id"].isin(ids), "published"].dropna()]
+    dates = [first_day(v) for v in reg.sources.loc[reg.sources["id"].isin(ids), "published"].dropna()]
     return max(dates) if dates else None
 
 
@@ -299,14 +327,14 @@ def evidence_as_of(reg: Register) -> dt.date | None:
     (:func:`newest_evidence`), which says only how recent the newest source is."""
     sweeps = getattr(reg, "sweeps", None)
     if sweeps is not None and not sweeps.empty:
-        return min(_day(v) for v in sweeps["swept_to"])
+        return min(first_day(v) for v in sweeps["swept_to"])
     return newest_evidence(reg)
 
 
 def reader_date(value) -> str:
     """A recorded date as a reader reads it: '19 May 2026', or 'September 2025' for a month-only date."""
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
-    day = dt.date.fromisoformat(text if len(text) == 10 else text + "-01")
+    day = first_day(text)
     return f"{day:%B %Y}" if len(text) == 7 else f"{day.day} {day:%B %Y}"
 
 
@@ -316,9 +344,9 @@ def currency_by_track(sweeps: pd.DataFrame) -> pd.DataFrame:
     (evidence dates as recorded: ``YYYY-MM-DD``, or ``YYYY-MM`` where the page gives only the month)."""
     rows = []
     for track, items in sweeps.groupby("track", sort=False):
-        newest = items["newest_evidence"].map(_day)
+        newest = items["newest_evidence"].map(first_day)
         stalest = items.loc[newest.idxmin()]
-        rows.append({"track": track, "items": len(items), "swept_to": min(items["swept_to"].map(_day)),
+        rows.append({"track": track, "items": len(items), "swept_to": min(items["swept_to"].map(first_day)),
                      "newest": items.loc[newest.idxmax(), "newest_evidence"], "stalest_item": stalest["item"],
                      "stalest": stalest["newest_evidence"]})
     order = [t for t in THEME_LABELS if t in {r["track"] for r in rows}]
@@ -335,7 +363,7 @@ def new_developments(reg: Register, since: int | None = None) -> pd.DataFrame:
     in this edition."""
     since = edition(reg) - 1 if since is None else since
     new = reg.developments[reg.developments["added_in"] > since]
-    return new.assign(_d=new["date"].map(_day)).sort_values(["_d", "id"]).drop(columns="_d")
+    return new.assign(_d=new["date"].map(first_day)).sort_values(["_d", "id"]).drop(columns="_d")
 
 
 def outcome_summary(claims: pd.DataFrame) -> pd.DataFrame:

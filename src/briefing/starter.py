@@ -21,9 +21,11 @@ import datetime as dt
 import hashlib
 import io
 import json
+import string
 from pathlib import Path
 
 # The kit's tables every briefing has (the claims register reads them); each starts empty.
+STARTER = Path(__file__).parent / "templates" / "starter"
 STARTER_TABLES = ("article_paragraphs", "sources", "claims", "claim_sources", "developments")
 ARTICLE_PATH = "source/article.txt"
 # The parts of an article every briefing has around its sections (config.RESERVED_PARTS, in reading order).
@@ -151,93 +153,17 @@ def _package_resource(table: dict) -> dict:
     return {"name": table["name"]}
 
 
+def _template(name: str) -> string.Template:
+    """A new briefing's file as written, with ``${...}`` where its values go (``templates/starter/``)."""
+    return string.Template((STARTER / f"{name}.template").read_text(encoding="utf-8"))
+
+
 def _briefing_yml(title: str, section: str, label: str, page: str, article_date: str) -> str:
-    return f"""\
-# {title}: what is particular to this briefing (briefing.config checks it on load; nothing here is code).
-# Written by `python -m briefing.scaffold --new`; replace each value with the article's own.
-
-article:
-  # The day (YYYY-MM-DD) or month the article was published: "when the article was written" on charts and in prose.
-  date: "{article_date}"
-  # Dates the article relies on, by name (a notebook reads them as analysis.<NAME>).
-  key_dates: {{}}
-  # How many sources the article's own reference list cites (rows of sources.csv with kind cited_by_article).
-  cited_sources: 0
-  # Lines of the scraped file that are not the article's text, and how its reference list is written.
-  artifacts: {{}}
-
-# The article's tracks, for scorecards and currency split by theme (key: reader's label).
-themes:
-  main: The main track
-
-# The article's sections in reading order: key (``section`` of a claim, ``heading_section`` of a line), the
-# heading(s) that open it in the article, the reader's label, its theme, and the chapter page that reads it.
-sections:
-  - key: {section}
-    headings: []
-    label: {label}
-    theme: main
-    chapter: {page}
-
-# The labels (and colours) of the values of your own tables' fields; developments.category is the kit's.
-datasets:
-  developments.category:
-    name: CATEGORY
-    labels:
-      record: The record
-    colours:
-      record: "#0072B2"
-"""
+    return _template("briefing.yml").substitute(title=title, section=section, label=label, page=page, article_date=article_date)
 
 
 def _config_yml(title: str, page: str) -> str:
-    return f"""\
-# Jupyter Book 1.x configuration. `make book BRIEFING=<this folder>` builds it strictly (-W -n --keep-going).
-title: "{title}"
-author: "The briefing team"
-only_build_toc_files: true
-exclude_patterns: [_build, data, README.md, "**.ipynb_checkpoints"]
-
-execute:
-  execute_notebooks: cache
-  cache: _build/.jupyter_cache
-  timeout: 300
-  allow_errors: false
-  stderr_output: error
-  run_in_temp: false
-
-parse:
-  myst_enable_extensions: [colon_fence, deflist, html_admonition, substitution, smartquotes]
-
-html:
-  use_issues_button: false
-  use_repository_button: false
-  use_edit_page_button: false
-  home_page_in_navbar: true
-  comments:
-    hypothesis: false
-    utterances: false
-
-sphinx:
-  config:
-    extensions: [sphinx_togglebutton, sphinx_copybutton, myst_nb, jupyter_book, sphinx_external_toc, sphinx_comments,
-                 sphinx_design, sphinx_book_theme, briefing.sphinx_ext]
-    nb_execution_raise_on_error: true
-    nb_execution_show_tb: true
-    nb_merge_streams: true
-    nb_remove_code_source: true
-    html_last_updated_fmt: ""
-    html_show_sourcelink: false
-    language: en
-    html_context: {{default_mode: auto}}
-    # No register page yet: a claim cited with {{claim}} links to its verdict box on the chapter.
-    briefing_claim_page: chapters/{page}
-    html_theme_options:
-      show_navbar_depth: 1
-      use_download_button: false
-      use_fullscreen_button: false
-      navigation_with_keys: false
-"""
+    return _template("_config.yml").substitute(title=title, page=page)
 
 
 README = """\
