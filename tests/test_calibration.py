@@ -31,6 +31,7 @@ import pytest
 
 from briefing.analysis import confidence_ceiling
 from briefing.claims import ESTIMATIVE_TERMS, PRIMARY_SOURCE_KINDS, DECISIVE_RELATIONS, register
+from briefing.glue import SHOWN_FINDING
 from briefing.paths import ROOT
 from briefing.vocabulary import CONFIDENCE_LEVELS
 
@@ -41,7 +42,7 @@ ITEM = re.compile(r"^(?:\d+\.|-) ", re.M)
 CONFIDENCE = re.compile(r"\*(low|moderate|high)(?:\s+to\s+(low|moderate|high))?\s+confidence\b", re.I)
 CITED = re.compile(r"\{(claim|call)\}`\s*([cb]\d{2,3})\s*`")
 HAND_TYPED = re.compile(r"register\.html#c\d")
-FINDING_ROLE = re.compile(r"\{finding\}`([^`]+)`")
+FINDING_ROLE = SHOWN_FINDING  # {finding}`id`, or {eval}`glue.finding("id")` as a notebook shows it
 RESOLVED = {"borne_out", "partly_borne_out", "not_borne_out"}
 # An estimative term in bold followed by its range, e.g. "**likely** (55–80%)".
 PROBABILITY = re.compile(r"\*\*(" + "|".join(sorted(map(re.escape, ESTIMATIVE_TERMS), key=len, reverse=True))

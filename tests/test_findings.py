@@ -17,13 +17,14 @@ from briefing.claims import finding_text, findings, register
 from briefing.computation import resolve_roles
 from briefing.datapackage import Package
 from briefing.findings import finding_myst, known_findings
+from briefing.glue import SHOWN_FINDING
 from briefing.paths import ROOT
 from briefing.rules import FINDING_RULES
 
 from support import _fails, edit_csv
 
 CHAPTERS = ROOT / "chapters"
-ROLE = re.compile(r"\{finding\}`([^`]+)`")
+ROLE = SHOWN_FINDING  # {finding}`id`, or {eval}`glue.finding("id")` as a notebook shows it
 ANY_ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")
 SHINGLE = 6  # words: a run this long shared by a page's prose and a finding is a retyped finding
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .findings import finding_myst, known_findings
-from .glue import glued_values, key_of
+from .glue import finding_of, glued_values, key_of
 from .html import COMPONENT_MIME
 
 SUFFIX = ".notebook.html"  # next.ipynb -> next.notebook.html, beside next.html
@@ -26,15 +26,16 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">.*?</script>', re.S)
 
 def resolve_roles(markdown: str, glued: dict[str, str]) -> str:
     """MyST roles as the book shows them, in plain Markdown: ``{glue:text}`key``` and ``{eval}`glue.key``` → its
-    value; ``{doc}`page``` → a link to the page; ``{claim}`c017``` and ``{call}`b03``` → links to their entries;
-    any other role → its text."""
+    value; ``{finding}`id``` and ``{eval}`glue.finding("id")``` → the finding with its values; ``{doc}`page``` → a
+    link to the page; ``{claim}`c017``` and ``{call}`b03``` → links to their entries; any other role → its text."""
 
     def one(match: re.Match) -> str:
         role, content = match.groups()
         titled = TITLED.match(content)
         text, target = (titled.group(1), titled.group(2)) if titled else (content, content)
-        if role == "finding":
-            row = known_findings().get(content.strip())
+        ident = content.strip() if role == "finding" else finding_of(content) if role == "eval" else None
+        if ident is not None:  # {finding}`id`, or {eval}`glue.finding("id")` as a notebook writes it
+            row = known_findings().get(ident)
             return ROLE.sub(one, finding_myst(row)) if row else content
         if role.startswith("glue"):
             return glued.get(content.strip(), content)

@@ -14,6 +14,7 @@ import csv
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping
 
 from .paths import DATA
 from .values import id_list
@@ -21,6 +22,7 @@ from .values import id_list
 TABLE = "findings"  # the data package's resource (a table of the kit, like the register's)
 FINDINGS = TABLE + ".csv"
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+MARKUP = re.compile(r"[\\`*_\[\]<>$~|#]")  # what Markdown or MyST would read as markup
 REFERENCE = (("claim", re.compile(r"^c\d{3}$")), ("call", re.compile(r"^b\d{2}$")))  # cited by their roles
 
 
@@ -43,20 +45,42 @@ def _reference(ident: str) -> str:
     return ident  # a development or dated event: its id, as the data package's tables list it
 
 
-def finding_myst(row: dict[str, str]) -> str:
+def _escaped(value: str) -> str:
+    """A glued value as literal Markdown text (a '$' or '*' in a value is text, not math or emphasis)."""
+    return MARKUP.sub(r"\\\g<0>", str(value))
+
+
+def finding_myst(row: dict[str, str], values: Mapping[str, str] | None = None) -> str:
     """One finding as MyST inline text: '**Headline** text (rests on; see also mentions). *Moderate confidence.*'
-    Each placeholder ``{name}`` becomes the page's glued value ``{glue:text}`name```; an outlook's estimative term
-    is set in bold."""
-    text = PLACEHOLDER.sub(lambda m: f"{{glue:text}}`{m.group(1)}`", row["text"].strip())
+    Each placeholder ``{name}`` becomes the page's glued value ``{glue:text}`name``` or, given ``values`` (the
+    values glued as plain text, as myst-nb pastes them), that value itself; a placeholder without a value is a
+    :class:`KeyError` naming the finding and the name. An outlook's estimative term is set in bold."""
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        if values is None:
+            return f"{{glue:text}}`{name}`"
+        if name not in values:
+            raise KeyError(f"{FINDINGS}: finding {row.get('id', '?')} needs the glued value {name!r}")
+        return _escaped(values[name])
+
+    text = row["text"].strip()
     term = (row.get("probability_term") or "").strip()
-    if term:
+    if term:  # before the values are filled in: the term is the finding's word, never a value's
         text = re.sub(rf"(?<![\w-]){re.escape(term)}(?![\w-])", f"**{term}**", text, count=1)
+    text = PLACEHOLDER.sub(fill, text)
     refs = ", ".join(_reference(i) for i in id_list(row.get("rests_on")))
     also = ", ".join(_reference(i) for i in id_list(row.get("mentions")))
     cited = refs + (f"; see also {also}" if also else "")
     end = text[-1] if text[-1] in ".!?" else ""
     body = (text[:-1] if end else text) + (f" ({cited})" if cited else "") + (end or ".")
-    head = (row.get("headline") or "").strip()
-    head = PLACEHOLDER.sub(lambda m: f"{{glue:text}}`{m.group(1)}`", head)
+    head = PLACEHOLDER.sub(fill, (row.get("headline") or "").strip())
     label = f"*{row['confidence'].capitalize()} confidence.*"
     return " ".join(part for part in (f"**{head}**" if head else "", body, label) if part)
+
+
+def finding_plain(myst: str) -> str:
+    """A finding's MyST (:func:`finding_myst` with values) as plain text: a role as its content, no emphasis,
+    escapes undone."""
+    text = re.sub(r"\{[a-z:]+\}`([^`]*)`", r"\1", myst)
+    text = re.sub(r"(?<!\\)\*+", "", text)
+    return re.sub(r"\\(.)", r"\1", text)

@@ -5,7 +5,9 @@
 - ``{finding}`thaw-b1``` shows one of the book's own findings (``findings.csv``), written once: its headline in
   bold, its text (each placeholder ``{name}`` a glued value of the page), what it rests on (claims and calls as
   links) and its confidence label. :func:`finding_myst` writes it as MyST, which the role parses in place and the
-  notebook's static rendering (``briefing.computation``) resolves the same way, so both faces show one text.
+  notebook's static rendering (``briefing.computation``) resolves the same way, so both faces show one text. A
+  notebook's prose writes it ``{eval}`glue.finding("thaw-b1")``` (readable in JupyterLab, ``briefing.glue``); the
+  book's ``eval`` role hands that to :func:`finding_role`.
 
 The ids are resolved against the data package (``claims.csv``, ``briefing_calls.csv``) when a page is read; an
 unknown id is a Sphinx warning naming the page and the id, which the strict build (``-W``) turns into an error.
@@ -59,7 +61,7 @@ def resolve(kind: str, ident: str, ids: frozenset[str] | set[str]) -> str:
     return ident
 
 
-def _finding_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+def finding_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     from docutils import nodes
     from sphinx.util import logging
 
@@ -107,4 +109,4 @@ def setup(app) -> None:
     for kind, (_table, page, default, _pattern) in KINDS.items():
         app.add_config_value(page, default, "env")
         app.add_role(kind, _role(kind))
-    app.add_role("finding", _finding_role)
+    app.add_role("finding", finding_role)

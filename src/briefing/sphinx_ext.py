@@ -424,7 +424,7 @@ def _own_digest() -> str:
     """A digest of this extension's code, templates and icons: a config value that changes with them, so that
     Sphinx rewrites every page when they change (it otherwise rewrites only the pages whose source changed)."""
     return files_digest([Path(__file__), Path(__file__).parent / "roles.py", Path(__file__).parent / "search.py",
-                         Path(__file__).parent / "glue.py",
+                         Path(__file__).parent / "glue.py", Path(__file__).parent / "findings.py",
                          Path(__file__).parent / "fa-icons.json",
                          *sorted(TEMPLATES.glob("*.html")), *(COMPONENTS / name for name in PAGE_COMPONENTS)])
 
@@ -441,9 +441,10 @@ def setup(app):
     roles.setup(app)
     _search.setup(app)
     # {eval}`name`: the glued value, in the book as in JupyterLab (glue.py); replaces myst-nb's kernel-only eval.
+    # {eval}`glue.finding("id")` is the {finding} role's.
     from .glue import eval_role
 
-    app.add_role("eval", eval_role(), override=True)
+    app.add_role("eval", eval_role(roles.finding_role), override=True)
     app.add_config_value("briefing_extension_digest", _own_digest(), "html")
     # Every page states the review and evidence-as-of dates, which come from the data: when the data change, Sphinx
     # must rewrite every page, not only those whose source changed.
