@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import config
 from .findings import finding_myst, known_findings
 from .glue import glued_values, key_of
 
@@ -22,10 +23,12 @@ TITLED = re.compile(r"^(.*?)\s*<([^>]+)>$", re.S)
 JSON_LD = re.compile(r'<script type="application/ld\+json">.*?</script>', re.S)
 
 
-def resolve_roles(markdown: str, glued: dict[str, str]) -> str:
+def resolve_roles(markdown: str, glued: dict[str, str], briefing: config.Briefing | None = None) -> str:
     """MyST roles as the book shows them, in plain Markdown: ``{glue:text}`key``` and ``{eval}`glue.key``` → its
     value; ``{doc}`page``` → a link to the page; ``{claim}`c017``` and ``{call}`b03``` → links to their entries;
-    any other role → its text."""
+    any other role → its text. The pages holding claims and calls are the briefing's (``pages`` of briefing.yml);
+    a notebook sits beside them in ``chapters/``."""
+    b = briefing or config.current()
 
     def one(match: re.Match) -> str:
         role, content = match.groups()
@@ -41,9 +44,9 @@ def resolve_roles(markdown: str, glued: dict[str, str]) -> str:
         if role == "doc":
             return f"[{text}]({target}.html)"
         if role == "claim":
-            return f"[{text}](register.html#{target})"
+            return f"[{text}]({b.page('claims')}#{target})"
         if role == "call":
-            return f"[{text}](calls.html#{target})"
+            return f"[{text}]({b.page('calls')}#{target})"
         return text
 
     return ROLE.sub(one, markdown)

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import DATAPACKAGE, record_read
+from . import paths
+from .paths import record_read
 
 DATE_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
@@ -157,8 +158,8 @@ def _key_of(row: dict[str, str], schema: dict) -> str | None:
 class Package:
     """The data package: its descriptor and validated tables, loaded lazily and cached per file state."""
 
-    def __init__(self, path: Path = DATAPACKAGE):
-        self.path = Path(path)
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path or paths.datapackage())
         self.base = self.path.parent
         self.descriptor = _descriptor(self.path)
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
@@ -312,19 +313,20 @@ def _package_cached(path: str, stamp: tuple) -> Package:
     return Package(Path(path))
 
 
-def package(path: Path = DATAPACKAGE) -> Package:
-    """The data package, cached until any file under ``data/`` changes."""
+def package(path: Path | None = None) -> Package:
+    """The data package (the current briefing's by default), cached until any file under ``data/`` changes."""
+    path = path or paths.datapackage()
     base = Path(path).parent
     stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in base.rglob("*") if p.is_file()))
     return _package_cached(str(path), stamp)
 
 
-def load(name: str, path: Path = DATAPACKAGE) -> pd.DataFrame:
+def load(name: str, path: Path | None = None) -> pd.DataFrame:
     """The one loader: a validated, typed table from the data package."""
     return package(path).table(name)
 
 
-def load_geojson(name: str, path: Path = DATAPACKAGE) -> dict:
+def load_geojson(name: str, path: Path | None = None) -> dict:
     """A GeoJSON file of the data package (a resource of format ``geojson``: the locator map's basemap), checked to
     be a FeatureCollection whose features all have a geometry; an error names the file and the rule."""
     import json

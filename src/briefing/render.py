@@ -14,7 +14,8 @@ from markupsafe import Markup
 
 from .claims import ESTIMATIVE_TERMS, Register
 from .html import HTML, macro, render
-from .vocabulary import REVIEWER, SECTION_LABELS, SOURCES_PAGE, VERDICT_LABELS
+from . import vocabulary
+from .vocabulary import REVIEWER, VERDICT_LABELS
 
 # schema.org Rating for ClaimReview: 1 (worst) to 5 (best); unverified facts get no numeric rating.
 RATING_VALUES = {"supported": 5, "partly_supported": 3, "contradicted": 1}
@@ -43,8 +44,8 @@ def verdict_badge(verdict: str) -> Markup:
     return macro("verdict_badge")(verdict)
 
 
-def claim_link(claim_id: str, page: str = "register.html") -> Markup:
-    return macro("claim_link")(claim_id, page)
+def claim_link(claim_id: str, page: str | None = None) -> Markup:
+    return macro("claim_link")(claim_id, page or vocabulary.of().REGISTER_PAGE)
 
 
 def claim_review_jsonld(claim, review_date: str, article: dict) -> dict:
@@ -72,9 +73,6 @@ def claim_review_jsonld(claim, review_date: str, article: dict) -> dict:
     }
 
 
-REGISTER_PAGE = "register.html"
-
-
 def claim_card(reg: Register, claim_id: str, review_date: str, article: dict, claimreview: bool = True,
                confidence: pd.Series | None = None) -> Markup:
     """The verdict box of one claim: what the article says, what the record shows, what we judge.
@@ -90,7 +88,8 @@ def claim_card(reg: Register, claim_id: str, review_date: str, article: dict, cl
     if claimreview and c["claim_type"] == "fact":
         jsonld = json.dumps(claim_review_jsonld(c, review_date, article), ensure_ascii=False, sort_keys=True)
     return render("claim_card.html", c=c, evidence=_records(reg.evidence(claim_id)), jsonld=jsonld,
-                  review_page=None if claimreview else REGISTER_PAGE, sources_page=SOURCES_PAGE)
+                  review_page=None if claimreview else vocabulary.of().REGISTER_PAGE,
+                  sources_page=vocabulary.of().SOURCES_PAGE)
 
 
 def claim_cards(reg: Register, claim_ids, review_date: str, article: dict, label: str = "Claims",
@@ -106,12 +105,13 @@ def claim_cards(reg: Register, claim_ids, review_date: str, article: dict, label
     return HTML(render("claim_cards.html", cards=cards), f"{label}: {len(cards)} claims")
 
 
-def claims_table(claims: pd.DataFrame, caption: str, page: str = "register.html") -> HTML:
+def claims_table(claims: pd.DataFrame, caption: str, page: str | None = None) -> HTML:
     """Compact table of claims: id (linked to the register), the article's words, English, type, and the verdict
     (for a forecast or question with an outcome, the outcome); under it the rating scale of the chips it shows."""
     scored = claims["outcome"].notna() if "outcome" in claims else pd.Series(False, index=claims.index)
     verdicts = set(claims.loc[~scored, "verdict"])
     outcomes = set(claims.loc[scored, "outcome"]) if "outcome" in claims else set()
+    page = vocabulary.of().REGISTER_PAGE if page is None else page
     return HTML(render("claims_table.html", claims=_records(claims), caption=caption, page=page,
                        shown_verdicts=verdicts, shown_outcomes=outcomes),
                 f"Claims table: {len(claims)} claims")
@@ -130,7 +130,7 @@ def register_table(reg: Register) -> HTML:
     The section filter offers the sections that hold claims, in the article's order, labelled from the
     """
     present = set(reg.claims["section"])
-    sections = [s for s in SECTION_LABELS if s in present]
+    sections = [s for s in vocabulary.of().SECTION_LABELS if s in present]
     return HTML(render("register_table.html", claims=_records(reg.claims), sections=sections),
                 f"Register table: {len(reg.claims)} claims")
 
@@ -196,12 +196,14 @@ def annotated_article(reg: Register) -> HTML:
 
 
 def inconsistencies_table(reg: Register, section: str | None = None, claim_ids=None, *,
-                          caption: str = "Where the article contradicts itself", article_page: str = "article.html",
-                          register_page: str = REGISTER_PAGE) -> HTML:
+                          caption: str = "Where the article contradicts itself", article_page: str | None = None,
+                          register_page: str | None = None) -> HTML:
     """The article against itself, compact, for a chapter: each conflict with its kind, both passages (each
     linked to where it is marked on the annotated article), what conflicts, and the claims it bears on.
     ``section`` or ``claim_ids`` keeps the conflicts that bear on those claims; neither keeps them all."""
     rows = reg.inconsistencies_of(section, claim_ids)
+    article_page = vocabulary.of().ARTICLE_PAGE if article_page is None else article_page
+    register_page = vocabulary.of().REGISTER_PAGE if register_page is None else register_page
     records = []
     for r in _records(rows):
         r["claims"] = [c.strip() for c in r["claim_ids"].split(";")]
@@ -229,21 +231,23 @@ def probability_range(term: str) -> str:
     return "" if low is None else f"{low}–{high}%"
 
 
-def calls_table(calls: pd.DataFrame, caption: str = "Our own calls", page: str = REGISTER_PAGE) -> HTML:
+def calls_table(calls: pd.DataFrame, caption: str = "Our own calls", page: str | None = None) -> HTML:
     """The briefing's own calls (``briefing_calls``), for a later edition to score: statement, probability term
     with its range, confidence, made on, resolves by, what decides it, and the claims it bears on (linked to the
     register). Each row is anchored at the call's id, so ``watch_table`` can link to it."""
     records = [{**r, "range": probability_range(r["probability_term"]), "claims": _id_list(r["claim_ids"])}
                for r in _records(calls)]
+    page = vocabulary.of().REGISTER_PAGE if page is None else page
     return HTML(render("calls_table.html", calls=records, caption=caption, page=page),
                 f"Calls table: {len(records)} calls")
 
 
-def watch_table(watch: pd.DataFrame, caption: str = "What to watch", page: str = REGISTER_PAGE,
+def watch_table(watch: pd.DataFrame, caption: str = "What to watch", page: str | None = None,
                 calls_page: str = "") -> HTML:
     """What to watch (``watch_indicators``): each indicator, what would move the assessment and which way, where
     to watch it, the claims it bears on (linked to the register) and the calls it informs (linked to their rows
     in the calls table on ``calls_page``; the same page by default)."""
     records = [{**r, "claims": _id_list(r["claim_ids"]), "calls": _id_list(r["call_ids"])} for r in _records(watch)]
+    page = vocabulary.of().REGISTER_PAGE if page is None else page
     return HTML(render("watch_table.html", watch=records, caption=caption, page=page, calls_page=calls_page),
                 f"Watch table: {len(records)} indicators")

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 from .claims import register
-from .config import BRIEFING, ConfigError
+from . import config, paths
+from .config import ConfigError
 from .datapackage import package
-from .paths import ROOT
 
 # Tables the register reads (claims.register): the required ones, and the optional ones where present.
 REGISTER_TABLES = ("article_paragraphs", "claim_sources", "claims", "developments", "sources")
@@ -29,11 +29,13 @@ def _roles(ids: list[str]) -> str:
     return cited[0] if len(cited) == 1 else ", ".join(cited[:-1]) + " and " + cited[-1]
 
 
-def chapter_notebook(section: str, claims_page: str = "register.html", cards: bool = False):
+def chapter_notebook(section: str, claims_page: str | None = None, cards: bool = False):
     """The chapter notebook of ``section`` (an ``nbformat`` notebook, not executed). ``claims_page`` is the page
-    the claims table links each id to (``""``: this page, whose verdict boxes ``cards`` puts below the table)."""
+    the claims table links each id to (``""``: this page, whose verdict boxes ``cards`` puts below the table;
+    ``None``: the page holding the claims, ``pages.claims`` of briefing.yml)."""
     import nbformat
 
+    BRIEFING = config.current()
     if section not in BRIEFING.sections:
         raise ConfigError(BRIEFING.file, "sections", "unknown section", f"'{section}' is not one of "
                           f"{', '.join(BRIEFING.sections)}")
@@ -53,7 +55,8 @@ def chapter_notebook(section: str, claims_page: str = "register.html", cards: bo
         "\n"
         "reg = register()\n"
         f"claims = reg.claims_of({section!r})\n"
-        f"claims_table(claims, caption=\"The article's claims in this section\", page={claims_page!r})",
+        f"claims_table(claims, caption=\"The article's claims in this section\""
+        + (")" if claims_page is None else f", page={claims_page!r})"),
     ]
     if cards:
         code.append(
@@ -72,10 +75,12 @@ def chapter_notebook(section: str, claims_page: str = "register.html", cards: bo
     return nb
 
 
-def write_chapter(section: str, root: Path = ROOT, **options) -> Path:
-    """Write ``chapters/<chapter>.ipynb`` for ``section`` under ``root``; returns its path."""
+def write_chapter(section: str, root: Path | None = None, **options) -> Path:
+    """Write ``chapters/<chapter>.ipynb`` for ``section`` under ``root`` (the current briefing's folder); returns its
+    path."""
     import nbformat
 
+    BRIEFING, root = config.current(), root or paths.root()
     if section not in BRIEFING.sections:
         raise ConfigError(BRIEFING.file, "sections", "unknown section", f"'{section}' is not one of "
                           f"{', '.join(BRIEFING.sections)}")
@@ -91,8 +96,9 @@ def write_chapter(section: str, root: Path = ROOT, **options) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m briefing.scaffold", description=__doc__.split("\n")[0])
     parser.add_argument("section", help="a section key of briefing.yml")
-    parser.add_argument("--claims-page", default="register.html",
-                        help="the page the claims table links ids to ('' for the chapter itself)")
+    parser.add_argument("--claims-page", default=None,
+                        help="the page the claims table links ids to ('' for the chapter itself; by default the "
+                             "page holding the claims, pages.claims of briefing.yml)")
     parser.add_argument("--cards", action="store_true", help="put the claims' verdict boxes on the page")
     args = parser.parse_args(argv)
     try:
