@@ -299,3 +299,8 @@ CHART_TEXT_PX = 11
 TITLE_PX_PER_CHAR, SUBTITLE_PX_PER_CHAR, DEFAULT_WIDTH = 8.5, 6.5, 560
 LABEL_PX_PER_CHAR = 0.6 * CHART_TEXT_PX
 LABEL_ROW_PX = CHART_TEXT_PX + 3
+
+
+def __dir__() -> list[str]:
+    """The kit's tables and the current briefing's."""
+    return sorted({*globals(), *vars(of())})
