@@ -280,3 +280,25 @@ def test_a_claim_in_a_section_briefing_yml_does_not_know_fails_validation(tmp_pa
     first = next(c for c in package().table("claims").itertuples() if c.section == "framing").id
     assert f"claims.csv: id {first}, field 'section': configured section: 'framing' is not a section of " \
         "briefing.yml" in stderr
+
+
+def test_no_page_name_is_typed_in_the_kit():
+    """The pages that hold claims, calls, sources and the annotated article are settings (``pages`` of
+    briefing.yml, defaults in ``config.DEFAULT_PAGES``): no module's code (docstrings aside) and no template of
+    ``src/briefing`` types one as a link."""
+    import ast
+    import re
+
+    from support import string_constants
+
+    names = "|".join(config.DEFAULT_PAGES.values())
+    typed = re.compile(rf"\bchapters/(?:{names})\b|(?<![\w-])(?:{names})\.html\b")
+    package = ROOT / "src" / "briefing"
+    found = []
+    for f in sorted(package.rglob("*.py")):
+        code = ast.parse(f.read_text(encoding="utf-8"))
+        found += [f"{f.name}:{n.lineno}: {n.value!r}" for n in string_constants(code) if typed.search(n.value)]
+    for f in sorted(package.rglob("*.html")):
+        found += [f"{f.relative_to(package)}: {m.group(0)!r}" for m in
+                  re.finditer(rf'(?:href|page)="?[^"\s>]*?(?<![\w-])(?:{names})\.html', f.read_text(encoding="utf-8"))]
+    assert found == []
