@@ -255,9 +255,12 @@ class _File(_Strict):
     datasets: dict[FieldName, _Dataset] = {}
 
 
-# pydantic's own error types, as the rule a message names
+# pydantic's own error types, as the rule a message names, and what the rule expects
 RULES = {"missing": "required", "extra_forbidden": "unknown key", "dict_type": "mapping", "model_type": "mapping",
          "list_type": "list", "string_type": "text", "int_type": "count"}
+EXPECTED = {"required": "the key is missing", "unknown key": "not a key this part of the file has",
+            "mapping": "expected a mapping of keys to values", "list": "expected a list", "text": "expected a string",
+            "count": "expected a whole number ≥ 0"}
 
 
 def _key(loc: tuple) -> str:
@@ -271,11 +274,11 @@ def _key(loc: tuple) -> str:
 
 def _first_error(err: ValidationError, file) -> ConfigError:
     e = err.errors(include_url=False)[0]
-    rule = RULES.get(e["type"], e["type"])
-    message = e["msg"] if e["type"] not in RULES else f"{e['msg']}, not {_kind(e.get('input'))}"
-    if rule == "required":
-        message = "the key is missing"
-    return ConfigError(file, _key(e["loc"]), rule, message)
+    if e["type"] not in RULES:  # one of the rules above (_rule, _date, …): its own message
+        return ConfigError(file, _key(e["loc"]), e["type"], e["msg"])
+    rule = RULES[e["type"]]
+    given = "" if rule in ("required", "unknown key") else f", not {_kind(e.get('input'))}"
+    return ConfigError(file, _key(e["loc"]), rule, EXPECTED[rule] + given)
 
 
 def check(raw, file: str | Path = CONFIG_NAME) -> Briefing:
