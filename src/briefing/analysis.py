@@ -64,14 +64,14 @@ def lines_by_kind_chart(paragraphs: pd.DataFrame, *, title: str, subtitle: str) 
 
 def __getattr__(name: str):
     """When the article was written (``ARTICLE_DATE``); a key date of the article (``briefing.yml``:
-    ``article.key_dates``) by its upper-case name; and the labels and colours of the briefing's own datasets by
-    their vocabulary names (``an.CATEGORY_LABELS``)."""
+    ``article.key_dates``) by its upper-case name; and the briefing's own labels and colours by their vocabulary
+    names (``an.SECTION_LABELS``, ``an.CATEGORY_LABELS``)."""
     b = config.current() if name.isupper() else None
     if name == "ARTICLE_DATE":
         return b.article_date
     if b is not None and name.lower() in b.key_dates:
         return b.key_dates[name.lower()]
-    if b is not None and name.endswith(("_LABELS", "_COLOURS")) and name.rsplit("_", 1)[0] in b.dataset_names.values():
+    if b is not None and hasattr(vocabulary.of(b), name):  # SECTION_LABELS, ACTOR_COLOURS, CATEGORY_LABELS, …
         return getattr(vocabulary.of(b), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
