@@ -2,7 +2,8 @@
 
 ``tests/fixtures/second_briefing/`` is a briefing of its own: ``briefing.yml``, ``data/`` (a nine-line fictional
 article, five claims, three sources, one development; none of the optional tables), ``_config.yml``, ``_toc.yml``
-and one chapter written from the configuration by ``python -m briefing.scaffold``. The kit works on it in this
+one chapter written from the configuration by ``python -m briefing.scaffold`` (which holds its claims' cards:
+``pages.claims``) and a page listing its sources (the default ``pages.sources``, where the cards link). The kit works on it in this
 process (``config.use``): it validates and its chapter is the scaffold's; the slow test builds it strictly (a
 ``jupyter-book`` process, reading the fixture through ``BRIEFING_ROOT``), reads its pages and follows every internal
 link.
