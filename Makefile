@@ -51,7 +51,7 @@ validate: $(STAMP)
 # Everything the book is made from. When none of it changed since the last successful build, `make book` has
 # nothing to do (Sphinx would only confirm that); `EXECUTE=force` always rebuilds.
 BOOK_INPUTS := $(shell find chapters data src -type f -not -path '*/__pycache__/*' -not -path '*/.ipynb_checkpoints/*') \
-  _config.yml _toc.yml requirements.lock
+  briefing.yml _config.yml _toc.yml requirements.lock
 BUILT := _build/html/.built
 
 book: $(BUILT)
