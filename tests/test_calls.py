@@ -11,8 +11,9 @@ import pytest
 
 from briefing import render
 from briefing.components import html_of
-from briefing.claims import (CONFIDENCE_LEVELS, DEFAULT_CONFIDENCE_CAP, ESTIMATIVE_TERMS, MAX_CALLS, MIN_CALLS,
-                             MIN_WATCH, NOTE_ABOVE, estimative_terms, register)
+from briefing.claims import (CONFIDENCE_LEVELS, DEFAULT_CONFIDENCE_CAP, ESTIMATIVE_TERMS, NOTE_ABOVE,
+                             estimative_terms, register)
+from briefing.config import MAX_CALLS, MIN_CALLS, MIN_WATCH
 from briefing.datapackage import Package
 from briefing.vocabulary import CHAPTER_LABELS
 

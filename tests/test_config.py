@@ -1,9 +1,11 @@
 """briefing.yml: this briefing's own facts, loaded and checked by ``briefing.config``.
 
 The repository's file loads and agrees with the data; a broken file fails with one message naming the file, the key
-and the rule; ``python -m briefing.validate`` reports a broken file in one line.
+and the rule; ``python -m briefing.validate`` reports a broken file in one line. The configuration is a value: nothing
+is read at import, and two briefings (this one and tests/fixtures/second_briefing) are used in one process.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -11,9 +13,11 @@ import sys
 import pytest
 import yaml
 
-from briefing import article, config
+from briefing import article, config, validate
 from briefing.datapackage import package
 from briefing.paths import ROOT
+
+FIXTURE = ROOT / "tests" / "fixtures" / "second_briefing"
 
 
 def _raw() -> dict:
@@ -79,7 +83,12 @@ BROKEN = [
     # a theme written as a mapping: its label, and whether the scorecard shows it always or only when scored
     (lambda r: r["themes"].__setitem__("framing", {"label": "Framing", "scorecard": "never"}),
      "themes.framing.scorecard", "scorecard"),
-    (lambda r: r["themes"].__setitem__("framing", {"scorecard": "always"}), "themes.framing.label", "text"),
+    (lambda r: r["themes"].__setitem__("framing", {"scorecard": "always"}), "themes.framing.label", "required"),
+    # the pages that hold the claims, calls, sources and annotated article: page names, no others
+    (lambda r: r.__setitem__("pages", {"claims": "chapters/register.html"}), "pages.claims", "page name"),
+    (lambda r: r.__setitem__("pages", {"register": "register"}), "pages.register", "unknown key"),
+    (lambda r: r["themes"].__setitem__("framing", ""), "themes.framing.label", "text"),
+    (lambda r: r.pop("sections") and r.__setitem__("sections", []), "sections", "empty"),
     (lambda r: r["themes"].__setitem__("framing", {"label": "Framing", "colour": "red"}), "themes.framing.colour",
      "unknown key"),
 ]
@@ -176,6 +185,7 @@ def test_a_theme_shown_only_when_scored_drops_out_of_the_scorecard_when_empty():
 
 
 def test_validate_reports_a_broken_briefing_yml_in_one_line(tmp_path):
+    """The command's exit status and its one line (a real process: what `make book` sees)."""
     shutil.copytree(ROOT / "data", tmp_path / "data")
     raw = _raw()
     raw["sections"][0]["theme"] = "trade"
@@ -185,6 +195,52 @@ def test_validate_reports_a_broken_briefing_yml_in_one_line(tmp_path):
     assert run.returncode == 1
     assert run.stderr.count("\n") == 1, run.stderr
     assert "briefing.yml: sections[0].theme: unknown theme: 'trade'" in run.stderr
+
+
+def test_nothing_is_configured_at_import(tmp_path):
+    """Importing the whole kit reads no briefing.yml (here there is none at BRIEFING_ROOT): a fresh process, since
+    import time is what is tested."""
+    code = ("import briefing.validate, briefing.claims, briefing.render, briefing.analysis, briefing.charts, "
+            "briefing.scaffold, briefing.computation, briefing.cache, briefing.sphinx_ext, briefing.roles\n"
+            "from briefing import config\nassert not config._LOADED, config._LOADED\n"
+            "try:\n    config.current()\nexcept config.ConfigError as err:\n    print(err)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "BRIEFING_ROOT": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    assert f"{tmp_path / 'briefing.yml'}: (file): missing" in run.stdout
+
+
+def test_two_briefings_in_one_process():
+    """``config.use`` switches the briefing the kit works on (its configuration, vocabulary and files) and back."""
+    from briefing import paths, vocabulary
+    from briefing.claims import register
+
+    ours = config.current()
+    with config.use(FIXTURE) as second:
+        assert config.current() is second and paths.root() == FIXTURE.resolve()
+        assert list(vocabulary.SECTION_LABELS)[1:3] == ["harbour_talks", "grain_prices"]
+        assert vocabulary.REGISTER_PAGE == "harbour.html" and second.doc("claims") == "chapters/harbour"
+        assert set(register().claims["section"]) <= set(second.sections)
+        assert {p.heading_section for p in article.paragraphs()} >= {"harbour_talks", "grain_prices"}
+    assert config.current() is ours and vocabulary.REGISTER_PAGE == "register.html"
+    assert set(ours.sections).isdisjoint(second.sections)
+    assert vocabulary.of(second).SECTION_LABELS != vocabulary.of(ours).SECTION_LABELS
+
+
+@pytest.mark.parametrize("folder", [ROOT, FIXTURE], ids=["this", "second"])
+def test_each_briefing_validates_in_process(folder, capsys):
+    assert validate.main(folder) == 0, capsys.readouterr().err
+    assert "claims register valid" in capsys.readouterr().out
+
+
+def test_validate_names_a_broken_briefing_yml_in_process(tmp_path, capsys):
+    shutil.copytree(FIXTURE / "data", tmp_path / "data")
+    raw = yaml.safe_load((FIXTURE / "briefing.yml").read_text(encoding="utf-8"))
+    raw["pages"]["claims"] = "Harbour.html"
+    (tmp_path / "briefing.yml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert validate.main(tmp_path) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{tmp_path / 'briefing.yml'}: pages.claims: page name: " in err, err
 
 
 def test_an_edit_to_briefing_yml_re_executes_the_notebooks(tmp_path):
@@ -199,16 +255,38 @@ def test_an_edit_to_briefing_yml_re_executes_the_notebooks(tmp_path):
     assert cache.digests(tmp_path / "data")["package"] != before["package"]
 
 
-def test_a_claim_in_a_section_briefing_yml_does_not_know_fails_validation(tmp_path):
+def test_a_claim_in_a_section_briefing_yml_does_not_know_fails_validation(tmp_path, capsys):
     """A claim's section is a section of briefing.yml: the claims table's enum is filled from it (the kit's schema,
     briefing/schemas/claims.json), so a section the configuration has dropped fails the claim's row."""
     shutil.copytree(ROOT / "data", tmp_path / "data")
     raw = _raw()
     raw["sections"] = [s for s in raw["sections"] if s["key"] != "framing"]
     (tmp_path / "briefing.yml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "briefing.validate"], capture_output=True, text=True,
-                         env={"BRIEFING_ROOT": str(tmp_path), "PATH": ""}, cwd=ROOT)
-    assert run.returncode == 1 and run.stderr.count("\n") == 1, run.stderr
+    assert validate.main(tmp_path) == 1
+    stderr = capsys.readouterr().err
+    assert stderr.count("\n") == 1, stderr
     rows = list(package().table("claims").itertuples())
     n, first = next((n, c.id) for n, c in enumerate(rows, start=1) if c.section == "framing")
-    assert f"claims.csv: row {n} (id {first}), field 'section': enum: 'framing' is not one of " in run.stderr
+    assert f"claims.csv: row {n} (id {first}), field 'section': enum: 'framing' is not one of " in stderr
+
+
+def test_no_page_name_is_typed_in_the_kit():
+    """The pages that hold claims, calls, sources and the annotated article are settings (``pages`` of
+    briefing.yml, defaults in ``config.DEFAULT_PAGES``): no module's code (docstrings aside) and no template of
+    ``src/briefing`` types one as a link."""
+    import ast
+    import re
+
+    from support import string_constants
+
+    names = "|".join(config.DEFAULT_PAGES.values())
+    typed = re.compile(rf"\bchapters/(?:{names})\b|(?<![\w-])(?:{names})\.html\b")
+    package = ROOT / "src" / "briefing"
+    found = []
+    for f in sorted(package.rglob("*.py")):
+        code = ast.parse(f.read_text(encoding="utf-8"))
+        found += [f"{f.name}:{n.lineno}: {n.value!r}" for n in string_constants(code) if typed.search(n.value)]
+    for f in sorted(package.rglob("*.html")):
+        found += [f"{f.relative_to(package)}: {m.group(0)!r}" for m in
+                  re.finditer(rf'(?:href|page)="?[^"\s>]*?(?<![\w-])(?:{names})\.html', f.read_text(encoding="utf-8"))]
+    assert found == []

@@ -1,8 +1,6 @@
 """The data package validates; each rule of the loader fails with file, row/id, field and rule."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -139,13 +137,13 @@ def test_changed_article_breaks_the_hash(data_copy):
     _fails(data_copy, "article.zh.txt", "hash")
 
 
-def test_validate_command_exits_non_zero_and_names_the_problem(data_copy):
+def test_validate_fails_and_names_the_problem(data_copy, capsys):
+    from briefing import validate
+
     edit_csv(data_copy.parent / "claims.csv", _CLAIM, "claim_type", "opinion")
-    env = {"BRIEFING_ROOT": str(data_copy.parent.parent), "PATH": ""}
-    run = subprocess.run([sys.executable, "-m", "briefing.validate"], capture_output=True, text=True, env=env,
-                         cwd=ROOT)
-    assert run.returncode == 1
-    assert "claims.csv" in run.stderr and _CLAIM in run.stderr and "claim_type" in run.stderr
+    assert validate.main(data_copy.parent.parent) == 1
+    stderr = capsys.readouterr().err
+    assert "claims.csv" in stderr and _CLAIM in stderr and "claim_type" in stderr
 
 
 def test_descriptor_is_json_with_licence_and_sources():

@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pytest
 
+from briefing import config
 from briefing.computation import SUFFIX, resolve_roles
 from briefing.paths import ROOT
 
 import support
+from support.links import broken_links
 from test_build_strict import JB, _book
 
 HTML = ROOT / "_build" / "html"
+FIXTURE = ROOT / "tests" / "fixtures" / "second_briefing"
 CODE_INPUT = re.compile(r'class="[^"]*\b(cell_input|highlight-ipython3|highlight-python)\b')
 PANDAS_TABLE = re.compile(r'<table[^>]*class="dataframe"')
 TEXT_OUTPUT = re.compile(r'class="[^"]*\boutput (text_plain|stream)\b')
@@ -78,12 +81,24 @@ def test_every_notebook_page_links_its_computation(page):
     assert (page.parent / links[1]).read_bytes() == (ROOT / "chapters" / links[1]).read_bytes()
 
 
-def test_roles_resolve_in_the_static_rendering():
+@pytest.mark.parametrize("folder", [ROOT, FIXTURE], ids=["this", "second"])
+def test_roles_resolve_in_the_static_rendering(folder):
+    """Claims and calls link to the pages briefing.yml names (``pages``): each briefing's own."""
     text = ("Of {glue:text}`n` facts ({eval}`glue.n`), see {doc}`methods`, {doc}`the rules <methods>`, "
             "{claim}`c017`, {call}`b03`.")
-    assert resolve_roles(text, {"n": "61"}) == ("Of 61 facts (61), see [methods](methods.html), "
-                                                "[the rules](methods.html), [c017](register.html#c017), "
-                                                "[b03](calls.html#b03).")
+    with config.use(folder) as b:
+        claims, calls = f"{b.pages['claims']}.html", f"{b.pages['calls']}.html"
+        assert resolve_roles(text, {"n": "61"}) == ("Of 61 facts (61), see [methods](methods.html), "
+                                                    f"[the rules](methods.html), [c017]({claims}#c017), "
+                                                    f"[b03]({calls}#b03).")
+    assert claims == ("harbour.html" if folder == FIXTURE else "register.html")  # the two briefings differ
+
+
+@pytest.mark.skipif(not HTML.is_dir(), reason="the book is not built (make book)")
+def test_no_internal_link_of_the_built_book_is_broken():
+    """Every relative link of every page (and of every notebook's static rendering) names a file of the build and
+    an id on it (the second briefing's pages: tests/test_second_briefing.py)."""
+    assert broken_links(HTML) == []
 
 
 @pytest.mark.slow

@@ -2,9 +2,11 @@
 
 ``tests/fixtures/second_briefing/`` is a briefing of its own: ``briefing.yml``, ``data/`` (a nine-line fictional
 article, five claims, three sources, one development; none of the optional tables), ``_config.yml``, ``_toc.yml``
-and one chapter written from the configuration by ``python -m briefing.scaffold``. Every process here reads the
-fixture through ``BRIEFING_ROOT``: it validates, and the slow test builds a copy strictly with the README's command
-(``make book BRIEFING=<folder>``) and reads its pages.
+one chapter written from the configuration by ``python -m briefing.scaffold`` (which holds its claims' cards:
+``pages.claims``) and a page listing its sources (the default ``pages.sources``, where the cards link). The kit works on it in this
+process (``config.use``): it validates and its chapter is the scaffold's; the slow test builds a copy strictly with the
+README's command (``make book BRIEFING=<folder>``), reads its pages and follows every internal
+link.
 """
 
 import json
@@ -17,7 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from briefing import config, scaffold, validate
 from briefing.paths import ROOT
+
+from support.links import broken_links
 
 FIXTURE = ROOT / "tests" / "fixtures" / "second_briefing"
 SECTION, CHAPTER = "harbour_talks", "harbour"
@@ -35,31 +40,31 @@ def test_the_fixture_is_labelled_fictional():
     assert "TEST FIXTURE" in json.loads((FIXTURE / "data" / "datapackage.json").read_text(encoding="utf-8"))["title"]
 
 
-def test_the_second_briefing_validates_without_the_optional_tables():
+def test_the_second_briefing_validates_without_the_optional_tables(capsys):
     """Its data package has only the tables the register needs (no sweeps, calls, second readings, …): every rule
     still runs, and those that need a missing table have nothing to check."""
     resources = {r["name"] for r in json.loads((FIXTURE / "data" / "datapackage.json").read_text())["resources"]}
     assert resources == {"article", "article_paragraphs", "sources", "claims", "claim_sources", "developments"}
-    run = _run([sys.executable, "-m", "briefing.validate"], FIXTURE)
-    assert run.returncode == 0, run.stderr
-    assert "5 claims" in run.stdout
+    assert validate.main(FIXTURE) == 0, capsys.readouterr().err
+    assert "5 claims" in capsys.readouterr().out
 
 
-def test_the_chapter_is_the_one_the_template_writes(tmp_path):
+def test_the_chapter_is_the_one_the_template_writes(tmp_path, capsys):
     """The fixture's chapter is what ``briefing.scaffold`` writes from its configuration today."""
     shutil.copytree(FIXTURE, tmp_path / "b", ignore=shutil.ignore_patterns("_build"))
     (tmp_path / "b" / "chapters" / f"{CHAPTER}.ipynb").unlink()
-    run = _run([sys.executable, "-m", "briefing.scaffold", SECTION, "--claims-page", "", "--cards"], tmp_path / "b")
-    assert run.returncode == 0, run.stderr
+    with config.use(tmp_path / "b"):
+        assert scaffold.main([SECTION, "--claims-page", "", "--cards"]) == 0, capsys.readouterr().err
     written = json.loads((tmp_path / "b" / "chapters" / f"{CHAPTER}.ipynb").read_text(encoding="utf-8"))
     stored = json.loads((FIXTURE / "chapters" / f"{CHAPTER}.ipynb").read_text(encoding="utf-8"))
     assert [(c["id"], c["source"]) for c in written["cells"]] == [(c["id"], c["source"]) for c in stored["cells"]]
     assert written["metadata"]["briefing"] == stored["metadata"]["briefing"]
 
 
-def test_the_scaffold_names_an_unknown_section(tmp_path):
-    run = _run([sys.executable, "-m", "briefing.scaffold", "no_such_section"], FIXTURE)
-    assert run.returncode == 1 and "briefing.yml: sections: unknown section: 'no_such_section'" in run.stderr
+def test_the_scaffold_names_an_unknown_section(capsys):
+    with config.use(FIXTURE):
+        assert scaffold.main(["no_such_section"]) == 1
+    assert "briefing.yml: sections: unknown section: 'no_such_section'" in capsys.readouterr().err
 
 
 @pytest.mark.slow
@@ -90,3 +95,8 @@ def test_the_second_briefing_builds_strictly_and_its_chapter_reads_right(tmp_pat
     assert "evidence as of 1 February 2030" in page
     # Nothing of the book's own article leaks in: labels come from the fixture's briefing.yml.
     assert "Harbour talks" in page and "US–Russia" not in page and "DPRK" not in page
+    # Every internal link of its pages and of its notebook's static rendering leads somewhere: the pages links
+    # point to are the fixture's own (briefing.yml: pages), not this book's register.
+    assert broken_links(book / "_build" / "html") == []
+    rendering = (book / "_build" / "html" / "chapters" / f"{CHAPTER}.notebook.html").read_text(encoding="utf-8")
+    assert f'href="{CHAPTER}.html#c002"' in rendering and "register.html" not in rendering

@@ -14,10 +14,9 @@ from .charts import actor_scale, colour_scale, label_layout, label_y, narrow_use
 from .datapackage import package
 from .scoring import majority_verdict
 from .values import first_day, id_list
-from .vocabulary import (ACTOR_COLOURS, CHART_COLOURS, CONFIDENCE_LEVELS, DATASETS, KIND_COLOURS, KIND_LABELS,
-                         LABEL_PX_PER_CHAR, NARROW_WIDTH,
-                         MARK_COLOUR, OTHER_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, SECTION_LABELS, VERDICT_COLOURS,
-                         VERDICT_LABELS, VOTE_COLOURS, VOTE_LABELS)
+from .vocabulary import (CHART_COLOURS, CONFIDENCE_LEVELS, KIND_COLOURS, KIND_LABELS, LABEL_PX_PER_CHAR, NARROW_WIDTH,
+                         MARK_COLOUR, OTHER_COLOUR, OUTCOME_COLOURS, OUTCOME_LABELS, VERDICT_COLOURS, VERDICT_LABELS,
+                         VOTE_COLOURS, VOTE_LABELS)
 
 
 def line_counts(paragraphs: pd.DataFrame) -> dict[str, int]:
@@ -28,10 +27,11 @@ def line_counts(paragraphs: pd.DataFrame) -> dict[str, int]:
 
 def lines_by_part(paragraphs: pd.DataFrame) -> pd.Series:
     """Non-empty lines per part of the article, longest first."""
-    return paragraphs["heading_section"].map(SECTION_LABELS).value_counts()
+    return paragraphs["heading_section"].map(vocabulary.of().SECTION_LABELS).value_counts()
 
 
 def lines_by_kind_chart(paragraphs: pd.DataFrame, *, title: str, subtitle: str) -> alt.Chart:
+    SECTION_LABELS = vocabulary.of().SECTION_LABELS
     df = paragraphs.assign(
         part=paragraphs["heading_section"].map(SECTION_LABELS),
         kind_label=paragraphs["kind"].map(KIND_LABELS),
@@ -60,17 +60,20 @@ def lines_by_kind_chart(paragraphs: pd.DataFrame, *, title: str, subtitle: str) 
 
 # When the article was written (``briefing.yml``: ``article.date``), for the marks on charts and in prose. The
 # article's key dates (``article.key_dates``) read as upper-case names of this module: a key date ``talks`` is
-# ``analysis.TALKS``.
-ARTICLE_DATE = config.ARTICLE_DATE
+# ``analysis.TALKS``. Both are the current briefing's (``config.current()``), read when asked.
 
 
 def __getattr__(name: str):
-    """A key date of the article (``briefing.yml``: ``article.key_dates``) by its upper-case name; and the labels
-    and colours of this briefing's own datasets by their vocabulary names (``an.CATEGORY_LABELS``)."""
-    if name.isupper() and name.lower() in config.KEY_DATES:
-        return config.KEY_DATES[name.lower()]
-    if name.endswith(("_LABELS", "_COLOURS")) and name.rsplit("_", 1)[0] in config.BRIEFING.dataset_names.values():
-        return getattr(vocabulary, name)
+    """When the article was written (``ARTICLE_DATE``); a key date of the article (``briefing.yml``:
+    ``article.key_dates``) by its upper-case name; and the briefing's own labels and colours by their vocabulary
+    names (``an.SECTION_LABELS``, ``an.CATEGORY_LABELS``)."""
+    b = config.current() if name.isupper() else None
+    if name == "ARTICLE_DATE":
+        return b.article_date
+    if b is not None and name.lower() in b.key_dates:
+        return b.key_dates[name.lower()]
+    if b is not None and hasattr(vocabulary.of(b), name):  # SECTION_LABELS, ACTOR_COLOURS, CATEGORY_LABELS, …
+        return getattr(vocabulary.of(b), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -88,6 +91,7 @@ def verdict_counts(claims: pd.DataFrame, by: str = "section") -> pd.DataFrame:
 def verdicts_chart(claims: pd.DataFrame, title: str, subtitle: str) -> alt.Chart:
     """Claims by section and verdict, stacked; sections in the article's order."""
     df = verdict_counts(claims)
+    SECTION_LABELS = vocabulary.of().SECTION_LABELS
     df["section_label"] = df["section"].map(SECTION_LABELS)
     order = [SECTION_LABELS[s] for s in SECTION_LABELS if s in set(df["section"])]
     return (
@@ -487,6 +491,7 @@ def membership_chart(members: pd.DataFrame, *, columns: dict[str, str], code: st
     long = members.melt(id_vars=[code, name], value_vars=list(columns), var_name="column", value_name="yes")
     long = long[long["yes"].astype(bool)].copy()
     long["column"] = long["column"].map(columns)
+    ACTOR_COLOURS = vocabulary.of().ACTOR_COLOURS
     long["actor"] = long[code].where(long[code].isin(ACTOR_COLOURS), config.OTHER_ACTOR)
     sort_by = {**(sort_by or {}), name: True}
     order = list(members.sort_values(list(sort_by), ascending=list(sort_by.values()))[name])
@@ -536,13 +541,14 @@ def days_between(events: pd.DataFrame, first_id: str, second_id: str) -> int:
 
 def developments_chart(developments: pd.DataFrame, *, title: str, subtitle: str,
                        labels: dict[str, str] | None = None) -> alt.Chart:
-    after = developments[developments["date"].map(month_start) >= month_start(ARTICLE_DATE)]
+    article_date = config.current().article_date
+    after = developments[developments["date"].map(month_start) >= month_start(article_date)]
     # The developments' tracks are this briefing's own (briefing.yml: datasets, developments.category).
-    categories, colours = DATASETS.get(("developments", "category"), ({}, {}))
+    categories, colours = vocabulary.of().DATASETS.get(("developments", "category"), ({}, {}))
     return timeline_chart(
         after, lane="category", lane_labels=categories, colours=colours,
         title=title, subtitle=subtitle,
-        marks={ARTICLE_DATE: "article"}, labels=labels,
+        marks={article_date: "article"}, labels=labels,
     )
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import AD_LINES, HEADINGS, IMAGE_CAPTION, SOURCE_LIST_HEADING  # noqa: F401  (briefing.yml)
-from .paths import ARTICLE, record_read
+from . import config, paths
+from .paths import record_read
 from .values import digest
 
-# The article's headings and the section each opens (``HEADINGS``), its scraping artifacts (``IMAGE_CAPTION``,
-# ``AD_LINES``) and the heading of its reference list (``SOURCE_LIST_HEADING``) are this briefing's configuration
-# (``briefing.yml``, read by :mod:`briefing.config`).
+# The article's headings and the section each opens, its scraping artifacts (image caption, ad lines) and the
+# heading of its reference list are the briefing's configuration (``briefing.yml``: ``config.current()`` unless a
+# briefing is given).
 
 KINDS = ("body", "heading", "image_caption", "ad_artifact", "source_list_heading", "cited_source")
 
@@ -30,41 +30,45 @@ class Paragraph:
     text: str
 
 
-def sha256(path: Path = ARTICLE) -> str:
+def sha256(path: Path | None = None) -> str:
     record_read("article")
-    return digest(path)
+    return digest(path or paths.article_file())
 
 
-def classify(text: str, in_source_list: bool) -> str:
-    if text in HEADINGS:
+def classify(text: str, in_source_list: bool, briefing: config.Briefing | None = None) -> str:
+    b = briefing or config.current()
+    if text in b.headings:
         return "heading"
-    if IMAGE_CAPTION and text == IMAGE_CAPTION:
+    if b.image_caption and text == b.image_caption:
         return "image_caption"
-    if text in AD_LINES:
+    if text in b.ad_lines:
         return "ad_artifact"
-    if SOURCE_LIST_HEADING and text == SOURCE_LIST_HEADING:
+    if b.source_list_heading and text == b.source_list_heading:
         return "source_list_heading"
     return "cited_source" if in_source_list else "body"
 
 
-def paragraphs(path: Path = ARTICLE, record: bool = True) -> list[Paragraph]:
+def paragraphs(path: Path | None = None, record: bool = True, briefing: config.Briefing | None = None) -> list[Paragraph]:
     """All non-empty lines of the article, in order, each with its id and kind. ``record=False``: a check of the
     register's own consistency, not a read a notebook declares."""
     if record:
         record_read("article")
     try:
+        path = path or paths.article_file()
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
         raise ValueError(f"{path}: byte {err.start}: encoding: the article must be UTF-8") from err
+    b = briefing or config.current()
+    headings = b.headings
     out: list[Paragraph] = []
     section, in_sources = "opening", False
     for line_no, line in enumerate(raw.split("\n"), start=1):
         text = line.strip()
         if not text:
             continue
-        kind = classify(text, in_sources)
+        kind = classify(text, in_sources, b)
         if kind == "heading":
-            section = HEADINGS[text]
+            section = headings[text]
         elif kind == "source_list_heading":
             section, in_sources = "sources", True
         elif kind == "ad_artifact":
@@ -73,14 +77,14 @@ def paragraphs(path: Path = ARTICLE, record: bool = True) -> list[Paragraph]:
     return out
 
 
-def paragraph_map(path: Path = ARTICLE) -> dict[str, Paragraph]:
+def paragraph_map(path: Path | None = None) -> dict[str, Paragraph]:
     return {p.id: p for p in paragraphs(path)}
 
 
 PARAGRAPH_FIELDS = ["id", "line_no", "kind", "heading_section", "text"]
 
 
-def write_table(target: Path, path: Path = ARTICLE) -> None:
+def write_table(target: Path, path: Path | None = None) -> None:
     """Write the paragraph map as CSV (``data/article_paragraphs.csv``); the tests check it matches the article."""
     import csv
 

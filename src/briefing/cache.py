@@ -32,11 +32,10 @@ import shutil
 import sys
 from pathlib import Path, PurePosixPath
 
-from .paths import DATA, DATAPACKAGE, ROOT
+from . import paths
 from .values import digest
 
 PACKAGE = Path(__file__).parent
-NOTEBOOKS = ROOT / "chapters"
 EVERYTHING = "*"  # the dependency set of a notebook that declares no reads
 
 
@@ -80,9 +79,10 @@ def execution_inputs(package: Path = PACKAGE) -> list[Path]:
     return sorted(p for p in files if not build_only(p.relative_to(package).as_posix()))
 
 
-def digests(data: Path = DATA, package: Path = PACKAGE) -> dict:
+def digests(data: Path | None = None, package: Path = PACKAGE) -> dict:
     """The stamp: a digest of each file under ``data/`` (by relative path) and one of the package files that
     notebook outputs are made from (:func:`execution_inputs`)."""
+    data = data or paths.data()
     files = {str(p.relative_to(data)): digest(p) for p in sorted(data.rglob("*")) if p.is_file()}
     h = hashlib.sha256()
     for p in execution_inputs(package):
@@ -179,13 +179,14 @@ def _invalidate(cache_dir: Path, stale: set[Path], notebooks: list[Path]) -> Non
 
 
 def refresh(cache_dir: Path, stamp: Path | None = None, notebooks: list[Path] | None = None,
-            data: Path = DATA, package: Path = PACKAGE) -> set[Path] | None:
+            data: Path | None = None, package: Path = PACKAGE) -> set[Path] | None:
     """Invalidate what the inputs' changes since the last build make stale and record the new digests.
 
     Returns the notebooks to re-execute (empty when nothing changed), or None when everything was dropped.
     """
     stamp = stamp or cache_dir.parent / ".inputs-digest.json"
-    notebooks = sorted(NOTEBOOKS.glob("*.ipynb")) if notebooks is None else notebooks
+    data = data or paths.data()
+    notebooks = sorted((data.parent / "chapters").glob("*.ipynb")) if notebooks is None else notebooks
     current = digests(data, package)
     try:
         previous = json.loads(stamp.read_text())
@@ -195,7 +196,7 @@ def refresh(cache_dir: Path, stamp: Path | None = None, notebooks: list[Path] | 
         return set()
     from .datapackage import descriptor as merged  # the kit's tables and the briefing's, as the loader sees them
 
-    descriptor = merged(data / DATAPACKAGE.name)
+    descriptor = merged(data / "datapackage.json")
     deps = {nb: dependencies(nb, descriptor) for nb in notebooks}
     stale = affected(previous, current, deps, descriptor)
     if stale is None:
@@ -210,7 +211,7 @@ def refresh(cache_dir: Path, stamp: Path | None = None, notebooks: list[Path] | 
 
 
 if __name__ == "__main__":
-    cache = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / ".jupyter_cache"
+    cache = Path(sys.argv[1]) if len(sys.argv) > 1 else paths.root() / "_build" / ".jupyter_cache"
     stale = refresh(cache)
     if stale is None:
         print("inputs changed (a package file that outputs are made from, datapackage.json, or first build): "

@@ -15,9 +15,9 @@ import pandas as pd
 
 from .datapackage import load, package
 from .html import svg_attributes
+from . import vocabulary
 from .values import id_list
-from .vocabulary import (  # noqa: F401  (notebooks import ACTOR_COLOURS from here)
-    ACTOR_COLOURS,
+from .vocabulary import (  # noqa: F401
     CHART_COLOURS,
     FIGURE_METADATA,
     CHART_TEXT_PX,
@@ -35,9 +35,16 @@ from .vocabulary import (  # noqa: F401  (notebooks import ACTOR_COLOURS from he
 )
 
 
+def __getattr__(name: str):
+    if name == "ACTOR_COLOURS":  # notebooks import it from here: the current briefing's (vocabulary.of())
+        return vocabulary.of().ACTOR_COLOURS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def actor_scale(actors: list[str] | None = None) -> alt.Scale:
-    keys = actors or list(ACTOR_COLOURS)
-    return alt.Scale(domain=keys, range=[ACTOR_COLOURS.get(a, OTHER_COLOUR) for a in keys])
+    colours = vocabulary.of().ACTOR_COLOURS
+    keys = actors or list(colours)
+    return alt.Scale(domain=keys, range=[colours.get(a, OTHER_COLOUR) for a in keys])
 
 
 def colour_scale(colours: dict[str, str], keys: list[str] | None = None) -> alt.Scale:

@@ -27,7 +27,8 @@ from markupsafe import Markup
 from .html import COMPONENT_MIME, COMPONENTS, Component, render
 from .paths import files_digest
 from .values import id_list
-from .vocabulary import REVIEWER, SECTION_LABELS, SOURCES_PAGE, VERDICT_LABELS
+from . import vocabulary
+from .vocabulary import REVIEWER, VERDICT_LABELS
 
 # schema.org Rating for ClaimReview: 1 (worst) to 5 (best); unverified facts get no numeric rating.
 if TYPE_CHECKING:  # the register and pandas load when a component renders, not with the Sphinx extension
@@ -114,7 +115,7 @@ def _claim_card(reg: Register, claim_id: str, review_date: str, article: dict, c
     if claimreview and c["claim_type"] == "fact":
         jsonld = json.dumps(claim_review_jsonld(c, review_date, article), ensure_ascii=False, sort_keys=True)
     return render("claim_card.html", c=c, evidence=_records(reg.evidence(claim_id)), jsonld=jsonld,
-                  review_page=None if claimreview else review_page, sources_page=SOURCES_PAGE)
+                  review_page=None if claimreview else review_page, sources_page=vocabulary.of().SOURCES_PAGE)
 
 
 def _claim_cards(data: dict, reg: Register) -> dict:
@@ -143,7 +144,7 @@ def _sources_list(data: dict, reg: Register) -> dict:
 def _register_table(data: dict, reg: Register) -> dict:
     claims = _rows(reg.claims, data["claims"], "claims")
     present = set(claims["section"])
-    return {"claims": _records(claims), "sections": [s for s in SECTION_LABELS if s in present]}
+    return {"claims": _records(claims), "sections": [s for s in vocabulary.of().SECTION_LABELS if s in present]}
 
 
 def _segments(text: str, claims: pd.DataFrame, conflicts: list[tuple[int, int, str]] = ()) -> list[dict]:

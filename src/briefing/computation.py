@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from . import config
 from .findings import finding_myst, known_findings
 from .glue import finding_of, glued_values, key_of
 from .html import COMPONENT_MIME
@@ -24,10 +25,13 @@ TITLED = re.compile(r"^(.*?)\s*<([^>]+)>$", re.S)
 JSON_LD = re.compile(r'<script type="application/ld\+json">.*?</script>', re.S)
 
 
-def resolve_roles(markdown: str, glued: dict[str, str]) -> str:
+def resolve_roles(markdown: str, glued: dict[str, str], briefing: config.Briefing | None = None) -> str:
     """MyST roles as the book shows them, in plain Markdown: ``{glue:text}`key``` and ``{eval}`glue.key``` → its
     value; ``{finding}`id``` and ``{eval}`glue.finding("id")``` → the finding with its values; ``{doc}`page``` → a
-    link to the page; ``{claim}`c017``` and ``{call}`b03``` → links to their entries; any other role → its text."""
+    link to the page; ``{claim}`c017``` and ``{call}`b03``` → links to their entries; any other role → its text.
+    The pages holding claims and calls are the briefing's (``pages`` of briefing.yml); a notebook sits beside them
+    in ``chapters/``."""
+    b = briefing or config.current()
 
     def one(match: re.Match) -> str:
         role, content = match.groups()
@@ -44,9 +48,9 @@ def resolve_roles(markdown: str, glued: dict[str, str]) -> str:
         if role == "doc":
             return f"[{text}]({target}.html)"
         if role == "claim":
-            return f"[{text}](register.html#{target})"
+            return f"[{text}]({b.page('claims')}#{target})"
         if role == "call":
-            return f"[{text}](calls.html#{target})"
+            return f"[{text}]({b.page('calls')}#{target})"
         return text
 
     return ROLE.sub(one, markdown)

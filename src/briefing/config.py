@@ -1,43 +1,43 @@
-"""Layer 1: this briefing's own facts, from ``briefing.yml`` at the root (``paths.ROOT``, which honours the
-``BRIEFING_ROOT`` environment variable): the article's date and key dates, its sections (key, headings, reader's
-label, theme, chapter page), its themes, the number of sources it cites, the scraping artifacts of its file, the
-chapters its calls may belong to, the actors its charts colour, and the labels and colours of its own datasets.
+"""Layer 1: a briefing's own facts, from its ``briefing.yml``, as a value: the article's date and key dates, its
+sections (key, headings, reader's label, theme, chapter page), its themes, the number of sources it cites, the
+scraping artifacts of its file, the chapters its calls may belong to, the actors its charts colour, the labels and
+colours of its own datasets, and the pages that hold its claims, calls, sources and annotated article.
 
-The file is checked when it loads; a broken rule raises :class:`ConfigError`, whose message names the file, the
-key and the rule (for example ``briefing.yml: sections[2].theme: unknown theme: 'x' is not one of a, b``).
-The kit reads these facts from here (``vocabulary`` labels them, ``article`` splits the text by them, ``scoring``
-and ``rules`` apply them); nothing particular to one article is written in ``src/briefing``.
+Nothing is read when the kit is imported. :func:`load` reads one file into a :class:`Briefing`; :func:`current`
+is the briefing the kit works on now: the one given to :func:`use` (a context manager, so two briefings can be
+used in one process, one after the other or in different threads), else the one at ``paths.root()`` (the
+``BRIEFING_ROOT`` environment variable, or the repository), loaded once and reloaded when the file changes.
+
+The file is checked by a schema (pydantic models below: types, patterns, unknown keys) and then by a few rules
+across fields (a section's theme is a theme; keys and headings are unique; calls' range; datasets' colours).
+A broken rule raises :class:`ConfigError`, whose message names the file, the key and the rule (for example
+``briefing.yml: sections[2].theme: unknown theme: 'x' is not one of a, b``).
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, Optional
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
 
-from .paths import ROOT
+from . import paths
 
-CONFIG_FILE = ROOT / "briefing.yml"
+CONFIG_NAME = "briefing.yml"
 # Parts of an article that every briefing has, whatever its sections: they cannot be a section's key.
 RESERVED_PARTS = ("opening", "sources", "artifacts")
-KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-PAGE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-ACTOR = re.compile(r"^[A-Z][A-Z0-9]*$")  # an actor's code: upper case (ISO 3166-1 alpha-3 for a country)
 # Everyone the briefing does not list among its actors: a dataset's colour may name it (the vocabulary's grey).
 OTHER_ACTOR = "other"
-# How a theme shows in the scorecard by theme: always (zeros and all), or only when it holds a scored claim.
-SCORECARD = ("always", "when_scored")
-TOP_KEYS = ("article", "themes", "sections", "chapters", "calls", "actors", "datasets")
-THEME_KEYS = ("label", "scorecard")
-DATASET_KEYS = ("name", "labels", "colours", "vocabulary")
-CALLS_KEYS = ("min", "max", "min_watch")
-ARTICLE_KEYS = ("date", "key_dates", "cited_sources", "artifacts")
-ARTIFACT_KEYS = ("image_caption", "ad_lines", "source_list_heading", "cited_source_separator")
-SECTION_KEYS = ("key", "headings", "label", "theme", "chapter")
+# The pages (under chapters/) that hold a briefing's claim cards, its calls, every source, the annotated article;
+# ``pages`` of briefing.yml names them where a briefing differs.
+DEFAULT_PAGES = {"claims": "register", "calls": "calls", "sources": "sources", "article": "article"}
 
 
 class ConfigError(ValueError):
@@ -84,6 +84,13 @@ class Briefing:
     actors: dict[str, str] = field(default_factory=dict)
     # Themes the scorecard by theme shows only when they hold a scored forecast or question.
     themes_when_scored: frozenset[str] = frozenset()
+    # What -> page name (under chapters/): claims, calls, sources, article (``DEFAULT_PAGES`` where not set).
+    pages: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PAGES))
+
+    @property
+    def root(self) -> Path:
+        """The briefing's folder (``briefing.yml``, ``data/``, ``chapters/``)."""
+        return Path(self.file).resolve().parent
 
     @property
     def headings(self) -> dict[str, str]:
@@ -104,228 +111,245 @@ class Briefing:
         out = {s.chapter: s.label for s in self.sections.values() if s.chapter}
         return {**out, **self.chapters}
 
+    def page(self, what: str) -> str:
+        """The link from a chapter page to the page holding ``what`` (claims, calls, sources, article):
+        ``register.html``."""
+        return f"{self.pages[what]}.html"
 
-# -- checking -------------------------------------------------------------------------------------------------
+    def doc(self, what: str) -> str:
+        """The document name of the page holding ``what``, as Sphinx names it: ``chapters/register``."""
+        return f"chapters/{self.pages[what]}"
+
+    def dataset(self, resource: str, field_: str) -> tuple[dict[str, str], dict[str, str] | None]:
+        """The labels and colours (as written: hex or an actor's code) of one dataset field; empty when this
+        briefing has no such dataset."""
+        return self.datasets.get((resource, field_), ({}, {}))
 
 
-def _mapping(value, file, key: str, required: bool = True) -> dict:
-    if value is None and not required:
-        return {}
-    if not isinstance(value, dict):
-        raise ConfigError(file, key, "mapping", f"expected a mapping of keys to values, not {_kind(value)}")
-    return value
+# -- the schema ---------------------------------------------------------------------------------------------------
+# Each constrained value fails with its rule as the error's type, so a ConfigError can name it.
 
 
 def _kind(value) -> str:
     return "nothing" if value is None else f"a {type(value).__name__} ({value!r})"[:80]
 
 
-def _text(value, file, key: str, required: bool = True) -> str | None:
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(file, key, "text", f"expected a non-empty string, not {_kind(value)}")
-    return value
+def _rule(rule: str, pattern: str, expected: str, strip: bool = False):
+    """A string matching ``pattern``, or the error ``rule``."""
+    def check(value):
+        if not isinstance(value, str) or not re.fullmatch(pattern, value.strip() if strip else value):
+            raise PydanticCustomError(rule, f"expected {expected}, not {{got}}", {"got": _kind(value)})
+        return value
+    return BeforeValidator(check)
 
 
-def _date(value, file, key: str) -> str:
+def _date(value):
     if isinstance(value, dt.date):  # YAML reads an unquoted 2025-03-01 as a date
         return value.isoformat()
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value):
-        raise ConfigError(file, key, "date", f"expected YYYY-MM-DD or YYYY-MM, not {_kind(value)}")
+        raise PydanticCustomError("date", "expected YYYY-MM-DD or YYYY-MM, not {got}", {"got": _kind(value)})
     try:
         dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
     except ValueError:
-        raise ConfigError(file, key, "date", f"'{value}' is not a date of the calendar") from None
+        raise PydanticCustomError("date", "'{v}' is not a date of the calendar", {"v": value}) from None
     return value
 
 
-def _unknown(found: dict, allowed: tuple[str, ...], file, where: str) -> None:
-    extra = [k for k in found if k not in allowed]
-    if extra:
-        raise ConfigError(file, f"{where}{extra[0]}" if where else str(extra[0]), "unknown key",
-                          f"not one of {', '.join(allowed)}")
-
-
-def _identifier(value, file, key: str) -> str:
-    if not isinstance(value, str) or not KEY.match(value):
-        raise ConfigError(file, key, "identifier", f"expected lower-case letters, digits and _ (starting with a "
-                          f"letter), not {_kind(value)}")
+def _count(value):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise PydanticCustomError("count", "expected a whole number ≥ 0, not {got}", {"got": _kind(value)})
     return value
 
 
-def check(raw, file: str | Path = "briefing.yml") -> Briefing:
+def _section_key(value):
+    if value in RESERVED_PARTS:
+        raise PydanticCustomError("reserved", "'{v}' names a part every article has ({parts}), not a section",
+                                  {"v": value, "parts": ", ".join(RESERVED_PARTS)})
+    return value
+
+
+Text = Annotated[str, _rule("text", r".*\S.*", "a non-empty string", strip=True)]
+Identifier = Annotated[str, _rule("identifier", r"[a-z][a-z0-9_]*",
+                                  "lower-case letters, digits and _ (starting with a letter)")]
+Page = Annotated[str, _rule("page name", r"[a-z0-9][a-z0-9_-]*", "a page name (lower case, no folder or suffix)")]
+Date = Annotated[str, BeforeValidator(_date)]
+Count = Annotated[int, BeforeValidator(_count)]
+Name = Annotated[str, _rule("name", r"[A-Z][A-Z0-9_]*", "an upper-case name such as TRACK")]
+ActorCode = Annotated[str, _rule("actor code", r"[A-Z][A-Z0-9]*", f"an upper-case code such as ABC "
+                                 f"('{OTHER_ACTOR}' is everyone else, always there)")]
+Hex = Annotated[str, _rule("colour", r"#[0-9A-Fa-f]{6}", "#RRGGBB")]
+HexOrActor = Annotated[str, _rule("colour", r"#[0-9A-Fa-f]{6}|[A-Za-z][A-Za-z0-9]*", "#RRGGBB or an actor's code")]
+Value = Annotated[str, BeforeValidator(str)]  # a field's value, as the CSV holds it (YAML may read `yes` as true)
+FieldName = Annotated[str, _rule("resource.field", r"[a-z0-9_]+\.[a-z0-9_]+", "a dataset's field as resource.field")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Artifacts(_Strict):
+    image_caption: Optional[Text] = None
+    ad_lines: list[Text] = []
+    source_list_heading: Optional[Text] = None
+    cited_source_separator: Optional[Text] = None
+
+
+class _Article(_Strict):
+    date: Date
+    key_dates: dict[Identifier, Date] = {}
+    cited_sources: Count = 0
+    artifacts: _Artifacts = _Artifacts()
+
+
+class _Theme(_Strict):
+    label: Text
+    scorecard: Annotated[str, _rule("scorecard", r"always|when_scored", "one of always, when_scored")] = "always"
+
+
+def _theme(value):  # a theme is its label, or {label: …, scorecard: always | when_scored}
+    return {"label": value} if isinstance(value, str) else value
+
+
+class _Section(_Strict):
+    key: Annotated[Identifier, BeforeValidator(_section_key)]
+    label: Text
+    theme: str
+    headings: Optional[list[Text]] = None
+    chapter: Optional[Page] = None
+
+
+class _Calls(_Strict):
+    min: Count = 0
+    max: Optional[Count] = None
+    min_watch: Count = 0
+
+
+class _Pages(_Strict):
+    claims: Page = DEFAULT_PAGES["claims"]
+    calls: Page = DEFAULT_PAGES["calls"]
+    sources: Page = DEFAULT_PAGES["sources"]
+    article: Page = DEFAULT_PAGES["article"]
+
+
+class _Dataset(_Strict):
+    vocabulary: Optional[Name] = None  # the field's values are labelled by a generic table of the vocabulary
+    name: Optional[Name] = None
+    labels: Optional[dict[Value, Text]] = None
+    colours: Optional[dict[Value, HexOrActor]] = None
+
+
+def _non_empty(value):
+    if isinstance(value, (dict, list)) and not value:
+        raise PydanticCustomError("empty", "name at least one")
+    return value
+
+
+class _File(_Strict):
+    article: _Article
+    themes: Annotated[dict[Identifier, Annotated[_Theme, BeforeValidator(_theme)]], BeforeValidator(_non_empty)]
+    sections: Annotated[list[_Section], BeforeValidator(_non_empty)]
+    chapters: dict[Page, Text] = {}
+    calls: _Calls = _Calls()
+    pages: _Pages = _Pages()
+    actors: dict[ActorCode, Hex] = {}
+    datasets: dict[FieldName, _Dataset] = {}
+
+
+# pydantic's own error types, as the rule a message names, and what the rule expects
+RULES = {"missing": "required", "extra_forbidden": "unknown key", "dict_type": "mapping", "model_type": "mapping",
+         "list_type": "list", "string_type": "text", "int_type": "count"}
+EXPECTED = {"required": "the key is missing", "unknown key": "not a key this part of the file has",
+            "mapping": "expected a mapping of keys to values", "list": "expected a list", "text": "expected a string",
+            "count": "expected a whole number ≥ 0"}
+
+
+def _key(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if part == "[key]":  # the dict key itself is what is wrong: its path already names it
+            continue
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _first_error(err: ValidationError, file) -> ConfigError:
+    e = err.errors(include_url=False)[0]
+    if e["type"] not in RULES:  # one of the rules above (_rule, _date, …): its own message
+        return ConfigError(file, _key(e["loc"]), e["type"], e["msg"])
+    rule = RULES[e["type"]]
+    given = "" if rule in ("required", "unknown key") else f", not {_kind(e.get('input'))}"
+    return ConfigError(file, _key(e["loc"]), rule, EXPECTED[rule] + given)
+
+
+def check(raw, file: str | Path = CONFIG_NAME) -> Briefing:
     """A :class:`Briefing` from the parsed YAML, or :class:`ConfigError` naming the first broken rule."""
-    raw = _mapping(raw, file, "(top level)")
-    _unknown(raw, TOP_KEYS, file, "")
-    for required in ("article", "themes", "sections"):
-        if required not in raw:
-            raise ConfigError(file, required, "required", "the key is missing")
+    try:
+        f = _File.model_validate(raw)
+    except ValidationError as err:
+        raise _first_error(err, file) from None
 
-    art = _mapping(raw["article"], file, "article")
-    _unknown(art, ARTICLE_KEYS, file, "article.")
-    if "date" not in art:
-        raise ConfigError(file, "article.date", "required", "the article's date is missing")
-    date = _date(art["date"], file, "article.date")
-    key_dates = {}
-    for name, value in _mapping(art.get("key_dates"), file, "article.key_dates", required=False).items():
-        key_dates[_identifier(name, file, f"article.key_dates.{name}")] = _date(value, file,
-                                                                                f"article.key_dates.{name}")
-    cited = art.get("cited_sources", 0)
-    if not isinstance(cited, int) or isinstance(cited, bool) or cited < 0:
-        raise ConfigError(file, "article.cited_sources", "count", f"expected a whole number ≥ 0, not {_kind(cited)}")
-    artifacts = _mapping(art.get("artifacts"), file, "article.artifacts", required=False)
-    _unknown(artifacts, ARTIFACT_KEYS, file, "article.artifacts.")
-    ad_lines = artifacts.get("ad_lines") or []
-    if not isinstance(ad_lines, list) or not all(isinstance(a, str) and a.strip() for a in ad_lines):
-        raise ConfigError(file, "article.artifacts.ad_lines", "list", f"expected a list of lines, not {_kind(ad_lines)}")
-
-    given_themes = _mapping(raw["themes"], file, "themes")
-    if not given_themes:
-        raise ConfigError(file, "themes", "empty", "name at least one theme")
-    themes, when_scored = {}, set()
-    for key, spec in given_themes.items():
-        _identifier(key, file, f"themes.{key}")
-        if isinstance(spec, dict):  # {label: …, scorecard: always | when_scored}
-            _unknown(spec, THEME_KEYS, file, f"themes.{key}.")
-            themes[key] = _text(spec.get("label"), file, f"themes.{key}.label")
-            shown = spec.get("scorecard", "always")
-            if shown not in SCORECARD:
-                raise ConfigError(file, f"themes.{key}.scorecard", "scorecard", f"expected one of "
-                                  f"{', '.join(SCORECARD)}, not {_kind(shown)}")
-            if shown == "when_scored":
-                when_scored.add(key)
-        else:
-            themes[key] = _text(spec, file, f"themes.{key}")
-
-    listed = raw["sections"]
-    if not isinstance(listed, list) or not listed:
-        raise ConfigError(file, "sections", "list", f"expected a non-empty list of sections, not {_kind(listed)}")
+    # rules across fields
+    themes = {k: t.label for k, t in f.themes.items()}
     sections: dict[str, Section] = {}
     heading_of: dict[str, str] = {}
-    for n, item in enumerate(listed):
+    for n, s in enumerate(f.sections):
         where = f"sections[{n}]"
-        item = _mapping(item, file, where)
-        _unknown(item, SECTION_KEYS, file, f"{where}.")
-        for required in ("key", "label", "theme"):
-            if required not in item:
-                raise ConfigError(file, f"{where}.{required}", "required", "every section has a key, a label and a "
-                                  "theme")
-        key = _identifier(item["key"], file, f"{where}.key")
-        if key in RESERVED_PARTS:
-            raise ConfigError(file, f"{where}.key", "reserved", f"'{key}' names a part every article has "
-                              f"({', '.join(RESERVED_PARTS)}), not a section")
-        if key in sections:
-            raise ConfigError(file, f"{where}.key", "unique", f"section '{key}' is listed twice")
-        theme = item["theme"]
-        if theme not in themes:
-            raise ConfigError(file, f"{where}.theme", "unknown theme", f"'{theme}' is not one of "
+        if s.key in sections:
+            raise ConfigError(file, f"{where}.key", "unique", f"section '{s.key}' is listed twice")
+        if s.theme not in themes:
+            raise ConfigError(file, f"{where}.theme", "unknown theme", f"'{s.theme}' is not one of "
                               f"{', '.join(themes)}")
-        headings = item.get("headings") or []
-        if not isinstance(headings, list):
-            raise ConfigError(file, f"{where}.headings", "list", f"expected a list of headings, not {_kind(headings)}")
-        for h, heading in enumerate(headings):
-            _text(heading, file, f"{where}.headings[{h}]")
+        for h, heading in enumerate(s.headings or []):
             if heading in heading_of:
                 raise ConfigError(file, f"{where}.headings[{h}]", "unique", f"'{heading}' already opens section "
                                   f"'{heading_of[heading]}'")
-            heading_of[heading] = key
-        chapter = item.get("chapter")
-        if chapter is not None and (not isinstance(chapter, str) or not PAGE.match(chapter)):
-            raise ConfigError(file, f"{where}.chapter", "page name", f"expected a page name (lower case, no "
-                              f"folder or suffix), not {_kind(chapter)}")
-        sections[key] = Section(key, _text(item["label"], file, f"{where}.label"), theme, tuple(headings), chapter)
-
-    special = {name: _text(artifacts.get(name), file, f"article.artifacts.{name}", required=False)
-               for name in ("image_caption", "source_list_heading", "cited_source_separator")}
+            heading_of[heading] = s.key
+        sections[s.key] = Section(s.key, s.label, s.theme, tuple(s.headings or ()), s.chapter)
+    art = f.article.artifacts
     for name in ("image_caption", "source_list_heading"):
-        if special[name] in heading_of:
-            raise ConfigError(file, f"article.artifacts.{name}", "unique", f"'{special[name]}' is also a heading")
-
-    chapters = {}
-    for page, label in _mapping(raw.get("chapters"), file, "chapters", required=False).items():
-        if not isinstance(page, str) or not PAGE.match(page):
-            raise ConfigError(file, f"chapters.{page}", "page name", "expected a page name (lower case, no folder "
-                              "or suffix)")
-        chapters[page] = _text(label, file, f"chapters.{page}")
-
-    calls = {"min": 0, "max": None, "min_watch": 0}
-    given = _mapping(raw.get("calls"), file, "calls", required=False)
-    _unknown(given, CALLS_KEYS, file, "calls.")
-    for name, value in given.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ConfigError(file, f"calls.{name}", "count", f"expected a whole number ≥ 0, not {_kind(value)}")
-        calls[name] = value
-    if calls["max"] is not None and calls["max"] < calls["min"]:
-        raise ConfigError(file, "calls.max", "range", f"at most {calls['max']} calls is fewer than the minimum, "
-                          f"{calls['min']}")
-
-    actors = {}
-    for code, colour in _mapping(raw.get("actors"), file, "actors", required=False).items():
-        if not isinstance(code, str) or not ACTOR.match(code):
-            raise ConfigError(file, f"actors.{code}", "actor code", f"expected an upper-case code such as ABC "
-                              f"('{OTHER_ACTOR}' is everyone else, always there), not {_kind(code)}")
-        if not isinstance(colour, str) or not COLOUR.match(colour):
-            raise ConfigError(file, f"actors.{code}", "colour", f"expected #RRGGBB, not {_kind(colour)}")
-        actors[code] = colour
+        if getattr(art, name) in heading_of:
+            raise ConfigError(file, f"article.artifacts.{name}", "unique", f"'{getattr(art, name)}' is also a heading")
+    if f.calls.max is not None and f.calls.max < f.calls.min:
+        raise ConfigError(file, "calls.max", "range", f"at most {f.calls.max} calls is fewer than the minimum, "
+                          f"{f.calls.min}")
 
     datasets, names, generic = {}, {}, {}
-    for name, spec in _mapping(raw.get("datasets"), file, "datasets", required=False).items():
-        where = f"datasets.{name}"
-        if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]+\.[a-z0-9_]+", name):
-            raise ConfigError(file, where, "resource.field", "name a dataset's field as resource.field")
-        spec = _mapping(spec, file, where)
-        _unknown(spec, DATASET_KEYS, file, f"{where}.")
-        if "vocabulary" in spec:  # the field's values are labelled by a generic table of the vocabulary
-            table = spec["vocabulary"]
-            if set(spec) != {"vocabulary"}:
+    for name, spec in f.datasets.items():
+        where, key = f"datasets.{name}", tuple(name.split("."))
+        if spec.vocabulary is not None:
+            if spec.model_fields_set != {"vocabulary"}:
                 raise ConfigError(file, f"{where}.vocabulary", "alone", "a field labelled by the vocabulary's own "
                                   "table names no labels, colours or name of its own")
-            if not isinstance(table, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*", table):
-                raise ConfigError(file, f"{where}.vocabulary", "name", f"expected an upper-case name such as VOTE, "
-                                  f"not {_kind(table)}")
-            generic[tuple(name.split("."))] = table
+            generic[key] = spec.vocabulary
             continue
-        if "name" in spec:
-            vname = spec["name"]
-            if not isinstance(vname, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*", vname):
-                raise ConfigError(file, f"{where}.name", "name", f"expected an upper-case name such as TRACK, not "
-                                  f"{_kind(vname)}")
-            if vname in names.values():
-                raise ConfigError(file, f"{where}.name", "unique", f"'{vname}' names another dataset too")
-            names[tuple(name.split("."))] = vname
-        labels = _mapping(spec.get("labels"), file, f"{where}.labels")
-        for value, label in labels.items():
-            _text(label, file, f"{where}.labels.{value}")
-        colours = spec.get("colours")
-        if colours is not None:
-            colours = _mapping(colours, file, f"{where}.colours")
-            missing = [v for v in labels if v not in colours]
-            if missing or set(colours) - set(labels):
-                odd = missing[0] if missing else sorted(set(colours) - set(labels))[0]
+        if spec.name is not None:
+            if spec.name in names.values():
+                raise ConfigError(file, f"{where}.name", "unique", f"'{spec.name}' names another dataset too")
+            names[key] = spec.name
+        if spec.labels is None:
+            raise ConfigError(file, f"{where}.labels", "required", "a dataset's field names its values' labels")
+        if spec.colours is not None:
+            odd = [v for v in spec.labels if v not in spec.colours] + sorted(set(spec.colours) - set(spec.labels))
+            if odd:
                 raise ConfigError(file, f"{where}.colours", "same values", f"labels and colours name the same "
-                                  f"values; '{odd}' is in one only")
-            for value, colour in colours.items():
-                if not isinstance(colour, str) or not (COLOUR.match(colour) or
-                                                       re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", colour)):
-                    raise ConfigError(file, f"{where}.colours.{value}", "colour", f"expected #RRGGBB or an actor's "
-                                      f"code, not {_kind(colour)}")
-                if not COLOUR.match(colour) and colour not in actors and colour != OTHER_ACTOR:
+                                  f"values; '{odd[0]}' is in one only")
+            for value, colour in spec.colours.items():
+                if not colour.startswith("#") and colour not in f.actors and colour != OTHER_ACTOR:
                     raise ConfigError(file, f"{where}.colours.{value}", "actor", f"'{colour}' is neither #RRGGBB "
-                                      f"nor an actor of actors ({', '.join([*actors, OTHER_ACTOR])})")
-        resource, fname = name.split(".")
-        datasets[(resource, fname)] = ({str(k): v for k, v in labels.items()},
-                                       None if colours is None else {str(k): v for k, v in colours.items()})
+                                      f"nor an actor of actors ({', '.join([*f.actors, OTHER_ACTOR])})")
+        datasets[key] = (dict(spec.labels), None if spec.colours is None else dict(spec.colours))
 
-    return Briefing(str(file), date, key_dates, cited, special["image_caption"], frozenset(ad_lines),
-                    special["source_list_heading"] or "", special["cited_source_separator"] or "", dict(themes),
-                    sections, chapters, datasets, names, calls, dataset_vocabularies=generic, actors=actors,
-                    themes_when_scored=frozenset(when_scored))
+    return Briefing(str(file), f.article.date, dict(f.article.key_dates), f.article.cited_sources,
+                    art.image_caption, frozenset(art.ad_lines), art.source_list_heading or "",
+                    art.cited_source_separator or "", themes, sections, dict(f.chapters), datasets, names,
+                    f.calls.model_dump(), dataset_vocabularies=generic, actors=dict(f.actors),
+                    themes_when_scored=frozenset(k for k, t in f.themes.items() if t.scorecard == "when_scored"),
+                    pages=f.pages.model_dump())
 
 
-def load(path: str | Path = CONFIG_FILE) -> Briefing:
-    """Read and check a briefing's ``briefing.yml``."""
-    path = Path(path)
+def load(path: str | Path | None = None) -> Briefing:
+    """Read and check a briefing's ``briefing.yml`` (by default the one at ``paths.root()``)."""
+    path = Path(path) if path is not None else paths.root() / CONFIG_NAME
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -340,26 +364,72 @@ def load(path: str | Path = CONFIG_FILE) -> Briefing:
     return check(raw, path)
 
 
-BRIEFING = load()
+# -- the briefing the kit works on ----------------------------------------------------------------------------------
 
-# The names the kit reads (one briefing per process: the one at ``paths.ROOT``).
-ARTICLE_DATE = BRIEFING.article_date
-KEY_DATES = BRIEFING.key_dates
-CITED_SOURCES = BRIEFING.cited_sources
-SECTIONS = BRIEFING.sections
-HEADINGS = BRIEFING.headings
-THEMES = BRIEFING.section_themes
-THEME_LABELS = BRIEFING.themes
-IMAGE_CAPTION = BRIEFING.image_caption
-AD_LINES = BRIEFING.ad_lines
-SOURCE_LIST_HEADING = BRIEFING.source_list_heading
-CITED_SOURCE_SEPARATOR = BRIEFING.cited_source_separator
-MIN_CALLS, MAX_CALLS, MIN_WATCH = BRIEFING.calls["min"], BRIEFING.calls["max"], BRIEFING.calls["min_watch"]
-ACTORS = BRIEFING.actors
-THEMES_WHEN_SCORED = BRIEFING.themes_when_scored
+_CURRENT: contextvars.ContextVar[Briefing | None] = contextvars.ContextVar("briefing", default=None)
+_LOADED: dict[Path, tuple[int, Briefing]] = {}
+
+
+def at(root: str | Path) -> Briefing:
+    """The briefing in folder ``root``, loaded once (again when its ``briefing.yml`` changes)."""
+    path = (Path(root) / CONFIG_NAME).resolve()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return load(path)  # names the missing file
+    cached = _LOADED.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = _LOADED[path] = (stamp, load(path))
+    return cached[1]
+
+
+def current() -> Briefing:
+    """The briefing the kit works on: the one :func:`use` set, else the one at ``paths.root()``."""
+    return _CURRENT.get() or at(paths.root())
+
+
+@contextmanager
+def use(briefing: Briefing | str | Path):
+    """Work on ``briefing`` (a :class:`Briefing`, or the folder holding one) inside the ``with`` block: the kit's
+    configuration and its files (``paths.root()``: data, chapters) are that briefing's."""
+    b = briefing if isinstance(briefing, Briefing) else at(briefing)
+    token = _CURRENT.set(b)
+    try:
+        with paths.use_root(b.root):
+            yield b
+    finally:
+        _CURRENT.reset(token)
 
 
 def dataset(resource: str, field_: str) -> tuple[dict[str, str], dict[str, str] | None]:
-    """The labels and colours (as written: hex or an actor's code) of one dataset field; empty when this briefing
-    has no such dataset."""
-    return BRIEFING.datasets.get((resource, field_), ({}, {}))
+    """The current briefing's labels and colours of one dataset field (see :meth:`Briefing.dataset`)."""
+    return current().dataset(resource, field_)
+
+
+# The names the kit once read as constants, for notebooks and tests: each read from the current briefing.
+_NAMES = {
+    "BRIEFING": lambda b: b,
+    "ARTICLE_DATE": lambda b: b.article_date,
+    "KEY_DATES": lambda b: b.key_dates,
+    "CITED_SOURCES": lambda b: b.cited_sources,
+    "SECTIONS": lambda b: b.sections,
+    "HEADINGS": lambda b: b.headings,
+    "THEMES": lambda b: b.section_themes,
+    "THEME_LABELS": lambda b: b.themes,
+    "IMAGE_CAPTION": lambda b: b.image_caption,
+    "AD_LINES": lambda b: b.ad_lines,
+    "SOURCE_LIST_HEADING": lambda b: b.source_list_heading,
+    "CITED_SOURCE_SEPARATOR": lambda b: b.cited_source_separator,
+    "MIN_CALLS": lambda b: b.calls["min"],
+    "MAX_CALLS": lambda b: b.calls["max"],
+    "MIN_WATCH": lambda b: b.calls["min_watch"],
+    "ACTORS": lambda b: b.actors,
+    "THEMES_WHEN_SCORED": lambda b: b.themes_when_scored,
+    "CONFIG_FILE": lambda b: Path(b.file),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        return _NAMES[name](current())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .paths import DATAPACKAGE, record_read
+from . import config, paths
+from .paths import record_read
 from .values import digest, first_day, id_list
 
 DATE_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
@@ -129,12 +129,22 @@ def assemble(own: dict, briefing: config.Briefing, file: str = "datapackage.json
     return merged
 
 
-def descriptor(path: Path = DATAPACKAGE, briefing: config.Briefing | None = None) -> dict:
-    """The merged data package of the briefing whose ``datapackage.json`` is at ``path`` (:func:`assemble`);
-    ``briefing``: its configuration, this process's (``config.BRIEFING``) when not given."""
-    path = Path(path)
-    return assemble(_json(path), config.BRIEFING if briefing is None else briefing,
-                    _display(path, path.parent))
+def briefing_of(path: Path, briefing: config.Briefing | None = None) -> config.Briefing:
+    """The configuration of the briefing whose ``datapackage.json`` is at ``path``: ``briefing`` when given, else
+    the current one, or the one in the package's parent folder when that is another briefing's."""
+    if briefing is not None:
+        return briefing
+    current, folder = config.current(), Path(path).resolve().parent.parent
+    if folder == current.root.resolve() or not (folder / config.CONFIG_NAME).is_file():
+        return current
+    return config.at(folder)
+
+
+def descriptor(path: Path | None = None, briefing: config.Briefing | None = None) -> dict:
+    """The merged data package of the briefing whose ``datapackage.json`` is at ``path`` (the current briefing's by
+    default; :func:`assemble`), with that briefing's configuration unless ``briefing`` is given."""
+    path = Path(path or paths.datapackage())
+    return assemble(_json(path), briefing_of(path, briefing), _display(path, path.parent))
 
 
 def _display(path: Path, base: Path) -> str:
@@ -242,8 +252,8 @@ def _key_of(row: dict[str, str], schema: dict) -> str | None:
 class Package:
     """The data package: its descriptor and validated tables, loaded lazily and cached per file state."""
 
-    def __init__(self, path: Path = DATAPACKAGE, briefing: config.Briefing | None = None):
-        self.path = Path(path)
+    def __init__(self, path: Path | None = None, briefing: config.Briefing | None = None):
+        self.path = Path(path or paths.datapackage())
         self.base = self.path.parent
         self.descriptor = descriptor(self.path, briefing)
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
@@ -390,10 +400,11 @@ class Package:
 _PACKAGES: dict[tuple, tuple[config.Briefing, Package]] = {}
 
 
-def package(path: Path = DATAPACKAGE, briefing: config.Briefing | None = None) -> Package:
-    """The data package (of this process's briefing, ``config.BRIEFING``, unless ``briefing`` is given), cached
+def package(path: Path | None = None, briefing: config.Briefing | None = None) -> Package:
+    """The data package (of the current briefing, ``config.current()``, unless ``briefing`` is given), cached
     until any file under ``data/`` changes."""
-    briefing = config.BRIEFING if briefing is None else briefing
+    path = path or paths.datapackage()
+    briefing = briefing_of(path, briefing)
     base = Path(path).parent
     stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for p in base.rglob("*") if p.is_file()))
     key = (str(path), stamp, id(briefing))  # a configuration is a value without a hash: cached by identity
@@ -404,12 +415,12 @@ def package(path: Path = DATAPACKAGE, briefing: config.Briefing | None = None) -
     return _PACKAGES[key][1]
 
 
-def load(name: str, path: Path = DATAPACKAGE) -> pd.DataFrame:
+def load(name: str, path: Path | None = None) -> pd.DataFrame:
     """The one loader: a validated, typed table from the data package."""
     return package(path).table(name)
 
 
-def load_geojson(name: str, path: Path = DATAPACKAGE) -> dict:
+def load_geojson(name: str, path: Path | None = None) -> dict:
     """A GeoJSON file of the data package (a resource of format ``geojson``: the locator map's basemap), checked to
     be a FeatureCollection whose features all have a geometry; an error names the file and the rule."""
     import json

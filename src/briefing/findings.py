@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
-from .paths import DATA
+from . import paths
 from .values import id_list
 
 TABLE = "findings"  # the data package's resource (a table of the kit, like the register's)
@@ -32,9 +32,9 @@ def _findings(table: Path, mtime: float) -> dict[str, dict[str, str]]:
         return {row["id"]: row for row in csv.DictReader(f)}
 
 
-def known_findings(data: Path = DATA) -> dict[str, dict[str, str]]:
+def known_findings(data: Path | None = None) -> dict[str, dict[str, str]]:
     """The book's findings by id (read afresh when the table changes)."""
-    table = Path(data) / FINDINGS
+    table = Path(data or paths.data()) / FINDINGS
     return _findings(table, table.stat().st_mtime)
 
 

@@ -8,27 +8,60 @@ build cache) with what it really read while it ran.
 
 from __future__ import annotations
 
+import contextvars
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(os.environ.get("BRIEFING_ROOT", Path(__file__).resolve().parents[2]))
-DATA = ROOT / "data"
-DATAPACKAGE = DATA / "datapackage.json"
+REPOSITORY = Path(__file__).resolve().parents[2]
+_ROOT: contextvars.ContextVar[Path | None] = contextvars.ContextVar("briefing_root", default=None)
 
 
-def _article_file() -> Path:
+def root() -> Path:
+    """The briefing's folder: the one :func:`use_root` set (``config.use`` sets it), else ``BRIEFING_ROOT``, else
+    the repository. Read when asked, never at import."""
+    return _ROOT.get() or Path(os.environ.get("BRIEFING_ROOT") or REPOSITORY)
+
+
+@contextmanager
+def use_root(folder: str | Path):
+    """Resolve every path from ``folder`` inside the ``with`` block (``config.use`` is the usual way in)."""
+    token = _ROOT.set(Path(folder))
+    try:
+        yield Path(folder)
+    finally:
+        _ROOT.reset(token)
+
+
+def data() -> Path:
+    return root() / "data"
+
+
+def datapackage() -> Path:
+    return data() / "datapackage.json"
+
+
+def article_file() -> Path:
     """The article's file: the path of the data package's ``article`` resource (``source/article.zh.txt`` when the
     package does not say)."""
     import json
 
     try:
-        resources = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))["resources"]
-        return DATA / next(r["path"] for r in resources if r.get("name") == "article")
+        resources = json.loads(datapackage().read_text(encoding="utf-8"))["resources"]
+        return data() / next(r["path"] for r in resources if r.get("name") == "article")
     except (OSError, ValueError, KeyError, TypeError, StopIteration):
-        return DATA / "source" / "article.zh.txt"
+        return data() / "source" / "article.zh.txt"
 
 
-ARTICLE = _article_file()
+# The names once fixed at import, read now from the current root (``paths.DATA`` is ``paths.data()``).
+_NAMES = {"ROOT": root, "DATA": data, "DATAPACKAGE": datapackage, "ARTICLE": article_file}
+
+
+def __getattr__(name: str):
+    if name in _NAMES:
+        return _NAMES[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _READS: set[str] = set()
 
@@ -66,10 +99,10 @@ def pdf_name(repository_url: str | None = None, title: str = "briefing", package
     if repository_url is None:
         import yaml
 
-        cfg = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+        cfg = yaml.safe_load((root() / "_config.yml").read_text(encoding="utf-8"))
         repository_url, title = (cfg.get("repository") or {}).get("url") or "", cfg.get("title") or title
     if package is None:
-        package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8")).get("name") or ""
+        package = json.loads((datapackage()).read_text(encoding="utf-8")).get("name") or ""
 
     name = repository_url.rstrip("/").rsplit("/", 1)[-1] if repository_url else package
     name = re.sub(r"[^a-z0-9]+", "-", (name or title).lower()).strip("-")[:60] or "briefing"

@@ -14,9 +14,13 @@ import pandas as pd
 
 from .claims import ESTIMATIVE_TERMS, Register
 from .html import Component, markdown_cell, markdown_table
-from .vocabulary import OUTCOME_LABELS, SECTION_LABELS, TYPE_LABELS, VERDICT_LABELS
+from . import vocabulary
+from .vocabulary import OUTCOME_LABELS, TYPE_LABELS, VERDICT_LABELS
 
-REGISTER_PAGE = "register.html"
+
+def _page(what: str, page: str | None) -> str:
+    """The page a link goes to: ``page`` when given, else the briefing's (``pages`` of briefing.yml)."""
+    return getattr(vocabulary.of(), f"{what}_PAGE") if page is None else page
 
 
 def _ids(df: pd.DataFrame) -> list[str]:
@@ -65,7 +69,7 @@ def claim_cards(reg: Register, claim_ids, review_date: str, article: dict, label
         claimreview = set(claim_ids) == set(reg.claims["id"])
     rows = reg.claims.set_index("id").loc[claim_ids]
     data = {"claims": claim_ids, "review_date": review_date, "claimreview": claimreview,
-            "review_page": REGISTER_PAGE,
+            "review_page": _page("REGISTER", None),
             "article": {k: article[k] for k in ("published", "author", "headline")}}
     markdown = f"**{label}** ({len(claim_ids)} verdict boxes)\n\n" + "\n".join(
         f"- {cid}: {_verdict({**row.to_dict(), 'outcome': None})}" for cid, row in rows.iterrows())
@@ -85,10 +89,10 @@ def _claims_markdown(claims: pd.DataFrame, caption: str) -> str:
     return f"**{markdown_cell(caption)}**\n\n" + markdown_table(["Claim", "Type", "Verdict or outcome"], rows)
 
 
-def claims_table(claims: pd.DataFrame, caption: str, page: str = REGISTER_PAGE) -> Component:
+def claims_table(claims: pd.DataFrame, caption: str, page: str | None = None) -> Component:
     """Compact table of claims: id (linked to the register), the article's words, English, type, and the verdict
     (for a forecast or question with an outcome, the outcome); under it the rating scale of the chips it shows."""
-    return Component("claims_table", {"claims": _ids(claims), "caption": caption, "page": page},
+    return Component("claims_table", {"claims": _ids(claims), "caption": caption, "page": _page("REGISTER", page)},
                      _claims_markdown(claims, caption), f"Claims table: {len(claims)} claims")
 
 
@@ -111,7 +115,8 @@ def register_table(reg: Register) -> Component:
     filter offers the sections that hold claims, in the article's order."""
     # The fallback: the claims of each section (the cards' fallback gives each claim's verdict).
     by_section = reg.claims.groupby("section", sort=False)["id"].agg(", ".join)
-    lines = [f"- {SECTION_LABELS.get(section, section)}: {ids}" for section, ids in by_section.items()]
+    labels = vocabulary.of().SECTION_LABELS
+    lines = [f"- {labels.get(section, section)}: {ids}" for section, ids in by_section.items()]
     return Component("register_table", {"claims": _ids(reg.claims)},
                      f"**The claims register**: {len(reg.claims)} claims, by section\n\n" + "\n".join(lines),
                      f"Register table: {len(reg.claims)} claims")
@@ -132,8 +137,8 @@ def annotated_article(reg: Register) -> Component:
 
 
 def inconsistencies_table(reg: Register, section: str | None = None, claim_ids=None, *,
-                          caption: str = "Where the article contradicts itself", article_page: str = "article.html",
-                          register_page: str = REGISTER_PAGE) -> Component:
+                          caption: str = "Where the article contradicts itself", article_page: str | None = None,
+                          register_page: str | None = None) -> Component:
     """The article against itself, compact, for a chapter: each conflict with its kind, both passages (each
     linked to where it is marked on the annotated article), what conflicts, and the claims it bears on.
     ``section`` or ``claim_ids`` keeps the conflicts that bear on those claims; neither keeps them all."""
@@ -142,8 +147,9 @@ def inconsistencies_table(reg: Register, section: str | None = None, claim_ids=N
         ["Conflict", "Passages", "Kind", "Claims"],
         [[r["id"], f"{r['paragraph_a']} / {r['paragraph_b']}", r["kind"], r["claim_ids"].replace(";", ", ")]
          for r in rows.to_dict("records")])
-    return Component("inconsistencies_table", {"rows": _ids(rows), "caption": caption, "article_page": article_page,
-                                               "register_page": register_page},
+    return Component("inconsistencies_table", {"rows": _ids(rows), "caption": caption,
+                                               "article_page": _page("ARTICLE", article_page),
+                                               "register_page": _page("REGISTER", register_page)},
                      markdown, f"Inconsistencies table: {len(rows)} conflicts")
 
 
@@ -161,13 +167,13 @@ def probability_range(term: str) -> str:
     return "" if low is None else f"{low}–{high}%"
 
 
-def calls_table(calls: pd.DataFrame, caption: str = "Our own calls", page: str = REGISTER_PAGE) -> Component:
+def calls_table(calls: pd.DataFrame, caption: str = "Our own calls", page: str | None = None) -> Component:
     """The briefing's own calls (``briefing_calls``), for a later edition to score: statement, probability term
     with its range, confidence, made on, resolves by, what decides it, and the claims it bears on (linked to the
     register). Each row is anchored at the call's id, so ``watch_table`` can link to it."""
     records = calls.to_dict("records")
     data = {"calls": _ids(calls), "ranges": [probability_range(r["probability_term"]) for r in records],
-            "caption": caption, "page": page}
+            "caption": caption, "page": _page("REGISTER", page)}
     markdown = f"**{markdown_cell(caption)}**\n\n" + markdown_table(
         ["Call", "Probability", "Resolves by", "Claims"],
         [[r["id"], f"{r['probability_term']} ({probability_range(r['probability_term'])})", r["horizon"],
@@ -175,7 +181,7 @@ def calls_table(calls: pd.DataFrame, caption: str = "Our own calls", page: str =
     return Component("calls_table", data, markdown, f"Calls table: {len(calls)} calls")
 
 
-def watch_table(watch: pd.DataFrame, caption: str = "What to watch", page: str = REGISTER_PAGE,
+def watch_table(watch: pd.DataFrame, caption: str = "What to watch", page: str | None = None,
                 calls_page: str = "") -> Component:
     """What to watch (``watch_indicators``): each indicator, what would move the assessment and which way, where
     to watch it, the claims it bears on (linked to the register) and the calls it informs (linked to their rows
@@ -184,6 +190,6 @@ def watch_table(watch: pd.DataFrame, caption: str = "What to watch", page: str =
     markdown = f"**{markdown_cell(caption)}**\n\n" + markdown_table(
         ["Indicator", "Calls", "Claims"],
         [[r["id"], str(r["call_ids"]).replace(";", ", "), str(r["claim_ids"]).replace(";", ", ")] for r in records])
-    return Component("watch_table", {"watch": _ids(watch), "caption": caption, "page": page,
+    return Component("watch_table", {"watch": _ids(watch), "caption": caption, "page": _page("REGISTER", page),
                                      "calls_page": calls_page},
                      markdown, f"Watch table: {len(watch)} indicators")

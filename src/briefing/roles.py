@@ -1,6 +1,6 @@
 """Layer 8 (entry point): MyST roles that cite the register from prose, checked by the strict build.
 
-- ``{claim}`c017``` links to the claim's card on the register page (``register.html#c017``, text ``c017``);
+- ``{claim}`c017``` links to the claim's card on the page holding the claims (``register.html#c017``, text ``c017``);
 - ``{call}`b03``` links to one of the briefing's own calls on the calls page (``calls.html#b03``, text ``b03``);
 - ``{finding}`thaw-b1``` shows one of the book's own findings (``findings.csv``), written once: its headline in
   bold, its text (each placeholder ``{name}`` a glued value of the page), what it rests on (claims and calls as
@@ -12,8 +12,8 @@
 The ids are resolved against the data package (``claims.csv``, ``briefing_calls.csv``) when a page is read; an
 unknown id is a Sphinx warning naming the page and the id, which the strict build (``-W``) turns into an error.
 The link is relative to the page that holds it (Sphinx's own relative URI), so the book works under any sub-path
-and from any folder. The pages that hold the cards are configuration (``briefing_claim_page``,
-``briefing_call_page``), not code. Only the standard library is used: loading the Sphinx extension stays light.
+and from any folder. The pages that hold the cards are configuration (``pages`` of ``briefing.yml``: ``claims``,
+``calls``), not code.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from .findings import FINDINGS, finding_myst, known_findings
-from .paths import DATA
+from . import config, paths
 
-# role name -> (table whose ``id`` column lists the valid ids, config value naming the page that anchors them,
-# its default, id pattern)
+# role name -> (table whose ``id`` column lists the valid ids, the page of ``pages`` in briefing.yml that anchors
+# them, id pattern)
 KINDS = {
-    "claim": ("claims.csv", "briefing_claim_page", "chapters/register", re.compile(r"^c\d{3}$")),
-    "call": ("briefing_calls.csv", "briefing_call_page", "chapters/calls", re.compile(r"^b\d{2}$")),
+    "claim": ("claims.csv", "claims", re.compile(r"^c\d{3}$")),
+    "call": ("briefing_calls.csv", "calls", re.compile(r"^b\d{2}$")),
 }
 
 
@@ -44,16 +44,16 @@ def _ids(table: Path, mtime: float) -> frozenset[str]:
         return frozenset(row["id"] for row in csv.DictReader(f))
 
 
-def known_ids(kind: str, data: Path = DATA) -> frozenset[str]:
+def known_ids(kind: str, data: Path | None = None) -> frozenset[str]:
     """The ids a role of this kind may cite (read afresh when the table changes)."""
-    table = Path(data) / KINDS[kind][0]
+    table = Path(data or paths.data()) / KINDS[kind][0]
     return _ids(table, table.stat().st_mtime)
 
 
 def resolve(kind: str, ident: str, ids: frozenset[str] | set[str]) -> str:
     """The anchor (the id itself) for a cited id, or :class:`UnknownId` naming what is wrong."""
     ident = ident.strip()
-    table, _page, _default, pattern = KINDS[kind]
+    table, _page, pattern = KINDS[kind]
     if not pattern.match(ident):
         raise UnknownId(f"{{{kind}}}`{ident}`: not a {kind} id (expected the pattern {pattern.pattern})")
     if ident not in ids:
@@ -67,7 +67,7 @@ def finding_role(name, rawtext, text, lineno, inliner, options=None, content=Non
 
     env = inliner.document.settings.env
     ident = text.strip()
-    table = Path(DATA) / FINDINGS
+    table = paths.data() / FINDINGS
     env.note_dependency(str(table))  # a changed finding re-reads the pages that show it
     row = known_findings().get(ident)
     if row is None:
@@ -94,7 +94,7 @@ def _role(kind: str):
             logging.getLogger(__name__).warning(f"{env.docname}: {err}", location=(env.docname, lineno),
                                                 type="briefing", subtype="role")
             return [nodes.literal(rawtext, ident)], []
-        target = getattr(env.config, KINDS[kind][1])
+        target = config.current().doc(KINDS[kind][1])
         # Relative to the page that holds the link: works under any sub-path and from any folder.
         uri = env.app.builder.get_relative_uri(env.docname, target) if env.docname != target else ""
         node = nodes.reference(rawtext, ident, refuri=f"{uri}#{anchor}", internal=True,
@@ -105,8 +105,7 @@ def _role(kind: str):
 
 
 def setup(app) -> None:
-    """Register the roles and the config values that name the pages holding their anchors."""
-    for kind, (_table, page, default, _pattern) in KINDS.items():
-        app.add_config_value(page, default, "env")
+    """Register the roles."""
+    for kind in KINDS:
         app.add_role(kind, _role(kind))
     app.add_role("finding", finding_role)

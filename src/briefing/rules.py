@@ -67,7 +67,7 @@ Rules (the brief's analytic standards):
   id they rest on or mention exists, and none is both; no finding types a number (a placeholder is filled from the
   notebook); an outlook rests on one call and carries its term and confidence, a record or an article error neither;
   a record or an article error is rated no higher than its weakest load-bearing item earns;
-- the briefing's own calls (``briefing_calls``): between ``MIN_CALLS`` and ``MAX_CALLS`` of them; the statement
+- the briefing's own calls (``briefing_calls``): between ``calls.min`` and ``calls.max`` (``briefing.yml``) of them; the statement
   carries exactly one estimative term, the one in ``probability_term``; ``assessed_on`` is the newest publication
   date among the call's own sources (the evidence it rests on, not the day the book was written; a month-only date
   stands for any day of its month); ``information_cutoff`` (the date the record was searched to) is no earlier and
@@ -76,7 +76,7 @@ Rules (the brief's analytic standards):
   call whose chance of being borne out, however phrased, reaches above ``NOTE_ABOVE`` per cent (very likely, almost
   certain, and their mirrors very unlikely, almost no chance) needs a ``note`` saying why the call is worth making; its confidence is no higher than the highest confidence
   recorded for the claims it bears on (``moderate`` where none is recorded); every call is informed by at least one
-  of at least ``MIN_WATCH`` indicators to watch (``watch_indicators``).
+  of at least ``calls.min_watch`` indicators to watch (``watch_indicators``).
 """
 
 from __future__ import annotations
@@ -87,17 +87,18 @@ import re
 import pandas as pd
 
 from .article import paragraphs
-from .config import RESERVED_PARTS, SECTIONS
+from . import config
+from .config import RESERVED_PARTS
 from .datapackage import DataError, Package
 from .findings import PLACEHOLDER as FINDING_PLACEHOLDER
-from .scoring import (  # the standards every rule applies (and briefing.yml's limits, as scoring reads them)
-    CITED_SOURCES, DECISIVE_RELATIONS, DEFAULT_CONFIDENCE_CAP, EVIDENCE_RELATIONS, FACT_VERDICTS, IMPLIED_ANSWER,
-    LATER_EVIDENCE, MAX_CALLS, MIN_CALLS, MIN_WATCH, NOT_SCORABLE_REASONS, NOTE_ABOVE, ORIGINAL_COPY,
+from .scoring import (  # the standards every rule applies
+    DECISIVE_RELATIONS, DEFAULT_CONFIDENCE_CAP, EVIDENCE_RELATIONS, FACT_VERDICTS, IMPLIED_ANSWER,
+    LATER_EVIDENCE, NOT_SCORABLE_REASONS, NOTE_ABOVE, ORIGINAL_COPY,
     PRIMARY_SOURCE_KINDS, PUBLISHED_TEXT, RELIABILITY_EXTRA_PATTERNS, Register, cited_headline, duplicate_developments,
     estimative_terms, evidence_as_of, evidence_confidence, fact_confidences, majority_verdict, second_reading_draw,
     unranged_terms, working_note)
 from .values import first_day, id_list, last_day
-from .vocabulary import CHAPTER_LABELS, CONFIDENCE_LEVELS, ESTIMATIVE_TERMS  # noqa: F401
+from .vocabulary import CONFIDENCE_LEVELS, ESTIMATIVE_TERMS  # noqa: F401
 
 def _err(pkg: Package, table: str, rule: str, msg: str, key: str, field: str | None = None) -> DataError:
     return DataError(pkg.file_of(table), rule, msg, key=key, field=field)
@@ -112,15 +113,16 @@ def configured_sections(reg: Register, pkg: Package) -> None:
     """Every claim belongs to a section of ``briefing.yml``, and every line of the article to one of its sections or
     to a part every article has (opening, cited sources, artifacts): a section the configuration does not know has
     no label, theme or chapter."""
-    known = set(SECTIONS)
+    sections = config.current().sections
+    known = set(sections)
     for c in _rows(reg):
         if c["section"] not in known:
             raise _err(pkg, "claims", "configured section", f"'{c['section']}' is not a section of briefing.yml "
-                       f"({', '.join(SECTIONS)})", c["id"], "section")
+                       f"({', '.join(sections)})", c["id"], "section")
     for _, p in reg.paragraphs.iterrows():
         if p["heading_section"] not in known | set(RESERVED_PARTS):
             raise _err(pkg, "article_paragraphs", "configured section", f"'{p['heading_section']}' is not a section "
-                       f"of briefing.yml ({', '.join(SECTIONS)}) nor one of {', '.join(RESERVED_PARTS)}", p["id"],
+                       f"of briefing.yml ({', '.join(sections)}) nor one of {', '.join(RESERVED_PARTS)}", p["id"],
                        "heading_section")
 
 
@@ -286,11 +288,12 @@ def coverage(reg: Register, pkg: Package) -> None:
 
 
 def cited_sources(reg: Register, pkg: Package) -> None:
-    """The article's cited sources (``CITED_SOURCES`` of them, from ``briefing.yml``) are in ``sources``, each
+    """The article's cited sources (as many as ``article.cited_sources`` of ``briefing.yml``) are in ``sources``, each
     linked to at least one claim."""
     cited = reg.sources[reg.sources["kind"] == "cited_by_article"]
-    if len(cited) != CITED_SOURCES:
-        raise DataError(pkg.file_of("sources"), "cited sources", f"the article cites {CITED_SOURCES} sources "
+    expected = config.current().cited_sources
+    if len(cited) != expected:
+        raise DataError(pkg.file_of("sources"), "cited sources", f"the article cites {expected} sources "
                         f"(briefing.yml: article.cited_sources); {len(cited)} rows have kind cited_by_article",
                         field="kind")
     linked = set(reg.links.loc[reg.links["relation"] == "cited_by_article", "source_id"])
@@ -536,15 +539,16 @@ def high_on_original(reg: Register, pkg: Package) -> None:
 
 
 def call_count(reg: Register, pkg: Package) -> None:
-    """Between MIN_CALLS and MAX_CALLS calls, and at least MIN_WATCH indicators to watch (briefing.yml: calls)."""
-    n = len(reg.calls)
-    if not reg.calls.empty and (n < MIN_CALLS or (MAX_CALLS is not None and n > MAX_CALLS)):
-        bounds = f"between {MIN_CALLS} and {MAX_CALLS}" if MAX_CALLS is not None else f"at least {MIN_CALLS}"
+    """Between ``min`` and ``max`` calls, and at least ``min_watch`` indicators to watch (briefing.yml: calls)."""
+    n, calls = len(reg.calls), config.current().calls
+    least, most = calls["min"], calls["max"]
+    if not reg.calls.empty and (n < least or (most is not None and n > most)):
+        bounds = f"between {least} and {most}" if most is not None else f"at least {least}"
         raise DataError(pkg.file_of("briefing_calls"), "call count", f"{n} calls; the briefing makes {bounds} "
                         "(briefing.yml: calls)", field="id")
-    if not reg.watch.empty and len(reg.watch) < MIN_WATCH:
+    if not reg.watch.empty and len(reg.watch) < calls["min_watch"]:
         raise DataError(pkg.file_of("watch_indicators"), "watch count", f"{len(reg.watch)} indicators; what to watch "
-                        f"lists at least {MIN_WATCH}", field="id")
+                        f"lists at least {calls['min_watch']}", field="id")
 
 
 def call_term(reg: Register, pkg: Package) -> None:
@@ -749,7 +753,7 @@ def call_chapters(reg: Register, pkg: Package) -> None:
     one of the briefing's own calls: each chapter ends with what it expects next."""
     if reg.calls.empty:
         return
-    for chapter in CHAPTER_LABELS:
+    for chapter in config.current().chapter_labels:
         if chapter not in set(reg.calls["chapter"]):
             raise DataError(pkg.file_of("briefing_calls"), "call in every chapter", f"no call belongs to chapter "
                             f"'{chapter}': every chapter makes at least one", key=chapter, field="chapter")

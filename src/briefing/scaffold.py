@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 from .claims import register
-from .config import BRIEFING, ConfigError
+from . import config, paths
+from .config import ConfigError
 from .datapackage import package
-from .paths import ROOT
 from .starter import chapter_skeleton, new_briefing
 
 # Tables the register reads (claims.register): the required ones, and the optional ones where present.
@@ -29,10 +29,12 @@ OPTIONAL_TABLES = ("article_inconsistencies", "briefing_calls", "claim_links", "
                    "third_readings", "watch_indicators")
 
 
-def chapter_notebook(section: str, claims_page: str = "register.html", cards: bool = False):
+def chapter_notebook(section: str, claims_page: str | None = None, cards: bool = False):
     """The chapter notebook of ``section`` (an ``nbformat`` notebook, not executed), in the book's chapter outline
     (:func:`briefing.starter.chapter_skeleton`). ``claims_page`` is the page the claims table links each id to
-    (``""``: this page, whose verdict boxes ``cards`` puts below the table)."""
+    (``""``: this page, whose verdict boxes ``cards`` puts below the table; ``None``: the page holding the claims,
+    ``pages.claims`` of briefing.yml)."""
+    BRIEFING = config.current()
     if section not in BRIEFING.sections:
         raise ConfigError(BRIEFING.file, "sections", "unknown section", f"'{section}' is not one of "
                           f"{', '.join(BRIEFING.sections)}")
@@ -44,10 +46,12 @@ def chapter_notebook(section: str, claims_page: str = "register.html", cards: bo
                             reads=sorted(set(REGISTER_TABLES) | (set(OPTIONAL_TABLES) & present)))
 
 
-def write_chapter(section: str, root: Path = ROOT, **options) -> Path:
-    """Write ``chapters/<chapter>.ipynb`` for ``section`` under ``root``; returns its path."""
+def write_chapter(section: str, root: Path | None = None, **options) -> Path:
+    """Write ``chapters/<chapter>.ipynb`` for ``section`` under ``root`` (the current briefing's folder); returns its
+    path."""
     import nbformat
 
+    BRIEFING, root = config.current(), root or paths.root()
     if section not in BRIEFING.sections:
         raise ConfigError(BRIEFING.file, "sections", "unknown section", f"'{section}' is not one of "
                           f"{', '.join(BRIEFING.sections)}")
@@ -64,8 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m briefing.scaffold", description=__doc__.split("\n")[0])
     parser.add_argument("section", nargs="?", help="a section key of briefing.yml (with --new: the new briefing's "
                         "first section, default first_section)")
-    parser.add_argument("--claims-page", default="register.html",
-                        help="the page the claims table links ids to ('' for the chapter itself)")
+    parser.add_argument("--claims-page", default=None,
+                        help="the page the claims table links ids to ('' for the chapter itself; by default the "
+                             "page holding the claims, pages.claims of briefing.yml)")
     parser.add_argument("--cards", action="store_true", help="put the claims' verdict boxes on the page")
     new = parser.add_argument_group("a new briefing")
     new.add_argument("--new", metavar="FOLDER", type=Path, help="write a new briefing into FOLDER (absent or empty)")

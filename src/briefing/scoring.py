@@ -16,11 +16,10 @@ from itertools import combinations
 
 import pandas as pd
 
-from .config import (CITED_SOURCE_SEPARATOR, CITED_SOURCES, MAX_CALLS, MIN_CALLS, MIN_WATCH,  # noqa: F401
-                     THEMES, THEMES_WHEN_SCORED)  # this briefing's own (briefing.yml)
+from . import config  # the briefing's own (briefing.yml): config.current()
 from .datapackage import Package, package
 from .values import first_day, id_list
-from .vocabulary import CONFIDENCE_LEVELS, ESTIMATIVE_TERMS, OUTCOME_LABELS, THEME_LABELS  # noqa: F401
+from .vocabulary import CONFIDENCE_LEVELS, ESTIMATIVE_TERMS, OUTCOME_LABELS  # noqa: F401
 
 FACT_VERDICTS = ("supported", "partly_supported", "contradicted", "unverified")
 # Why a forecast or question cannot be scored; a not_scorable outcome_rationale names one of these.
@@ -50,11 +49,11 @@ PRIMARY_SOURCE_KINDS = ("official_statement", "data_release")
 ORIGINAL_COPY = "original"
 # A fact is judged as of the article's publication: evidence published after it is labelled with this word.
 LATER_EVIDENCE = re.compile(r"\blater\b", re.IGNORECASE)
-# Each section belongs to one of the article's tracks (``THEMES``, from ``briefing.yml``; the scorecard is split by
+# Each section belongs to one of the article's tracks (its theme, from ``briefing.yml``; the scorecard is split by
 # them).
 INCONSISTENCY_KINDS = ("place", "date", "sequence", "number", "membership", "premise", "source", "subject")
-# How the reference list separates a source's publisher and date from its headline: ``CITED_SOURCE_SEPARATOR``
-# (``briefing.yml``); how many sources it lists: ``CITED_SOURCES``.
+# How the reference list separates a source's publisher and date from its headline, and how many sources it lists:
+# ``briefing.yml`` (``article.artifacts.cited_source_separator``, ``article.cited_sources``).
 # Phrases that belong to the desk's working notes, not to a published field. Matched case-insensitively.
 WORKING_NOTE_PATTERNS = (
     r"\bowned by\b", r"\bhelper\b", r"\bcorpus\b", r"\bstored (cop(y|ies)|pages?)\b", r"\bretrieved text\b",
@@ -63,8 +62,7 @@ WORKING_NOTE_PATTERNS = (
 )
 # The reliability note says how far to rely on a source, not how it was found.
 RELIABILITY_EXTRA_PATTERNS = (r"\bsearched\b",)
-# The briefing's own calls and what to watch: how many (``MIN_CALLS``, ``MAX_CALLS``, ``MIN_WATCH``, from
-# ``briefing.yml``: ``calls``).
+# The briefing's own calls and what to watch: how many (``briefing.yml``: ``calls``, min, max and min_watch).
 # A call whose estimative term reaches above this probability (very likely, almost certain) tests little: its
 # ``note`` must say why it is worth making.
 NOTE_ABOVE = 90
@@ -150,9 +148,10 @@ def duplicate_developments(developments: pd.DataFrame) -> list[tuple[str, str, s
 
 def cited_headline(line: str) -> str:
     """The headline of one line of the article's reference list (the words after the separator)."""
-    if not CITED_SOURCE_SEPARATOR or CITED_SOURCE_SEPARATOR not in line:
+    separator = config.current().cited_source_separator
+    if not separator or separator not in line:
         return line
-    return line.split(CITED_SOURCE_SEPARATOR, 1)[1]
+    return line.split(separator, 1)[1]
 
 
 def working_note(text: str, extra: tuple[str, ...] = ()) -> str | None:
@@ -349,7 +348,7 @@ def currency_by_track(sweeps: pd.DataFrame) -> pd.DataFrame:
         rows.append({"track": track, "items": len(items), "swept_to": min(items["swept_to"].map(first_day)),
                      "newest": items.loc[newest.idxmax(), "newest_evidence"], "stalest_item": stalest["item"],
                      "stalest": stalest["newest_evidence"]})
-    order = [t for t in THEME_LABELS if t in {r["track"] for r in rows}]
+    order = [t for t in config.current().themes if t in {r["track"] for r in rows}]
     return pd.DataFrame(rows).set_index("track").loc[order].reset_index()
 
 
@@ -367,14 +366,15 @@ def new_developments(reg: Register, since: int | None = None) -> pd.DataFrame:
 
 
 def outcome_summary(claims: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard with every outcome category, split by theme: one row per track (``THEMES``; a theme marked
+    """The scorecard with every outcome category, split by theme: one row per track (the themes of ``briefing.yml``; a theme marked
     ``scorecard: when_scored`` in ``briefing.yml`` only when it holds a scored claim) and a row ``all``; one column
     per outcome (in ``OUTCOME_LABELS`` order, zeros kept) and ``total``."""
     scored = claims[claims["claim_type"].isin(["forecast", "question"])]
-    themes = scored["section"].map(THEMES)
-    table = pd.crosstab(themes, scored["outcome"]).reindex(index=list(THEME_LABELS), columns=list(OUTCOME_LABELS),
+    b = config.current()
+    themes = scored["section"].map(b.section_themes)
+    table = pd.crosstab(themes, scored["outcome"]).reindex(index=list(b.themes), columns=list(OUTCOME_LABELS),
                                                            fill_value=0)
-    table = table[(table.sum(axis=1) > 0) | ~table.index.isin(list(THEMES_WHEN_SCORED))]
+    table = table[(table.sum(axis=1) > 0) | ~table.index.isin(list(b.themes_when_scored))]
     table.loc["all"] = table.sum()
     table["total"] = table.sum(axis=1)
     table.index.name, table.columns.name = "theme", None

@@ -34,7 +34,8 @@ from pathlib import Path
 from markupsafe import Markup
 from sphinx.util import logging
 
-from .paths import DATA, files_digest, pdf_name
+from . import paths
+from .paths import files_digest, pdf_name
 from .figures import FigureMimeRenderer, vocabulary_css  # noqa: F401  (FigureMimeRenderer: a myst-nb entry point)
 from .figures import own_digest as figures_digest
 from .components import ComponentMimeRenderer  # noqa: F401  (a myst-nb entry point)
@@ -412,11 +413,11 @@ def _build_finished(app, exception):
     out = Path(app.outdir) / "data"
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(DATA, out, ignore=shutil.ignore_patterns("*.md", ".*"))
+    shutil.copytree(paths.data(), out, ignore=shutil.ignore_patterns("*.md", ".*"))
     # Readers download the package as the loader sees it: the briefing's datasets and the kit's tables, merged.
     from .datapackage import descriptor
 
-    (out / "datapackage.json").write_text(json.dumps(descriptor(DATA / "datapackage.json"), indent=2,
+    (out / "datapackage.json").write_text(json.dumps(descriptor(paths.datapackage()), indent=2,
                                                      ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -432,7 +433,8 @@ def _own_digest() -> str:
 def _dates_digest() -> str:
     """A digest of the files the page dates are computed from (the data package and the tables behind
     "evidence as of")."""
-    return files_digest(sorted(DATA.glob("*.csv")) + [DATA / "datapackage.json"])
+    data, config = paths.data(), paths.root() / "briefing.yml"  # briefing.yml names the pages links point to
+    return files_digest(sorted(data.glob("*.csv")) + [data / "datapackage.json"] + ([config] if config.is_file() else []))
 
 
 def setup(app):

@@ -36,7 +36,7 @@ def _guide(text: str) -> str:
     return f":::{{admonition}} What goes here\n:class: tip\n\n{text.strip()}\n:::"
 
 
-def chapter_skeleton(section: str, label: str, page: str, *, claims_page: str = "register.html",
+def chapter_skeleton(section: str, label: str, page: str, *, claims_page: str | None = None,
                      cards: bool = False, cited: list[str] = (), inconsistencies: bool = False,
                      reads: list[str] = ()):
     """The chapter notebook of ``section`` (its key; ``label``: its reader's label; ``page``: the chapter's page
@@ -88,8 +88,8 @@ def chapter_skeleton(section: str, label: str, page: str, *, claims_page: str = 
         new_code(
             "from briefing.render import claims_table\n"
             "\n"
-            "claims_table(claims, caption=\"The article's claims in this section\", "
-            f"page={claims_page!r})", metadata={"tags": ["remove-input"]}),
+            "claims_table(claims, caption=\"The article's claims in this section\""
+            + (")" if claims_page is None else f", page={claims_page!r})"), metadata={"tags": ["remove-input"]}),
     ]
     if cards:
         cells.append(new_code(

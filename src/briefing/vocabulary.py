@@ -1,9 +1,14 @@
 """Layer 2: the book's vocabulary — every label and colour, in one place (this briefing's own from briefing.yml).
 
-It imports only ``config`` (this briefing's own sections, themes, chapters, actors and dataset labels, from
+It imports only ``config`` (a briefing's own sections, themes, chapters, actors and dataset labels, from
 ``briefing.yml``), so every layer above (``claims``, ``charts``, ``render``, ``analysis``, ``sphinx_ext``) can read
 it. Keys are the values stored in ``data/`` (enums of ``datapackage.json``); values are what a reader
 sees. Change a label or a colour here and it changes on every page and chart of the book.
+
+The kit's own tables are constants. A briefing's own (``SECTION_LABELS``, ``THEME_LABELS``, ``CHAPTER_LABELS``,
+``ACTOR_COLOURS``, ``DATASETS``, ``FIELDS``, ``<NAME>_LABELS`` of its datasets, the ``*_PAGE`` links) are
+attributes of :func:`of` (the briefing's vocabulary, made once per briefing); ``vocabulary.SECTION_LABELS`` reads
+them from the current briefing (``config.current()``) when asked, never at import.
 """
 
 from __future__ import annotations
@@ -29,12 +34,8 @@ FIGURE_METADATA = "briefing"
 
 # The article's parts (``heading_section`` of a line; ``section`` of a claim), in reading order: the opening, the
 # briefing's own sections (``briefing.yml``), the cited-source list and the trailing artifacts.
-SECTION_LABELS = {
-    "opening": "Opening",
-    **config.BRIEFING.section_labels,
-    "sources": "Cited sources",
-    "artifacts": "Trailing artifacts",
-}
+# (``Own.section_labels``: the parts every article has around its own sections)
+PART_LABELS = {"opening": "Opening", "sources": "Cited sources", "artifacts": "Trailing artifacts"}
 # Kinds of line (``article.KINDS``): a short label for charts and a longer note for the annotated article.
 KIND_LABELS = {
     "body": "Body text",
@@ -70,8 +71,6 @@ VERDICT_LABELS = {
     "unverified": "Unverified",
     "not_checkable": "Not checkable",
 }
-# The article's tracks, for scorecards split by theme (``briefing.yml``; ``claims.THEMES`` maps each section to one).
-THEME_LABELS = dict(config.THEME_LABELS)
 VERDICT_COLOURS = {
     "supported": "#1B7837",
     "partly_supported": "#C98B00",
@@ -122,9 +121,6 @@ ESTIMATIVE_TERMS = {
 # Confidence in an assessment or a call: how good the evidence is, not how likely the event is.
 CONFIDENCE_LABELS = {"low": "Low", "moderate": "Moderate", "high": "High"}
 CONFIDENCE_LEVELS = tuple(CONFIDENCE_LABELS)  # in order, lowest first (the `confidence` enum of claims and calls)
-# The chapters of the book (page names) that the briefing's own calls and its indicators to watch belong to: each
-# section's chapter, then the others (``briefing.yml``).
-CHAPTER_LABELS = config.BRIEFING.chapter_labels
 # What conflicts in ``article_inconsistencies.kind`` (the article against itself or its own cited sources).
 INCONSISTENCY_LABELS = {
     "place": "Place",
@@ -150,17 +146,17 @@ COPY_LABELS = {"original": "Original", "agency_copy": "Agency copy", "mirror": "
 
 # Everyone a briefing does not list among its actors (``config.OTHER_ACTOR``), and bars that stand for no one.
 OTHER_COLOUR = "#8C8C8C"
-# One colour per actor across the whole book: this briefing's actors (``briefing.yml``, ``actors``), then grey for
-# everyone else.
-ACTOR_COLOURS = {**config.ACTORS, config.OTHER_ACTOR: OTHER_COLOUR}
 
 
-def dataset_vocabulary(resource: str, field: str) -> tuple[dict[str, str], dict[str, str] | None]:
-    """The labels and colours of one field of this briefing's own datasets (``briefing.yml``, ``datasets``), each
+def dataset_vocabulary(resource: str, field: str, briefing: config.Briefing | None = None
+                       ) -> tuple[dict[str, str], dict[str, str] | None]:
+    """The labels and colours of one field of a briefing's own datasets (``briefing.yml``, ``datasets``), each
     colour resolved: a hex colour as written, an actor's code (checked by ``config``) as its colour in
-    ``ACTOR_COLOURS``. Empty when this briefing has no such dataset."""
-    labels, colours = config.dataset(resource, field)
-    resolved = {v: c if c.startswith("#") else ACTOR_COLOURS[c] for v, c in (colours or {}).items()}
+    ``ACTOR_COLOURS``. Empty when the briefing has no such dataset."""
+    b = briefing or config.current()
+    actors = {**b.actors, config.OTHER_ACTOR: OTHER_COLOUR}
+    labels, colours = b.dataset(resource, field)
+    resolved = {v: c if c.startswith("#") else actors[c] for v, c in (colours or {}).items()}
     return labels, None if colours is None else resolved
 
 
@@ -170,19 +166,15 @@ VOTE_LABELS = {"yes": "In favour", "no": "Against", "abstain": "Abstained"}
 VOTE_COLOURS = {"yes": "#0072B2", "no": "#D55E00", "abstain": "#E69F00"}
 MARK_COLOUR = "#7A1F5C"  # rules and shading that mark the article's own claim on a chart (a dark plum)
 
-# This briefing's own datasets (``briefing.yml``, ``datasets``): the labels and colours of each field, by
-# (resource, field), and under the name the file gives it: ``name: TRACK`` makes ``TRACK_LABELS`` and
-# ``TRACK_COLOURS`` (the developments' tracks, the lanes of the chapters' timelines, …).
-DATASETS = {key: dataset_vocabulary(*key) for key in config.BRIEFING.datasets}
-for _key, _name in config.BRIEFING.dataset_names.items():
-    globals()[f"{_name}_LABELS"], globals()[f"{_name}_COLOURS"] = DATASETS[_key]
 
 
-def generic_vocabulary(resource: str, field: str, name: str) -> tuple[dict[str, str], dict[str, str] | None]:
+def generic_vocabulary(resource: str, field: str, name: str, briefing: config.Briefing | None = None
+                       ) -> tuple[dict[str, str], dict[str, str] | None]:
     """The vocabulary's own labels and colours (``<name>_LABELS``, ``<name>_COLOURS`` if any) for a field that
     ``briefing.yml`` binds with ``vocabulary: <name>``."""
     if name not in GENERIC:
-        raise config.ConfigError(config.BRIEFING.file, f"datasets.{resource}.{field}.vocabulary", "unknown table",
+        file = (briefing or config.current()).file
+        raise config.ConfigError(file, f"datasets.{resource}.{field}.vocabulary", "unknown table",
                                  f"the vocabulary has no generic table {name!r} (it has: {', '.join(GENERIC)})")
     return GENERIC[name]
 
@@ -190,28 +182,77 @@ def generic_vocabulary(resource: str, field: str, name: str) -> tuple[dict[str, 
 # The vocabulary's tables that a briefing's own dataset may use for its field (``vocabulary: <name>``).
 GENERIC = {"VOTE": (VOTE_LABELS, VOTE_COLOURS)}
 
-
-# Fields of this briefing's datasets that hold values the vocabulary labels itself (``vocabulary: VOTE``).
-GENERIC_FIELDS = {key: generic_vocabulary(*key, name) for key, name in config.BRIEFING.dataset_vocabularies.items()}
-
-# Which labels (and colours) name the values of which field of the data package, as (resource, field).
-# tests/test_vocabulary.py checks that every value a field's schema allows has its label and colour here.
-FIELDS = {
+# Which labels (and colours) name the values of which field of the data package, as (resource, field): the kit's
+# own fields here; ``of(briefing).fields`` adds the briefing's (``FIELDS``). tests/test_vocabulary.py checks that
+# every value a field's schema allows has its label and colour.
+KIT_FIELDS = {
     ("article_paragraphs", "kind"): (KIND_LABELS, KIND_COLOURS),
-    ("article_paragraphs", "heading_section"): (SECTION_LABELS, None),
-    ("claims", "section"): (SECTION_LABELS, None),
     ("claims", "claim_type"): (TYPE_LABELS, None),
     ("claims", "verdict"): (VERDICT_LABELS, VERDICT_COLOURS),
     ("claims", "outcome"): (OUTCOME_LABELS, OUTCOME_COLOURS),
     ("article_inconsistencies", "kind"): (INCONSISTENCY_LABELS, None),
     ("article_inconsistencies", "strength"): (STRENGTH_LABELS, None),
     ("sources", "copy"): (COPY_LABELS, None),
-    ("briefing_calls", "chapter"): (CHAPTER_LABELS, None),
     ("briefing_calls", "confidence"): (CONFIDENCE_LABELS, None),
-    ("watch_indicators", "chapter"): (CHAPTER_LABELS, None),
-    **GENERIC_FIELDS,
-    **DATASETS,
 }
+
+
+class Own:
+    """A briefing's own vocabulary, made once from its ``briefing.yml`` (:func:`of`)."""
+
+    def __init__(self, b: config.Briefing):
+        # The article's parts (``heading_section`` of a line; ``section`` of a claim), in reading order: the
+        # opening, the briefing's own sections, the cited-source list and the trailing artifacts.
+        self.SECTION_LABELS = {"opening": PART_LABELS["opening"], **b.section_labels,
+                               "sources": PART_LABELS["sources"], "artifacts": PART_LABELS["artifacts"]}
+        # The article's tracks, for scorecards split by theme (each section belongs to one).
+        self.THEME_LABELS = dict(b.themes)
+        # The chapters (page names) that the briefing's own calls and indicators to watch belong to: each
+        # section's chapter, then the others.
+        self.CHAPTER_LABELS = b.chapter_labels
+        # One colour per actor across the whole book: the briefing's actors, then grey for everyone else.
+        self.ACTOR_COLOURS = {**b.actors, config.OTHER_ACTOR: OTHER_COLOUR}
+        # The briefing's own datasets: the labels and colours of each field, by (resource, field), and under the
+        # name the file gives it: ``name: TRACK`` makes ``TRACK_LABELS`` and ``TRACK_COLOURS``.
+        self.DATASETS = {key: dataset_vocabulary(*key, briefing=b) for key in b.datasets}
+        for key, name in b.dataset_names.items():
+            setattr(self, f"{name}_LABELS", self.DATASETS[key][0])
+            setattr(self, f"{name}_COLOURS", self.DATASETS[key][1])
+        # Fields of its datasets that hold values the vocabulary labels itself (``vocabulary: VOTE``).
+        self.GENERIC_FIELDS = {key: generic_vocabulary(*key, name, briefing=b)
+                               for key, name in b.dataset_vocabularies.items()}
+        self.FIELDS = {
+            **KIT_FIELDS,
+            ("article_paragraphs", "heading_section"): (self.SECTION_LABELS, None),
+            ("claims", "section"): (self.SECTION_LABELS, None),
+            ("briefing_calls", "chapter"): (self.CHAPTER_LABELS, None),
+            ("watch_indicators", "chapter"): (self.CHAPTER_LABELS, None),
+            **self.GENERIC_FIELDS,
+            **self.DATASETS,
+        }
+        # Links from a chapter page to the pages holding every claim's card, the calls, every source in full (each
+        # at #src-<id>) and the annotated article (``pages`` of briefing.yml).
+        self.REGISTER_PAGE, self.CALLS_PAGE = b.page("claims"), b.page("calls")
+        self.SOURCES_PAGE, self.ARTICLE_PAGE = b.page("sources"), b.page("article")
+
+
+def of(briefing: config.Briefing | None = None) -> Own:
+    """The vocabulary of ``briefing`` (the current one by default), made once per briefing."""
+    b = briefing or config.current()
+    own = b.__dict__.get("_vocabulary")
+    if own is None:  # the Briefing is frozen: its cache is set past its __setattr__
+        own = b.__dict__["_vocabulary"] = Own(b)
+    return own
+
+
+def __getattr__(name: str):
+    """``vocabulary.SECTION_LABELS`` and the other tables of a briefing: the current briefing's."""
+    if name.isupper():
+        try:
+            return getattr(of(), name)
+        except AttributeError:
+            pass
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # -- the page and the chart frame -------------------------------------------------------------------------------
 
@@ -258,4 +299,8 @@ CHART_TEXT_PX = 11
 TITLE_PX_PER_CHAR, SUBTITLE_PX_PER_CHAR, DEFAULT_WIDTH = 8.5, 6.5, 560
 LABEL_PX_PER_CHAR = 0.6 * CHART_TEXT_PX
 LABEL_ROW_PX = CHART_TEXT_PX + 3
-SOURCES_PAGE = "sources.html"  # every source in full, each at #src-<id> (chapters/sources.ipynb)
+
+
+def __dir__() -> list[str]:
+    """The kit's tables and the current briefing's."""
+    return sorted({*globals(), *vars(of())})
