@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from briefing import config
-from briefing.datapackage import DataError, Package, assemble, descriptor, kit_tables, load
+from briefing.datapackage import DataError, Package, descriptor, kit_tables, load
 from briefing.paths import DATA, ROOT
 
 from support import edit_csv, package_fails as _fails

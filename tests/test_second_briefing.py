@@ -14,8 +14,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -26,12 +24,6 @@ from support.links import broken_links
 
 FIXTURE = ROOT / "tests" / "fixtures" / "second_briefing"
 SECTION, CHAPTER = "harbour_talks", "harbour"
-
-
-def _run(args: list[str], root: Path, timeout: int = 120) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "BRIEFING_EXECUTE"}
-    env["BRIEFING_ROOT"] = str(root)
-    return subprocess.run(args, capture_output=True, text=True, env=env, cwd=root, timeout=timeout)
 
 
 def test_the_fixture_is_labelled_fictional():

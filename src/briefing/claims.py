@@ -16,7 +16,7 @@ from .rules import FINDING_RULES, RULES, check  # noqa: F401
 from .findings import PLACEHOLDER as FINDING_PLACEHOLDER
 from .scoring import (  # noqa: F401  (the standards callers read from here: notebooks, pages, tests)
     ABSENCE_RULE, CONFIDENCE_LEVELS, DECISIVE_RELATIONS, DEFAULT_CONFIDENCE_CAP, ESTIMATIVE_TERMS,
-    INCONSISTENCY_KINDS, LATER_EVIDENCE, MAX_CALLS, MIN_CALLS, MIN_WATCH, NOTE_ABOVE, PRIMARY_SOURCE_KINDS,
+    INCONSISTENCY_KINDS, LATER_EVIDENCE, NOTE_ABOVE, PRIMARY_SOURCE_KINDS,
     Register, agreement, cited_headline, currency_by_track, duplicate_developments, edition, estimative_terms,
     evidence_as_of, evidence_confidence, fact_confidences, majority_verdict, new_developments, newest_evidence,
     outcome_summary, reader_date, second_reading_draw, second_reading_sample, second_reading_set, unranged_terms,
