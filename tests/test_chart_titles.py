@@ -3,8 +3,10 @@
 A title states the chart's finding. Every number in it must follow from the data the chart itself draws (the
 inline datasets of its stored Vega-Lite spec): a value, a count or a sum of rows (in all, by one or two fields,
 or before/after a date the chart marks; for sums by one field, two groups together or all groups but one), a
-number of distinct values, a year, a span in days between two dates of the chart, a difference of two counts,
-or (with a per cent sign) a percentage of two of these. A title that no longer matches its
+number of distinct values, a year, a span in days between two dates the chart marks, or (with a per cent sign) a
+percentage of two values of one field or of two counts or sums of one table. The dates a chart marks are those of
+its annotation tables (a `label` field) and of rows it labels (`labelled`); an annotation table's own numbers
+place its labels and count for nothing. A title that no longer matches its
 data (the data changed, the title did not) fails here, in any notebook, with the chart and the number named.
 """
 
@@ -13,9 +15,10 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from briefing.paths import ROOT
@@ -37,67 +40,89 @@ def title_of(spec: dict) -> str:
     return " ".join(text) if isinstance(text, list) else text  # a wrapped title is a list of lines
 
 
-def _dates(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    out = {}
-    for field in frame.columns:
-        if frame[field].dtype == object and frame[field].astype(str).str.match(r"^\d{4}-\d{2}(-\d{2})?").all():
-            out[field] = pd.to_datetime(frame[field].astype(str).str[:10], format="mixed")
-    return out
+DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
+
+
+def _fields(rows: list[dict]) -> tuple[list[str], dict[str, list], list[str]]:
+    """A table's numeric fields, its date fields (parsed) and its other fields (labels)."""
+    names = list(dict.fromkeys(k for row in rows for k in row))
+    numeric, dates, labels = [], {}, []
+    for f in names:
+        cells = [row.get(f) for row in rows]
+        present = [c for c in cells if c is not None]
+        if present and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in present):
+            numeric.append(f)
+        elif all(isinstance(c, str) and DATE.match(c) for c in cells):
+            dates[f] = [date.fromisoformat(c[:10] if len(c) >= 10 else c[:7] + "-01") for c in cells]
+        else:
+            labels.append(f)
+    return numeric, dates, labels
+
+
+def _shares(base) -> set[float]:
+    base = sorted(set(base))
+    return {float(round(100 * a / b)) for a in base for b in base if b and 0 <= a <= b}
 
 
 def derivable(spec: dict) -> tuple[set[float], set[float]]:
-    """The numbers a title may state about this chart's data, and the percentages (see the module docstring)."""
-    frames = [pd.DataFrame(rows) for rows in spec.get("datasets", {}).values() if rows]
-    values: set[float] = set()
-    counts: set[float] = set()
-    all_dates: list[pd.Timestamp] = []
-    for frame in frames:
-        all_dates += [d for series in _dates(frame).values() for d in series]
-    marks = sorted({d for d in all_dates})
-    for frame in frames:
-        counts.add(len(frame))
-        numeric = [f for f in frame.columns if pd.api.types.is_numeric_dtype(frame[f]) and frame[f].dtype != bool]
-        labels = [f for f in frame.columns if f not in numeric]
-        for f in numeric:
-            values.update(frame[f].dropna().astype(float))
-            values.add(float(frame[f].sum()))
-        for f in labels:
-            counts.add(frame[f].astype(str).nunique())
-            years = frame[f].astype(str).str.extract(r"^(\d{4})\b")[0].dropna()
-            values.update(years.astype(float))
-        dates = _dates(frame)
-        for f, series in dates.items():
-            values.update(series.dt.year.astype(float))
-        subsets = [frame]
+    tables = [(rows, *_fields(rows)) for rows in spec.get("datasets", {}).values() if rows]
+    marked = set()
+    for rows, _, dates, labels in tables:
+        annotation = "label" in labels  # the chart's own marks and labels
         for series in dates.values():
-            for mark in marks:
-                for edge in (mark, mark.replace(day=1), (mark + pd.offsets.MonthBegin(1))):
-                    subsets += [frame[series > edge], frame[series >= edge], frame[series < edge]]
-        for sub in subsets:
-            counts.add(len(sub))
+            marked.update(d for d, row in zip(series, rows) if annotation or row.get("labelled") is True)
+    marks = sorted(marked)
+    values, shares = set(), set()
+    for rows, numeric, dates, labels in tables:
+        if "label" in labels:
+            numeric = []  # an annotation table's numbers place its labels
+        local = {float(len(rows))}
+        for f in numeric:
+            raw = [float(row[f]) for row in rows if row.get(f) is not None]
+            values.update(raw)
+            shares |= _shares(raw)
+        for f in labels:
+            cells = [str(row.get(f)) for row in rows]
+            local.add(float(len(set(cells))))
+            values.update(float(m.group(1)) for c in cells if (m := re.match(r"^(\d{4})\b", c)))
+        for series in dates.values():
+            values.update(float(d.year) for d in series)
+        keys2 = [f for f in labels if len({str(row.get(f)) for row in rows}) < len(rows)]  # an id groups nothing
+        cuts = {tuple(i for i, d in enumerate(series) if keep(d, m))
+                for series in dates.values() for m in marks
+                for keep in (lambda d, m: d > m, lambda d, m: d >= m, lambda d, m: d < m)}
+        for cut in [tuple(range(len(rows)))] + sorted(cuts):
+            sub = [rows[i] for i in cut]
+            local.add(float(len(sub)))
             for n in (1, 2):
-                for keys in itertools.combinations([f for f in labels if f not in dates], n):
-                    grouped = sub.astype({k: str for k in keys}).groupby(list(keys))
-                    counts.update(grouped.size().astype(float))
+                for keys in itertools.combinations(labels if n == 1 else keys2, n):
+                    size, sums = defaultdict(int), defaultdict(lambda: defaultdict(float))
+                    for row in sub:
+                        group = tuple(str(row.get(k)) for k in keys)
+                        size[group] += 1
+                        for f in numeric:
+                            sums[f][group] += float(row.get(f) or 0)
+                    local.update(float(s) for s in size.values())
                     for f in numeric:
-                        sums = list(grouped[f].sum().astype(float))
-                        values.update(sums)
+                        totals = list(sums[f].values())
+                        local.update(totals)
+                        local.add(sum(totals))
                         if n == 1:  # two groups together, or all but one ("27 are wrong", "42 checkable")
-                            values.update(a + b for a, b in itertools.combinations(sums, 2))
-                            values.update(sum(sums) - a for a in sums)
-    for a, b in itertools.combinations(sorted(set(all_dates)), 2):
-        values.add(float(abs((b - a).days)))
-    counts_list = sorted(counts)
-    values |= counts | {abs(a - b) for a, b in itertools.combinations(counts_list, 2)}
-    base = sorted(values)
-    shares = {float(round(100 * a / b)) for a in base for b in base if b and 0 <= a <= b}
+                            local.update(a + b for a, b in itertools.combinations(totals, 2))
+                            local.update(sum(totals) - a for a in totals)
+        values |= local
+        shares |= _shares(local)
+    values.update(float(abs((b - a).days)) for a, b in itertools.combinations(marks, 2))
     return values, shares
 
 
 def unsupported_numbers(spec: dict) -> list[str]:
+    numbers = NUMBER.findall(title_of(spec))
+    if not numbers:
+        return []
     known, shares = derivable(spec)
     missing = []
-    for text, percent in NUMBER.findall(title_of(spec)):
+    for text, percent in numbers:
         value = float(text.replace(",", ""))
         if percent:
             if float(round(value)) not in shares:
@@ -150,3 +175,14 @@ def test_a_span_in_days_between_two_marks():
     marks = ["2025-02-15", "2025-02-18"]
     assert unsupported_numbers(_spec("Met 3 days before", EVENTS, marks)) == []
     assert unsupported_numbers(_spec("Met 9 days before", EVENTS, marks)) == ["9"]
+
+
+def test_a_span_between_two_unmarked_rows_fails():
+    """55 days lie between two events the chart neither marks nor labels: no finding."""
+    assert unsupported_numbers(_spec("Met 55 days apart", EVENTS, ["2025-02-18"])) == ["55"]
+
+
+def test_the_numbers_that_place_a_label_are_no_finding():
+    marks = _spec("Drawn 240 pixels up", EVENTS)
+    marks["datasets"]["data-2"] = [{"label": "Riyadh", "when": "2025-02-18", "bottom": 240}]
+    assert unsupported_numbers(marks) == ["240"]
