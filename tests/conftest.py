@@ -26,6 +26,24 @@ def playwright():
     pw.stop()
 
 
+@pytest.fixture(scope="session")
+def loaded_briefing():
+    """The real register, its package and its findings, loaded once per session (picks reads the same one)."""
+    import picks
+    from briefing.datapackage import package
+
+    pkg = package()
+    return picks.reg(), pkg, pkg.table("findings")
+
+
+@pytest.fixture
+def broken(loaded_briefing):
+    """A deep copy of the real register to break in memory (support.memory.Briefing): edit a cell, run one rule."""
+    from support.memory import Briefing
+
+    return Briefing(*loaded_briefing)
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A copy of the briefing (data/ and briefing.yml, in ``tmp_path``): returns the path of its datapackage.json."""
