@@ -30,7 +30,7 @@ import pandas as pd
 import pytest
 
 from briefing.analysis import confidence_ceiling
-from briefing.claims import ESTIMATIVE_TERMS, PRIMARY_SOURCE_KINDS, DECISIVE_RELATIONS, register
+from briefing.claims import ESTIMATIVE_TERMS, PRIMARY_SOURCE_KINDS, DECISIVE_RELATIONS
 from briefing.paths import ROOT
 from briefing.vocabulary import CONFIDENCE_LEVELS
 
@@ -126,8 +126,8 @@ def hand_typed_links(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def reg():
-    return register()
+def reg(loaded_briefing):
+    return loaded_briefing[0]
 
 
 @pytest.fixture(scope="module")
