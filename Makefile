@@ -108,9 +108,10 @@ test: system-deps $(STAMP) $(LAB_STAMP)
 test-browser: system-deps book pdf
 	$(BIN)/python -m pytest -m browser tests/browser
 
-# The unit and data tests on every core (pytest-xdist): they share no state but their own temporary folders.
+# The kit's and the content's tests on every core (pytest-xdist): they share no state but their own temporary
+# folders and need no built book (tests/build, tests/browser and tests/lab do).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n auto -m "not browser and not lab and not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow" tests/kit tests/content
 
 # JupyterLab lives in its own environment, .venv-lab, from its own lock (the build's versions plus the lab), so
 # the build environment stays lean (the lab's rfc3987-syntax costs every kernel start ~2 s). As root (as on CI
