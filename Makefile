@@ -45,10 +45,14 @@ help:
 	@echo "make bench      measure build times and page weight/speed against the budgets (ONLY=browser: pages only)"
 	@echo "make lock       re-resolve requirements.lock from pyproject.toml (needs network)"
 
-$(STAMP): requirements.lock pyproject.toml
+# Installs: pip installs uv from its own lock (requirements-uv.lock, with its hash), then uv installs the lock,
+# checking every hash (a fresh .venv in about 12 s against pip's 200 s, 1 s against 74 s with warm caches).
+UV_SYNC = $(1)/uv pip sync --quiet --require-hashes --python $(1)/python
+$(STAMP): requirements.lock requirements-uv.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-uv.lock
+	$(call UV_SYNC,$(BIN)) requirements.lock
 	# The project's own package, editable, built offline with the locked setuptools (nothing unpinned fetched); it
 	# registers the book's figure renderer with myst-nb (an entry point).
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index -e .
@@ -123,17 +127,19 @@ test: system-deps $(STAMP) $(LAB_STAMP)
 test-browser: system-deps book pdf
 	$(BIN)/python -m pytest -m browser tests/browser
 
-# The unit and data tests on every core (pytest-xdist): they share no state but their own temporary folders.
+# The kit's and the content's tests on every core (pytest-xdist): they share no state but their own temporary
+# folders and need no built book (tests/build, tests/browser and tests/lab do).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n auto -m "not browser and not lab and not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow" tests/kit tests/content
 
 # JupyterLab lives in its own environment, .venv-lab, from its own lock (the build's versions plus the lab), so
 # the build environment stays lean (the lab's rfc3987-syntax costs every kernel start ~2 s). As root (as on CI
 # machines) JupyterLab refuses to start without --allow-root.
 
-$(LAB_STAMP): requirements-lab.lock pyproject.toml
+$(LAB_STAMP): requirements-lab.lock requirements-uv.lock pyproject.toml
 	test -x $(LAB_BIN)/python || $(PYTHON) -m venv $(LAB_VENV)
-	$(LAB_BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-lab.lock
+	$(LAB_BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-uv.lock
+	$(call UV_SYNC,$(LAB_BIN)) requirements-lab.lock
 	$(LAB_BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index -e .
 	$(LAB_BIN)/python -m pip check
 	touch $(LAB_STAMP)
@@ -147,8 +153,7 @@ lab: $(LAB_STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(if $(RUNS),--runs $(RUNS),) $(if $(ONLY),--only $(ONLY),)
 
-lock:
-	$(BIN)/python -m pip install --quiet uv
+lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra test --extra lab --generate-hashes --python-version 3.11 \
 	  -c requirements.lock -o requirements-lab.lock

@@ -26,6 +26,24 @@ def playwright():
     pw.stop()
 
 
+@pytest.fixture(scope="session")
+def loaded_briefing():
+    """The real register, its package and its findings, loaded once per session (picks reads the same one)."""
+    import picks
+    from briefing.datapackage import package
+
+    pkg = package()
+    return picks.reg(), pkg, pkg.table("findings")
+
+
+@pytest.fixture
+def broken(loaded_briefing):
+    """A deep copy of the real register to break in memory (support.memory.Briefing): edit a cell, run one rule."""
+    from support.memory import Briefing
+
+    return Briefing(*loaded_briefing)
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A copy of the briefing (data/ and briefing.yml, in ``tmp_path``): returns the path of its datapackage.json."""
@@ -77,3 +95,23 @@ def pytest_collection_modifyitems(session, config, items):
         check.add_marker(pytest.mark.slow)
         check.add_marker(pytest.mark.notebook)
         items.insert(i + 1, check)
+
+
+# Folders whose tests share one expensive session fixture, so that `--dist loadfile` keeps each on one worker:
+# the browser tests one Chromium and one audit of every page (the audit and the byte budgets), the lab one
+# JupyterLab. Every other file is a group of its own, as loadfile has it.
+SHARED_FIXTURE_FOLDERS = ("tests/browser/", "tests/lab/")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LoadFolderOrFile(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return next((f for f in SHARED_FIXTURE_FOLDERS if path.startswith(f)), path)
+
+    return LoadFolderOrFile(config, log)

@@ -42,7 +42,7 @@ EVERYTHING = "*"  # the dependency set of a notebook that declares no reads
 # Package files that only the build reads, never a notebook's code: how the book looks (stylesheets, scripts, page
 # and figure templates) and the build's own modules. A change to them rebuilds the pages from the cached outputs,
 # executing nothing. Every other file of the package is an input of every notebook (a new module is one until it
-# is listed here); tests/test_cache.py checks that no notebook reaches any of these through its imports.
+# is listed here); tests/kit/test_cache.py checks that no notebook reaches any of these through its imports.
 BUILD_ONLY = (
     "static/",  # CSS, scripts, icon
     "templates/*.html",  # theme overrides

@@ -21,7 +21,7 @@ How to add a component:
    when passed into another template. Markup that Python made itself and
    trusts (an SVG from vl-convert, say) goes in as ``markupsafe.Markup(svg)``; text from the data never does.
    JSON inside ``<script>`` goes through the ``script_json`` filter: ``{{ spec_json | script_json }}``.
-   ``tests/test_render.py`` shows that a template escapes by default; add the component to the hostile-text
+   ``tests/kit/test_render.py`` shows that a template escapes by default; add the component to the hostile-text
    fixture of ``tests/browser/test_pages.py``.
 
 Notebook outputs must be identical on every run (nbval compares them), so a component's data and Markdown carry

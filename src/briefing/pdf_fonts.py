@@ -7,7 +7,7 @@ search for 闭门 finds nothing. The repair maps every radical back to its ideog
 decomposition (NFKC) where there is one, else by the ideograph that shares the radical's glyph in the CJK font
 (read with fontTools).
 
-Three pieces, each tested on its own (``tests/test_pdf_fonts.py``): :func:`radical_map` (font -> radical map),
+Three pieces, each tested on its own (``tests/kit/test_pdf_fonts.py``): :func:`radical_map` (font -> radical map),
 :func:`repair_to_unicode` (one ToUnicode CMap, as text) and :func:`repair_fonts` (every font of a pypdf writer).
 """
 

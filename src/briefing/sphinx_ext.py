@@ -10,7 +10,7 @@
   and card from its stored name and data (``components.ComponentMimeRenderer``).
 - Chooses how notebooks execute: ``BRIEFING_EXECUTE=force`` (or ``cache``, ``off``, ``auto``, ``inline``) in the
   environment overrides ``execute.execute_notebooks`` of ``_config.yml``; an unknown value stops the build. The
-  Makefile sets it (``make book EXECUTE=force``); ``tests/test_build_strict.py`` shows that it takes effect.
+  Makefile sets it (``make book EXECUTE=force``); ``tests/build/test_build_strict.py`` shows that it takes effect.
 - Gives every page a description and Open Graph / Twitter card metadata (title; description from the page's
   "Bottom line" section or its first paragraph), with no external request; writes ``sitemap.xml`` when the site's
   URL is configured (``html.baseurl`` in ``_config.yml``).

@@ -17,7 +17,7 @@ from . import config
 
 # -- versions of what the book serves ---------------------------------------------------------------------------
 
-VEGA_LITE_VERSION = "6.4"  # must match the Vega-Lite schema of the pinned Altair (see tests/test_charts.py)
+VEGA_LITE_VERSION = "6.4"  # must match the Vega-Lite schema of the pinned Altair (see tests/kit/test_charts.py)
 # JupyterLab 4 (and VS Code) draw Vega-Lite natively under the v5 MIME type only (their renderers carry
 # Vega-Lite 5); the spec is handed to them with the v5 schema URL. tests/lab checks that every figure draws there.
 VEGA_LITE_MIME = "application/vnd.vegalite.v5+json"
@@ -183,7 +183,7 @@ def generic_vocabulary(resource: str, field: str, name: str, briefing: config.Br
 GENERIC = {"VOTE": (VOTE_LABELS, VOTE_COLOURS)}
 
 # Which labels (and colours) name the values of which field of the data package, as (resource, field): the kit's
-# own fields here; ``of(briefing).fields`` adds the briefing's (``FIELDS``). tests/test_vocabulary.py checks that
+# own fields here; ``of(briefing).fields`` adds the briefing's (``FIELDS``). tests/kit/test_vocabulary.py checks that
 # every value a field's schema allows has its label and colour.
 KIT_FIELDS = {
     ("article_paragraphs", "kind"): (KIND_LABELS, KIND_COLOURS),

@@ -1,12 +1,16 @@
 """The rendered book in a real browser (headless Chromium): offline, error-free, accessible, light (issue 5).
 
-Every page of _toc.yml plus the site's index.html is loaded cold, warm and in the dark theme; see
-tests/support/harness.py (budgets: benchmarks/budgets.toml, [audit]).
+Every page of _toc.yml plus the site's index.html is loaded cold, warm and in the dark theme, once, for the audit
+and the byte budgets (tests/browser/test_budgets.py); see tests/support/harness.py (budgets:
+benchmarks/budgets.toml, [audit] and [page]). Without JavaScript and under a sub-path, the built HTML of every page
+is read and a sample of pages is loaded.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import random
 import re
 from urllib.parse import urlsplit
 
@@ -198,14 +202,47 @@ def test_print_keeps_charts_and_drops_navigation(page, site):
 
 
 # ------------------------------------------------------------------------------- without JavaScript
+# What a reader without JavaScript gets is in the built HTML (every chart an inline SVG with marks, no script
+# needed); a browser with JavaScript off confirms on a sample of pages that nothing (a stylesheet) hides it.
 
-def test_every_chart_shows_without_javascript(browser, site):
-    """A reader with JavaScript off (or before any script loads) sees every chart: inline SVG with marks."""
+_VIS = re.compile(r'<div class="briefing-chart__vis"[^>]*>')
+_MARKS = re.compile(r'<g class="mark-[a-z]+ role-mark[^"]*"[^>]*>\s*<(path|rect|circle|line|text|symbol|g)\b')
+
+
+def charts_without_svg(page_html: str) -> list[str]:
+    """The charts of a built page that do not show as an inline SVG with marks before any script runs."""
+    bad = []
+    opens = list(_VIS.finditer(page_html))
+    for i, m in enumerate(opens):
+        body = page_html[m.end():opens[i + 1].start() if i + 1 < len(opens) else len(page_html)]
+        body = body.split("</figure>", 1)[0]
+        if "data-rendered" in m.group(0) or "<svg" not in body or not _MARKS.search(body):
+            bad.append(re.search(r'id="([^"]+)"', m.group(0)).group(1))
+    return bad
+
+
+def test_every_chart_is_inline_svg_in_the_built_html():
+    seen, bad = 0, []
+    for path in PAGES:
+        text = harness.page_text(path, follow=False)
+        seen += len(_VIS.findall(text))
+        bad += [f"{path}#{c}" for c in charts_without_svg(text)]
+    assert seen, "no chart found on any page of the book"
+    assert not bad, "charts without an inline SVG with marks: " + "; ".join(bad)
+
+
+def _chart_sample() -> list[str]:
+    chart_pages = [p for p in PAGES if _has_chart(p)]
+    return list(dict.fromkeys([chart_pages[0], chart_pages[-1]])) if chart_pages else []
+
+
+def test_charts_show_without_javascript(browser, site):
+    """A reader with JavaScript off (or before any script loads) sees the charts: a sample of pages."""
     ctx = browser.new_context(viewport=harness.VIEWPORT, java_script_enabled=False)
     page = ctx.new_page()
     seen, bad = 0, []
     try:
-        for path in PAGES:
+        for path in _chart_sample():
             harness.goto(page, site, site.url(path))
             for c in page.evaluate(harness.CHARTS_JS):
                 seen += 1
@@ -213,10 +250,29 @@ def test_every_chart_shows_without_javascript(browser, site):
                     bad.append(f"{path}#{c['id']}: svg={c['svg']} marks={c['marks']} state={c['state']}")
     finally:
         ctx.close()
-    harness.EXTRA_LINES.append(f"without JavaScript: {seen} charts on {len(PAGES)} pages, "
-                                 f"{seen - len(bad)} drawn from inline SVG")
-    assert seen, "no chart found on any page of the book"
+    harness.EXTRA_LINES.append(f"without JavaScript: {seen} charts on {len(_chart_sample())} sampled pages, "
+                               f"{seen - len(bad)} drawn from inline SVG")
+    assert seen, "no chart found on the sampled pages"
     assert not bad, "charts not shown without JavaScript: " + "; ".join(bad)
+
+
+def test_a_chart_without_its_svg_is_caught(browser, site):
+    """The no-JS checks fail on a copy of a built page whose first chart lost its inline SVG."""
+    original = _chart_sample()[0]
+    source = (harness.HTML_ROOT / original).read_text(encoding="utf-8")
+    first = _VIS.search(source)
+    end = source.index("</figure>", first.end())
+    broken = source[:first.end()] + re.sub(r"<svg\b.*?</svg>", "", source[first.end():end], flags=re.S) + source[end:]
+    assert charts_without_svg(source) == [] and len(charts_without_svg(broken)) == 1
+    (site.mount / "no-svg.html").write_text(broken, encoding="utf-8")
+    ctx = browser.new_context(viewport=harness.VIEWPORT, java_script_enabled=False)
+    try:
+        page = ctx.new_page()
+        harness.goto(page, site, site.url(f"{harness.TEST_MOUNT}/no-svg.html"))
+        charts = page.evaluate(harness.CHARTS_JS)
+    finally:
+        ctx.close()
+    assert not (charts[0]["svg"] and charts[0]["marks"]), charts[0]
 
 
 # ------------------------------------------------------------------------------ the checks can fail
@@ -228,8 +284,8 @@ def _chart_page() -> str:
 
 
 def test_checks_can_fail(browser, site, audits, axe_source):
-    """The checking function flags a chart whose data is missing, a page that loads an external script and an
-    image without a text alternative (axe); the page they are made from passes the same checks (so the failures
+    """The checking function flags a chart whose data is missing, a page that loads an external script, an
+    image without a text alternative (axe) and a page over its byte budget; the page they are made from passes the same checks (so the failures
     come from the breakage)."""
     original = _chart_page()
     assert not audits(original).failures("charts", "offline", "network", "console", "axe-light"), \
@@ -240,6 +296,9 @@ def test_checks_can_fail(browser, site, audits, axe_source):
         "external-script.html": source.replace("</head>", '<script src="https://example.com/x.js"></script></head>', 1),
         "image-without-alt.html": re.sub(r'(<article[^>]*class="bd-article"[^>]*>)', r'\1<img src="data:image/gif;'
                                          r'base64,R0lGODlhAQABAAAAACw=">', source, count=1),
+        # the byte budget: 600 kB of incompressible bytes in the page itself
+        "over-budget.html": source.replace("</body>", "<!-- " + base64.b64encode(random.Random(0).randbytes(600_000))
+                                           .decode() + " --></body>", 1),
     }
     for name, text in pages.items():
         (site.mount / name).write_text(text, encoding="utf-8")
@@ -253,6 +312,10 @@ def test_checks_can_fail(browser, site, audits, axe_source):
     external = found["external-script.html"]
     assert any("example.com" in f for f in external.failures("offline")), (
         f"the external script was not flagged: {external.failures()}")
+    budget = harness.cold_budget(original)
+    assert audits(original).weight["cold"]["bytes_gzip6"] <= budget
+    heavy = found["over-budget.html"].weight["cold"]["bytes_gzip6"]
+    assert heavy > budget, f"a page of {heavy / 1e3:.0f} kB gzip passed the {budget / 1e3:.0f} kB budget"
     no_alt = found["image-without-alt.html"]
     assert any("image-alt (critical)" in f for f in no_alt.failures("axe-light")), (
         f"axe did not flag the image without alt text: {no_alt.failures()}")
@@ -264,11 +327,26 @@ def test_checks_can_fail(browser, site, audits, axe_source):
 # ------------------------------------------------------------------------------- served under a sub-path
 
 SUB_PATH = "dprk-after-riyadh"  # as a project Pages site serves it: https://<owner>.github.io/<repository>/
+_ROOTED = re.compile(r'\b(?:href|src|action|data-[a-z-]+)="(/(?!/)[^"]*)"')
+
+
+def test_no_built_page_links_from_the_site_root():
+    """A URL from the site's root (href="/...") leaves /<repository>/ when the book is served under it: every
+    page's links, scripts and images are relative."""
+    rooted = {path: sorted(set(_ROOTED.findall(harness.page_text(path, follow=False)))) for path in PAGES}
+    assert not {p: r for p, r in rooted.items() if r}, rooted
+
+
+def _sub_path_sample() -> list[str]:
+    """The site's index (a redirect), a page with charts and a page without (the chart bundle is found relative
+    to the script, from any depth)."""
+    without = [p for p in PAGES if p != "index.html" and not _has_chart(p)]
+    return list(dict.fromkeys(["index.html", *_chart_sample()[:1], *without[:1]]))
 
 
 def test_the_book_works_under_a_sub_path(browser, html_root, tmp_path):
-    """Every page, served from /<repository>/ instead of the site root, loads all it asks for from under that
-    path, and its charts still upgrade to the interactive ones (the bundle is found relative to the script)."""
+    """A sample of pages, served from /<repository>/ instead of the site root, loads all it asks for from under
+    that path, and its charts still upgrade to the interactive ones (the bundle is found relative to the script)."""
     (tmp_path / SUB_PATH).symlink_to(html_root, target_is_directory=True)
     site = harness.serve(tmp_path, tmp_path)
     ctx = browser.new_context(viewport=harness.VIEWPORT)
@@ -279,7 +357,7 @@ def test_the_book_works_under_a_sub_path(browser, html_root, tmp_path):
             if urlsplit(r.url).hostname in harness.LOCAL_HOSTS
             and not urlsplit(r.url).path.startswith(f"/{SUB_PATH}/") else None)
     try:
-        for path in PAGES:
+        for path in _sub_path_sample():
             harness.goto(page, site, site.url(f"{SUB_PATH}/{path}"))
             vis = page.locator(".briefing-chart__vis")
             for i in range(vis.count()):
@@ -292,6 +370,7 @@ def test_the_book_works_under_a_sub_path(browser, html_root, tmp_path):
     finally:
         ctx.close()
         site.close()
-    harness.EXTRA_LINES.append(f"under /{SUB_PATH}/: {len(PAGES)} pages, {charts} charts upgraded")
+    harness.EXTRA_LINES.append(f"under /{SUB_PATH}/: {len(_sub_path_sample())} sampled pages, {charts} charts "
+                               "upgraded")
     assert not failed, f"failed requests under /{SUB_PATH}/: {failed}"
     assert not outside, f"requests outside /{SUB_PATH}/: {sorted(set(outside))}"

@@ -288,6 +288,9 @@ class PageAudit:
     axe: dict[str, dict] = dataclasses.field(default_factory=dict)   # theme -> {executed, registered, ...}
     seconds: float = 0.0
     link_counts: dict[str, int] = dataclasses.field(default_factory=dict)   # distinct internal links, anchors
+    # The byte budgets' measure, from the same two loads (``[page]`` budgets, tests/browser/test_budgets.py): each
+    # load left alone until the network is quiet, before any chart is scrolled into view; as measure_page has it.
+    weight: dict = dataclasses.field(default_factory=dict)
 
     def failures(self, *checks: str) -> list[str]:
         keys = checks or tuple(self.problems)
@@ -508,6 +511,8 @@ class _Open:
     cold_responses: list
     warm_responses: list
     t0: float
+    unscrolled_cold: list = dataclasses.field(default_factory=list)   # before any chart came into view
+    unscrolled_warm: list = dataclasses.field(default_factory=list)
 
 
 DARK_SWITCH_JS = """async () => {
@@ -528,9 +533,12 @@ def _load(browser, site: Site, path: str, *, warm: bool, dark: bool) -> _Open:
     page = ctx.new_page()
     rec = _Recorder(page)
 
-    # 1. Cold load, light theme.
+    # 1. Cold load, light theme; left alone until the network is quiet (what the page costs unscrolled: the byte
+    #    budgets), then every chart brought into view.
     with _Phase("cold load"):
         goto(page, site, url)
+        rec.quiet(page)
+    unscrolled_cold = list(rec.load.responses)
     audit.final_url = page.url
     with _Phase("cold charts"):
         audit.charts = _wait_for_charts(page, audit, "cold")
@@ -553,7 +561,8 @@ def _load(browser, site: Site, path: str, *, warm: bool, dark: bool) -> _Open:
     audit.problems["headings"].extend(check_headings(dom["headings"]))
     load = rec.next()
     _record_load(site, audit, load, "cold")
-    state = _Open(audit, ctx, page, rec, url, audit.final_url != url, list(load.responses), [], t0)
+    state = _Open(audit, ctx, page, rec, url, audit.final_url != url, list(load.responses), [], t0,
+                  unscrolled_cold)
 
     # 2. Warm load, dark theme: a second tab of the same profile, so the site's assets are in its HTTP cache
     #    (files under _static/ that the cold load fetched count as cached; everything else, the page, the
@@ -566,6 +575,8 @@ def _load(browser, site: Site, path: str, *, warm: bool, dark: bool) -> _Open:
             tab = ctx.new_page()
             wrec = _Recorder(tab)
             goto(tab, site, url)
+            wrec.quiet(tab)
+            state.unscrolled_warm = list(wrec.load.responses)
             _wait_for_charts(tab, audit, "warm")
             audit.warm_render_ms = tab.evaluate(TIMES_JS)["charts"]
             if dark:
@@ -601,9 +612,18 @@ def _finish(site: Site, state: _Open) -> PageAudit:
         # The warm tab shares the cache: a theme asset the cold tab fetched is not fetched again.
         static_seen = frozenset(p for p in parts if p.startswith("/_static/"))
         audit.warm_requests, audit.warm_bytes, _ = _weigh(site, state.warm_responses, skip=static_seen)
+        audit.weight = {"page": audit.path, "charts": len(audit.charts),
+                        "cold": _weight(site, state.unscrolled_cold, budget=cold_budget(audit.path, site.root)),
+                        "warm": _weight(site, state.unscrolled_warm, skip=static_seen, budget=PAGE_BUDGETS["warm"])}
     state.context.close()
     audit.seconds += time.perf_counter() - state.t0
     return audit
+
+
+def _weight(site: Site, responses, skip=frozenset(), budget: int | None = None) -> dict:
+    n, total, parts = _weigh(site, responses, skip=skip)
+    return {"requests": n, "bytes_gzip6": total, "budget": budget,
+            "parts": dict(sorted(parts.items(), key=lambda kv: -kv[1]))}
 
 
 def _axe_steps(state: _Open, axe_source: str | None, dark: bool):

@@ -4,7 +4,8 @@ working-note rule: the data passes, and each rule fails when broken."""
 import pandas as pd
 import pytest
 
-from briefing.claims import (INCONSISTENCY_KINDS, agreement, cited_headline, register, second_reading_draw,
+from briefing import rules
+from briefing.claims import (INCONSISTENCY_KINDS, agreement, cited_headline, second_reading_draw,
                              second_reading_sample, second_reading_set, working_note)
 from briefing.datapackage import DataError, Package
 
@@ -16,7 +17,7 @@ import picks
 # -- the article against itself ----------------------------------------------------------------------------------
 
 def test_inconsistencies_are_valid_and_use_every_kind():
-    reg = register()
+    reg = picks.reg()
     inc = reg.inconsistencies
     assert len(inc) >= 10
     # every kind but 'sequence' is used: its one conflict (i13, a quick change of strategy against the cited
@@ -35,37 +36,42 @@ def test_cited_headline():
 
 # Each conflict, claim or link below is picked by what it is (tests/picks.py), not by its id.
 
-def test_inconsistency_quote_not_in_paragraph(data_copy):
+def test_inconsistency_quote_not_in_paragraph(broken):
+    row = picks.inconsistency()
+    broken.edit("article_inconsistencies.csv", row["id"], "quote_b", "这句话不在文章里")
+    broken.fails(rules.inconsistency_passages, "article_inconsistencies.csv", row["id"], "quote_b", "quote not found")
+
+
+def test_inconsistency_quote_not_in_paragraph_from_the_files(data_copy):
+    """End to end: the same break read from the CSV names file, id, field and rule."""
     row = picks.inconsistency()
     edit_csv(data_copy.parent / "article_inconsistencies.csv", row["id"], "quote_b", "这句话不在文章里")
-    _fails(data_copy, "article_inconsistencies.csv", row["id"], "quote_b", "quote not found")
+    _fails(data_copy, f"article_inconsistencies.csv: id {row['id']}, field 'quote_b'", "quote not found")
 
 
-def test_inconsistency_cited_source_must_quote_the_headline(data_copy):
+def test_inconsistency_cited_source_must_quote_the_headline(broken):
     from briefing.config import CITED_SOURCE_SEPARATOR
     row = picks.conflict_with_a_cited_source()
     line = picks.reg().paragraphs.set_index("id").loc[row["paragraph_b"], "text"]
     before = line[:line.index(CITED_SOURCE_SEPARATOR)].strip()  # the publisher and date: in the line, not its headline
-    edit_csv(data_copy.parent / "article_inconsistencies.csv", row["id"], "quote_b", before)
-    _fails(data_copy, row["id"], "quote_b", "cited headline")
+    broken.edit("article_inconsistencies.csv", row["id"], "quote_b", before)
+    broken.fails(rules.inconsistency_passages, row["id"], "quote_b", "cited headline")
 
 
-def test_inconsistency_first_passage_must_be_body_text(data_copy):
+def test_inconsistency_first_passage_must_be_body_text(broken):
     row = picks.inconsistency()
     pid, kind, text = picks.non_body_paragraph()
-    path = data_copy.parent / "article_inconsistencies.csv"
-    edit_csv(path, row["id"], "paragraph_a", pid)
-    edit_csv(path, row["id"], "quote_a", text)
-    _fails(data_copy, row["id"], "paragraph_a", "paragraph kind", kind)
+    broken.edit("article_inconsistencies.csv", row["id"], "paragraph_a", pid)
+    broken.edit("article_inconsistencies.csv", row["id"], "quote_a", text)
+    broken.fails(rules.inconsistency_passages, row["id"], "paragraph_a", "paragraph kind", kind)
 
 
-def test_inconsistency_passages_in_reading_order(data_copy):
+def test_inconsistency_passages_in_reading_order(broken):
     row = picks.conflict_between_two_body_paragraphs()  # swap its passages: the later one first
-    path = data_copy.parent / "article_inconsistencies.csv"
     for field, value in (("paragraph_a", row["paragraph_b"]), ("quote_a", row["quote_b"]),
                          ("paragraph_b", row["paragraph_a"]), ("quote_b", row["quote_a"])):
-        edit_csv(path, row["id"], field, value)
-    _fails(data_copy, row["id"], "reading order")
+        broken.edit("article_inconsistencies.csv", row["id"], field, value)
+    broken.fails(rules.inconsistency_order, row["id"], "reading order")
 
 
 def test_inconsistency_unknown_claim(data_copy):
@@ -76,12 +82,11 @@ def test_inconsistency_unknown_claim(data_copy):
     assert "claim_ids" in str(info.value) and "foreign key" in str(info.value) and missing in str(info.value)
 
 
-def test_inconsistency_claim_on_another_paragraph(data_copy):
+def test_inconsistency_claim_on_another_paragraph(broken):
     row = picks.inconsistency()
     elsewhere = picks.claim_elsewhere((row["paragraph_a"], row["paragraph_b"]))
-    edit_csv(data_copy.parent / "article_inconsistencies.csv", row["id"], "claim_ids",
-             f"{row['claim_ids']};{elsewhere}")
-    _fails(data_copy, row["id"], "claim_ids", "claim paragraph", elsewhere)
+    broken.edit("article_inconsistencies.csv", row["id"], "claim_ids", f"{row['claim_ids']};{elsewhere}")
+    broken.fails(rules.inconsistency_claims, row["id"], "claim_ids", "claim paragraph", elsewhere)
 
 
 def test_inconsistency_kind_enum(data_copy):
@@ -93,7 +98,7 @@ def test_inconsistency_kind_enum(data_copy):
 
 def test_inconsistencies_of_a_chapter():
     """A section's conflicts are those naming one of its claims: some of the conflicts, not all."""
-    reg = register()
+    reg = picks.reg()
     section, ids = picks.section_with_conflicts()
     own = set(reg.claims_of(section)["id"])
     names = {row["id"]: set(row["claim_ids"].split(";")) for _, row in reg.inconsistencies.iterrows()}
@@ -103,32 +108,31 @@ def test_inconsistencies_of_a_chapter():
 
 # -- consistency between linked claims ----------------------------------------------------------------------------
 
-def test_same_event_with_different_verdicts_needs_a_note(data_copy):
+def test_same_event_with_different_verdicts_needs_a_note(broken):
     a, b = picks.same_event_facts_that_differ()
-    edit_csv(data_copy.parent / "claim_links.csv", (a, b), "note", "")
-    _fails(data_copy, "claim_links.csv", f"{a}/{b}", "inconsistent verdicts")
+    broken.edit("claim_links.csv", (a, b), "note", "")
+    broken.fails(rules.inconsistent_verdicts, "claim_links.csv", f"{a}/{b}", "inconsistent verdicts")
 
 
-def test_a_note_that_does_not_name_both_claims_does_not_explain(data_copy):
+def test_a_note_that_does_not_name_both_claims_does_not_explain(broken):
     a, b = picks.same_event_facts_that_differ()
-    edit_csv(data_copy.parent / "claim_links.csv", (a, b), "note", "The same meeting.")
-    _fails(data_copy, f"{a}/{b}", "inconsistent verdicts")
+    broken.edit("claim_links.csv", (a, b), "note", "The same meeting.")
+    broken.fails(rules.inconsistent_verdicts, f"{a}/{b}", "inconsistent verdicts")
 
 
-def test_supported_claim_on_a_contradicted_premise(data_copy):
+def test_supported_claim_on_a_contradicted_premise(broken):
     # a supported claim rests on a premise; point it at a contradicted claim instead
     a, b = picks.link("depends_on_premise", lambda a, b, claims: claims.loc[a, "verdict"] == "supported")
     contradicted = picks.with_verdict("contradicted", besides=(a,))
-    edit_csv(data_copy.parent / "claim_links.csv", (a, b), "claim_b", contradicted)
-    _fails(data_copy, "claim_links.csv", f"{a}/{contradicted}", "contradicted premise")
+    broken.edit("claim_links.csv", (a, b), "claim_b", contradicted)
+    broken.fails(rules.contradicted_premise, "claim_links.csv", f"{a}/{contradicted}", "contradicted premise")
 
 
-def test_same_event_pair_in_order(data_copy):
+def test_same_event_pair_in_order(broken):
     a, b = picks.link("same_event")  # listed the other way round: the higher id first
-    path = data_copy.parent / "claim_links.csv"
-    edit_csv(path, (a, b), "claim_a", b)
-    edit_csv(path, (b, b), "claim_b", a)
-    _fails(data_copy, f"{b}/{a}", "link order")
+    broken.edit("claim_links.csv", (a, b), "claim_a", b)
+    broken.edit("claim_links.csv", (b, b), "claim_b", a)
+    broken.fails(rules.link_order, f"{b}/{a}", "link order")
 
 
 def test_link_to_an_unknown_claim(data_copy):
@@ -158,22 +162,22 @@ def _a_source() -> str:
     return s.loc[(s["kind"] != "cited_by_article") & s["reliability"].notna(), "id"].iloc[0]
 
 
-def test_working_note_in_reliability(data_copy):
+def test_working_note_in_reliability(broken):
     source = _a_source()
-    edit_csv(data_copy.parent / "sources.csv", source, "reliability", "A business outlet; searched for the headline")
-    _fails(data_copy, "sources.csv", source, "reliability", "working note", "'searched'")
+    broken.edit("sources.csv", source, "reliability", "A business outlet; searched for the headline")
+    broken.fails(rules.working_notes, "sources.csv", source, "reliability", "working note", "'searched'")
 
 
-def test_working_note_in_a_rationale(data_copy):
+def test_working_note_in_a_rationale(broken):
     fact = picks.a("fact")
-    edit_csv(data_copy.parent / "claims.csv", fact, "rationale", "Owned by the chapter's helper; see pages corpus.")
-    _fails(data_copy, "claims.csv", fact, "rationale", "working note")
+    broken.edit("claims.csv", fact, "rationale", "Owned by the chapter's helper; see pages corpus.")
+    broken.fails(rules.working_notes, "claims.csv", fact, "rationale", "working note")
 
 
-def test_placeholder_title(data_copy):
+def test_placeholder_title(broken):
     source = _a_source()
-    edit_csv(data_copy.parent / "sources.csv", source, "title", "[title not shown in stored copy] A report")
-    _fails(data_copy, source, "title", "working note")
+    broken.edit("sources.csv", source, "title", "[title not shown in stored copy] A report")
+    broken.fails(rules.working_notes, source, "title", "working note")
 
 
 # -- the blind second reading --------------------------------------------------------------------------------------
@@ -203,34 +207,37 @@ def test_agreement():
     assert agreement(df) == {"claims": 4, "agreed": 3, "disagreed": 1, "rate": 0.75}
 
 
-def test_disagreement_without_resolution(data_copy):
+def _only_reading(broken, **cells):
+    """The second reading reduced to one row."""
+    broken.drop("second_readings.csv", set(broken.reg.second_readings["claim_id"]), key="claim_id")
+    broken.append("second_readings.csv", cells)
+
+
+def test_disagreement_without_resolution(broken):
     fact = picks.checked_fact()
     first = picks.reg().claims.set_index("id").loc[fact, "verdict"]
     second = "supported" if first != "supported" else "contradicted"
-    path = data_copy.parent / "second_readings.csv"
-    path.write_text("claim_id,first_verdict,second_verdict,source_ids,note,resolution\n"
-                    f"{fact},{first},{second},,The second reader read the sources otherwise.,\n", encoding="utf-8")
-    _fails(data_copy, "second_readings.csv", fact, "unresolved")
+    _only_reading(broken, claim_id=fact, first_verdict=first, second_verdict=second,
+                  note="The second reader read the sources otherwise.")
+    broken.fails(rules.second_reading, "second_readings.csv", fact, "unresolved")
 
 
-def test_second_reading_of_a_judgment(data_copy):
+def test_second_reading_of_a_judgment(broken):
     judgment = picks.a("judgment")
-    path = data_copy.parent / "second_readings.csv"
-    path.write_text("claim_id,first_verdict,second_verdict,source_ids,note,resolution\n"
-                    f"{judgment},supported,supported,,A note.,\n", encoding="utf-8")
-    _fails(data_copy, judgment, "fact only")
+    _only_reading(broken, claim_id=judgment, first_verdict="supported", second_verdict="supported", note="A note.")
+    broken.fails(rules.second_reading, judgment, "fact only")
 
 
 # -- this briefing's data: tests of particular rows' content (regression tests of the record, not of the kit) -------
 
 def test_the_four_hours_against_the_first_cited_source():
-    inc = register().inconsistencies.set_index("id")
+    inc = picks.reg().inconsistencies.set_index("id")
     row = inc[(inc["paragraph_a"] == "p01") & (inc["kind"] == "number")].iloc[0]
     assert "4小时" in row["quote_a"] and row["quote_b"].startswith("4.5小时")
 
 
 def test_linked_claims_are_consistent():
-    reg = register()
+    reg = picks.reg()
     assert len(reg.claim_links) > 0
     verdicts = reg.claims.set_index("id")["verdict"]
     c025, c037 = verdicts["c025"], verdicts["c037"]

@@ -12,7 +12,7 @@ import pytest
 
 from briefing.vocabulary import FIGURE_METADATA, VEGA_LITE_MIME
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "chapters").glob("*.ipynb"))
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 DATA_URI = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')

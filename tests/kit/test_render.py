@@ -1,6 +1,7 @@
 """Rendering: text from the data is always inert; verdict boxes and JSON-LD come from the same row."""
 
 import ast
+import copy
 import dataclasses
 import html
 import json
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 
 from briefing import charts, components, figures, render
-from briefing.claims import register, review_context
+from briefing.claims import review_context
 from briefing.components import claim_review_jsonld, html_of
 from briefing.vocabulary import VERDICT_LABELS
 from support import string_constants
@@ -38,7 +39,7 @@ def test_hostile_text_is_escaped_in_tables():
 
 
 def test_hostile_claim_text_is_escaped_in_the_verdict_box():
-    reg, fact = register(), picks.a("fact")
+    reg, fact = copy.deepcopy(picks.reg()), picks.a("fact")
     reg.claims.loc[reg.claims["id"] == fact, "claim_en"] = HOSTILE
     reg.claims.loc[reg.claims["id"] == fact, "rationale"] = "</script>" + HOSTILE
     date, meta = review_context()
@@ -51,10 +52,11 @@ def test_hostile_claim_text_is_escaped_in_the_verdict_box():
 
 
 def test_claim_review_agrees_with_the_visible_verdict():
-    reg = register()
+    reg = picks.reg()
     date, meta = review_context()
+    confidence = reg.confidence()  # once for every card, as claim_cards does (not once per card)
     for cid in reg.claims.loc[reg.claims["claim_type"] == "fact", "id"]:
-        html = claim_card(reg, cid, date, meta)
+        html = claim_card(reg, cid, date, meta, confidence=confidence)
         data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
         row = reg.claims.set_index("id").loc[cid]
         label = re.search(r'briefing-verdict-\w+">([^<]+)<', html).group(1)
@@ -75,7 +77,7 @@ def test_jsonld_rating_scale(verdict, rating):
 
 
 def test_a_template_escapes_by_default():
-    from briefing.html import COMPONENTS, environment
+    from briefing.html import environment
 
     env = environment()
     assert env.from_string("<p>{{ text }}</p>").render(text=HOSTILE) == f"<p>{html.escape(HOSTILE)}</p>"
@@ -83,7 +85,7 @@ def test_a_template_escapes_by_default():
 
 
 def test_every_component_escapes_a_hostile_caption():
-    reg = register()
+    reg = picks.reg()
     for out in (table(pd.DataFrame({"a": [1]}), caption=HOSTILE),
                 html_of(render.claims_table(reg.claims.head(1), caption=HOSTILE), reg),
                 html_of(render.sources_list(reg.sources.head(1), caption=HOSTILE), reg),
@@ -176,7 +178,7 @@ def test_the_markup_guard_lets_plain_reprs_and_patterns_pass(code):
 
 
 def test_a_card_shows_the_translators_note_escaped_and_only_when_present():
-    reg = register()
+    reg = copy.deepcopy(picks.reg())
     date, meta = review_context()
     claims = reg.claims.set_index("id")
     cid = claims.index[claims["translator_note"].isna()][0]
@@ -191,7 +193,7 @@ def test_a_card_shows_the_translators_note_escaped_and_only_when_present():
 
 
 def test_the_register_shows_its_translators_notes():
-    reg = register()
+    reg = picks.reg()
     date, meta = review_context()
     noted = reg.claims.loc[reg.claims["translator_note"].notna(), "id"]
     assert len(noted) > 0
@@ -207,14 +209,14 @@ def test_a_headline_carries_its_language_so_cjk_glyphs_are_right():
         {"id": "s-en", "title": "Talks end", "publisher": "AP", "published": "2025-02-18",
          "url": "https://example.org/en", "language": "en", "kind": "news_report", "reliability": "Wire."},
     ])
-    reg = dataclasses.replace(register(), sources=sources)  # sources of no briefing, as the build would read them
+    reg = dataclasses.replace(picks.reg(), sources=sources)  # sources of no briefing, as the build would read them
     html = html_of(render.sources_list(sources, caption="Sources"), reg)
     assert '“<span lang="zh">外交部:立场没有变化</span>”' in html
     assert '“<span>Talks end</span>”' in html
 
 
 def test_a_fact_card_states_the_confidence_its_evidence_earns():
-    reg = register()
+    reg = picks.reg()
     reviewed, article = review_context()
     moderate = picks.earned("moderate")  # a fact whose evidence earns moderate
     # No fact of this briefing rests on an original primary record (issue 26): read the one whose official text
@@ -231,11 +233,10 @@ def test_a_fact_card_states_the_confidence_its_evidence_earns():
 def test_claims_table_shows_outcomes_beside_forecasts_and_the_rating_scale():
     """Issue 25: a forecast or question shows the outcome it has had, not "Not checkable"; under the table, each
     chip it shows with its plain-word meaning."""
-    from briefing.claims import register
     from briefing.render import claims_table
     from briefing.vocabulary import OUTCOME_LABELS, OUTCOME_MEANINGS, VERDICT_MEANINGS
 
-    reg = register()
+    reg = picks.reg()
     claims = reg.claims
     scored = claims[claims["outcome"].notna()]
     assert len(scored)

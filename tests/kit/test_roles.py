@@ -1,7 +1,7 @@
 """The {claim} and {call} roles (``briefing.roles``): each id resolves against the register, an unknown one fails.
 
 The strict build's own failure on an unknown id (the page and the id named) is shown in
-``tests/test_build_strict.py``.
+``tests/build/test_build_strict.py``.
 """
 
 import pytest

@@ -97,7 +97,7 @@ def test_roles_resolve_in_the_static_rendering(folder):
 @pytest.mark.skipif(not HTML.is_dir(), reason="the book is not built (make book)")
 def test_no_internal_link_of_the_built_book_is_broken():
     """Every relative link of every page (and of every notebook's static rendering) names a file of the build and
-    an id on it (the second briefing's pages: tests/test_second_briefing.py)."""
+    an id on it (the second briefing's pages: tests/kit/test_second_briefing.py)."""
     assert broken_links(HTML) == []
 
 

@@ -2,22 +2,20 @@
 fails on a broken copy of the data naming the file, the row id, the field and the rule, and their tables escape
 hostile text."""
 
-import csv
 import dataclasses
 import html
 
 import pandas as pd
 import pytest
 
-from briefing import render
+from briefing import render, rules
 from briefing.components import html_of
 from briefing.claims import (CONFIDENCE_LEVELS, DEFAULT_CONFIDENCE_CAP, ESTIMATIVE_TERMS, NOTE_ABOVE,
-                             estimative_terms, register)
+                             estimative_terms)
 from briefing.config import MAX_CALLS, MIN_CALLS, MIN_WATCH
-from briefing.datapackage import Package
 from briefing.vocabulary import CHAPTER_LABELS
 
-from support import drop_rows, edit_csv, register_fails as _fails
+from support import edit_csv, register_fails as _fails
 
 import picks
 
@@ -27,7 +25,7 @@ HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1
 # -- the real data -----------------------------------------------------------------------------------------------
 
 def test_calls_and_watch_are_loaded_valid_and_spread_over_the_chapters():
-    reg = register()
+    reg = picks.reg()
     calls, watch = reg.calls, reg.watch
     assert MIN_CALLS <= len(calls) <= MAX_CALLS and len(watch) >= MIN_WATCH
     assert set(calls["chapter"]) == set(CHAPTER_LABELS)
@@ -64,38 +62,38 @@ _INDICATOR = picks.any_indicator()
 _ALONE_INDICATOR, _ALONE_CALL = picks.indicator_alone_on_a_call()
 
 RULE_BREAKS = [
-    pytest.param("briefing_calls.csv", _CALL, "statement", f"It is {_OTHER} that it happens by the horizon.",
+    pytest.param(rules.call_term, "briefing_calls.csv", _CALL, "statement", f"It is {_OTHER} that it happens by the horizon.",
                  ["briefing_calls.csv", _CALL, "'statement'", "probability term", f"'{_OTHER}'"],
                  id="term_differs_from_probability_term"),
-    pytest.param("briefing_calls.csv", _CALL, "statement", "It happens by the horizon.",
+    pytest.param(rules.call_term, "briefing_calls.csv", _CALL, "statement", "It happens by the horizon.",
                  ["briefing_calls.csv", _CALL, "'statement'", "probability term", "no estimative term"],
                  id="statement_without_a_term"),
-    pytest.param("briefing_calls.csv", _CALL, "statement", f"It is {_TERM}, though {_OTHER} before then, that it "
+    pytest.param(rules.call_term, "briefing_calls.csv", _CALL, "statement", f"It is {_TERM}, though {_OTHER} before then, that it "
                  "happens.", ["briefing_calls.csv", _CALL, "'statement'", "probability term", f"'{_OTHER}'"],
                  id="two_terms"),
-    pytest.param("briefing_calls.csv", _CALL, "horizon", _CALLS.loc[_CALL, "assessed_on"],
+    pytest.param(rules.call_dates, "briefing_calls.csv", _CALL, "horizon", _CALLS.loc[_CALL, "assessed_on"],
                  ["briefing_calls.csv", _CALL, "'horizon'", "horizon", "not after assessed_on"],
                  id="horizon_not_after_assessed_on"),
-    pytest.param("briefing_calls.csv", _DAY_CALL, "assessed_on", picks.day_before(_DAY_NEWEST),
+    pytest.param(rules.call_dates, "briefing_calls.csv", _DAY_CALL, "assessed_on", picks.day_before(_DAY_NEWEST),
                  ["briefing_calls.csv", _DAY_CALL, "'assessed_on'", "call date", "earlier than the newest evidence",
                   _DAY_SOURCE], id="assessed_before_its_newest_source"),
-    pytest.param("briefing_calls.csv", _DAY_CALL, "assessed_on", picks.day_after(_DAY_NEWEST),
+    pytest.param(rules.call_dates, "briefing_calls.csv", _DAY_CALL, "assessed_on", picks.day_after(_DAY_NEWEST),
                  ["briefing_calls.csv", _DAY_CALL, "'assessed_on'", "call date", "later than the newest evidence"],
                  id="assessed_on_the_day_the_book_was_written"),
-    pytest.param("briefing_calls.csv", _MONTH_CALL, "assessed_on", picks.day_after(_MONTH),
+    pytest.param(rules.call_dates, "briefing_calls.csv", _MONTH_CALL, "assessed_on", picks.day_after(_MONTH),
                  ["briefing_calls.csv", _MONTH_CALL, "'assessed_on'", "call date", "later than", _MONTH],
                  id="assessed_after_a_month_only_source"),
-    pytest.param("briefing_calls.csv", _CALL, "resolves_not_if", "",
+    pytest.param(rules.call_resolution, "briefing_calls.csv", _CALL, "resolves_not_if", "",
                  ["briefing_calls.csv", _CALL, "'resolves_not_if'", "call resolution", "silence"],
                  id="silence_without_an_outcome"),
-    pytest.param("briefing_calls.csv", _LOW_CALL, "statement", f"It is {_HIGHER} that it happens in that period.",
+    pytest.param(rules.call_term, "briefing_calls.csv", _LOW_CALL, "statement", f"It is {_HIGHER} that it happens in that period.",
                  ["briefing_calls.csv", _LOW_CALL, "'statement'", "probability term", f"'{_HIGHER}'"],
                  id="term_raised_without_its_probability_term"),
-    pytest.param("watch_indicators.csv", _ALONE_INDICATOR, "call_ids", "",
+    pytest.param(rules.call_watched, "watch_indicators.csv", _ALONE_INDICATOR, "call_ids", "",
                  ["briefing_calls.csv", _ALONE_CALL, "'id'", "call unwatched"], id="call_with_nothing_to_watch"),
-    pytest.param("briefing_calls.csv", _CALL, "resolves_if", "Borne out if it happens, by the author's notes (TODO).",
+    pytest.param(rules.working_notes, "briefing_calls.csv", _CALL, "resolves_if", "Borne out if it happens, by the author's notes (TODO).",
                  ["briefing_calls.csv", _CALL, "'resolves_if'", "working note"], id="working_note_in_resolves_if"),
-    pytest.param("watch_indicators.csv", _INDICATOR, "where_to_watch", "placeholder",
+    pytest.param(rules.working_notes, "watch_indicators.csv", _INDICATOR, "where_to_watch", "placeholder",
                  ["watch_indicators.csv", _INDICATOR, "'where_to_watch'", "working note"], id="working_note_in_watch"),
 ]
 
@@ -106,41 +104,39 @@ assert _CAPS, "no call is capped below high: the cap rule would go untested"
 
 
 @pytest.mark.parametrize("cap", _CAPS, ids=lambda c: str(c or "default"))
-def test_confidence_above_its_claims(data_copy, cap):
+def test_confidence_above_its_claims(broken, cap):
     """One level above the highest confidence recorded for the call's claims fails, naming that cap."""
     call = picks.call_capped_at(cap)
     cap = cap or DEFAULT_CONFIDENCE_CAP
-    edit_csv(data_copy.parent / "briefing_calls.csv", call, "confidence",
-             CONFIDENCE_LEVELS[CONFIDENCE_LEVELS.index(cap) + 1])
-    _fails(data_copy, "briefing_calls.csv", call, "'confidence'", "call confidence", f"'{cap}'")
+    broken.edit("briefing_calls.csv", call, "confidence", CONFIDENCE_LEVELS[CONFIDENCE_LEVELS.index(cap) + 1])
+    broken.fails(rules.call_confidence, "briefing_calls.csv", call, "'confidence'", "call confidence", f"'{cap}'")
 
 
-def test_confidence_cap_without_recorded_claims(data_copy):
+def test_confidence_cap_without_recorded_claims(broken):
     """A call resting only on facts (which record no confidence) is capped at the default cap (moderate)."""
-    path = data_copy.parent / "briefing_calls.csv"
-    edit_csv(path, _CALL, "claim_ids", picks.fact_recording_no_confidence())
-    edit_csv(path, _CALL, "confidence", "high")
-    _fails(data_copy, _CALL, "'confidence'", "call confidence", f"'{DEFAULT_CONFIDENCE_CAP}'",
-           "the cap where its claims record none")
+    broken.edit("briefing_calls.csv", _CALL, "claim_ids", picks.fact_recording_no_confidence())
+    broken.edit("briefing_calls.csv", _CALL, "confidence", "high")
+    broken.fails(rules.call_confidence, _CALL, "'confidence'", "call confidence", f"'{DEFAULT_CONFIDENCE_CAP}'",
+                 "the cap where its claims record none")
 
 
-def test_near_certain_call_needs_a_note(data_copy):
+def test_near_certain_call_needs_a_note(broken):
     """A call whose term reaches above NOTE_ABOVE per cent (very likely: 95%) without a note fails; with one, it
     passes that rule."""
     call = picks.call_without_note()
     term, (_low, high) = next((t, r) for t, r in ESTIMATIVE_TERMS.items() if r[1] > NOTE_ABOVE)
-    path = data_copy.parent / "briefing_calls.csv"
-    edit_csv(path, call, "statement", f"It is {term} that it happens by the horizon.")
-    edit_csv(path, call, "probability_term", term)
-    _fails(data_copy, "briefing_calls.csv", call, "'note'", "call note", f"{high}%", f"above {NOTE_ABOVE}%")
-    edit_csv(path, call, "note", "Worth making: it tests whether the record holds up.")
-    register(Package(data_copy))
+    broken.edit("briefing_calls.csv", call, "statement", f"It is {term} that it happens by the horizon.")
+    broken.edit("briefing_calls.csv", call, "probability_term", term)
+    broken.fails(rules.call_note, "briefing_calls.csv", call, "'note'", "call note", f"{high}%",
+                 f"above {NOTE_ABOVE}%")
+    broken.edit("briefing_calls.csv", call, "note", "Worth making: it tests whether the record holds up.")
+    broken.passes(rules.call_note, rules.call_term)
 
 
-def test_month_only_source_allows_any_day_of_its_month(data_copy):
+def test_month_only_source_allows_any_day_of_its_month(broken):
     """A call whose newest source is dated by month: any day of that month is its evidence date."""
-    edit_csv(data_copy.parent / "briefing_calls.csv", _MONTH_CALL, "assessed_on", f"{_MONTH}-01")
-    register(Package(data_copy))
+    broken.edit("briefing_calls.csv", _MONTH_CALL, "assessed_on", f"{_MONTH}-01")
+    broken.passes(rules.call_dates)
 
 
 # The loader's own rules (table schema), each naming file, row, id, field and rule.
@@ -172,29 +168,34 @@ SCHEMA_BREAKS = [
 ]
 
 
-@pytest.mark.parametrize("file, row, field, value, parts", RULE_BREAKS + SCHEMA_BREAKS)
-def test_one_broken_cell_fails_its_rule(data_copy, file, row, field, value, parts):
-    """One cell broken in a copy of the data: the register's rule (RULE_BREAKS) or the table schema
-    (SCHEMA_BREAKS) fails, naming file, row or id, field and rule."""
+@pytest.mark.parametrize("rule, file, row, field, value, parts", RULE_BREAKS)
+def test_one_broken_cell_fails_its_rule(broken, rule, file, row, field, value, parts):
+    """One cell broken in memory: the register's rule fails, naming file, id, field and rule."""
+    broken.edit(file, row, field, value)
+    broken.fails(rule, *parts)
+
+
+@pytest.mark.parametrize("file, row, field, value, parts", SCHEMA_BREAKS)
+def test_one_broken_cell_fails_its_schema(data_copy, file, row, field, value, parts):
+    """One cell broken in a copy of the files: the table schema fails, naming file, row, id, field and rule."""
     edit_csv(data_copy.parent / file, row, field, value)
     _fails(data_copy, *parts)
 
 
-def test_too_few_calls_and_indicators(data_copy):
-    drop_rows(data_copy.parent / "watch_indicators.csv", set(picks.reg().watch["id"].iloc[MIN_WATCH - 1:]))
-    _fails(data_copy, "watch_indicators.csv", "watch count")
+def test_a_broken_call_fails_from_the_files(data_copy):
+    """End to end: the register's rule read from a CSV row names file, id, field and rule as in memory."""
+    edit_csv(data_copy.parent / "briefing_calls.csv", _CALL, "resolves_not_if", "")
+    _fails(data_copy, "briefing_calls.csv", f"id {_CALL}, field 'resolves_not_if'", "call resolution", "silence")
 
 
-def test_too_few_calls(data_copy):
-    calls = data_copy.parent / "briefing_calls.csv"
-    dropped = set(picks.calls()["id"].iloc[MIN_CALLS - 1:])
-    drop_rows(calls, dropped)
-    watch = data_copy.parent / "watch_indicators.csv"
-    with watch.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    for r in rows:
-        edit_csv(watch, r["id"], "call_ids", ";".join(c for c in r["call_ids"].split(";") if c and c not in dropped))
-    _fails(data_copy, "briefing_calls.csv", "call count")
+def test_too_few_calls_and_indicators(broken):
+    broken.drop("watch_indicators.csv", set(picks.reg().watch["id"].iloc[MIN_WATCH - 1:]))
+    broken.fails(rules.call_count, "watch_indicators.csv", "watch count")
+
+
+def test_too_few_calls(broken):
+    broken.drop("briefing_calls.csv", set(picks.calls()["id"].iloc[MIN_CALLS - 1:]))
+    broken.fails(rules.call_count, "briefing_calls.csv", "call count")
 
 
 # -- rendering ---------------------------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ def _synthetic_call(**cells):
 
 def _shown(component, **tables) -> str:
     """A table as the book shows it, made from the register with these tables in place of its own."""
-    return html_of(component, dataclasses.replace(register(), **tables))
+    return html_of(component, dataclasses.replace(picks.reg(), **tables))
 
 
 def test_calls_table_escapes_hostile_text_and_shows_the_range():
@@ -235,7 +236,7 @@ def test_watch_table_escapes_hostile_text_and_links_calls():
 
 
 def test_the_real_tables_render_every_row():
-    reg = register()
+    reg = picks.reg()
     calls, watch = html_of(render.calls_table(reg.calls), reg), html_of(render.watch_table(reg.watch), reg)
     assert all(f'<tr id="{b}">' in calls for b in reg.calls["id"])
     assert all(f'<tr id="{w}">' in watch for w in reg.watch["id"])
@@ -246,45 +247,45 @@ def test_the_real_tables_render_every_row():
 
 # -- three dates and the 90% rule however phrased (issue 24) --------------------------------------------------------
 
-def _first_call(data_copy):
-    return pd.read_csv(data_copy.parent / "briefing_calls.csv", dtype=str).iloc[0]
+def _first_call():
+    return picks.calls().astype(str).iloc[0]
 
 
-def test_cutoff_before_the_newest_source_fails(data_copy):
-    b = _first_call(data_copy)
-    edit_csv(data_copy.parent / "briefing_calls.csv", b["id"], "information_cutoff", picks.day_before(b["assessed_on"]))
-    _fails(data_copy, "briefing_calls.csv", b["id"], "information_cutoff", "call dates")
+def test_cutoff_before_the_newest_source_fails(broken):
+    b = _first_call()
+    broken.edit("briefing_calls.csv", b["id"], "information_cutoff", picks.day_before(b["assessed_on"]))
+    broken.fails(rules.call_dates, "briefing_calls.csv", b["id"], "information_cutoff", "call dates")
 
 
-def test_written_before_the_cutoff_fails(data_copy):
-    b = _first_call(data_copy)
-    edit_csv(data_copy.parent / "briefing_calls.csv", b["id"], "written_on", picks.day_before(b["information_cutoff"]))
-    _fails(data_copy, "briefing_calls.csv", b["id"], "written_on", "call dates")
+def test_written_before_the_cutoff_fails(broken):
+    b = _first_call()
+    broken.edit("briefing_calls.csv", b["id"], "written_on", picks.day_before(b["information_cutoff"]))
+    broken.fails(rules.call_dates, "briefing_calls.csv", b["id"], "written_on", "call dates")
 
 
-def test_horizon_not_after_the_writing_fails(data_copy):
+def test_horizon_not_after_the_writing_fails(broken):
     """Lead time counts from the later of the cut-off and the writing: a horizon before the writing fails."""
-    b = _first_call(data_copy)
-    edit_csv(data_copy.parent / "briefing_calls.csv", b["id"], "horizon", b["written_on"])
-    _fails(data_copy, "briefing_calls.csv", b["id"], "horizon", "later of information_cutoff and written_on")
+    b = _first_call()
+    broken.edit("briefing_calls.csv", b["id"], "horizon", b["written_on"])
+    broken.fails(rules.call_dates, "briefing_calls.csv", b["id"], "horizon",
+                 "later of information_cutoff and written_on")
 
 
 @pytest.mark.parametrize("term", [t for t, (low, high) in ESTIMATIVE_TERMS.items()
                                   if max(high, 100 - low) > NOTE_ABOVE and high <= NOTE_ABOVE])
-def test_a_near_certain_call_by_negation_needs_a_note(data_copy, term):
+def test_a_near_certain_call_by_negation_needs_a_note(broken, term):
     """'Very unlikely' is borne out when the event does not happen, up to 95%: above the 90% rule like 'very
     likely'."""
-    b = _first_call(data_copy)
-    path = data_copy.parent / "briefing_calls.csv"
+    b = _first_call()
     statement = b["statement"].replace(b["probability_term"], term, 1)
-    edit_csv(path, b["id"], "statement", statement)
-    edit_csv(path, b["id"], "probability_term", term)
-    edit_csv(path, b["id"], "note", "")
-    _fails(data_copy, "briefing_calls.csv", b["id"], "note", "call note", "borne out")
+    broken.edit("briefing_calls.csv", b["id"], "statement", statement)
+    broken.edit("briefing_calls.csv", b["id"], "probability_term", term)
+    broken.edit("briefing_calls.csv", b["id"], "note", "")
+    broken.fails(rules.call_note, "briefing_calls.csv", b["id"], "note", "call note", "borne out")
 
 
 def test_every_call_has_its_three_dates():
-    calls = register().calls
+    calls = picks.reg().calls
     assert calls[["assessed_on", "information_cutoff", "written_on"]].notna().all().all()
     assert (calls["assessed_on"] <= calls["information_cutoff"]).all()
     assert (calls["information_cutoff"] <= calls["written_on"]).all()

@@ -55,7 +55,7 @@ def test_every_notebook_with_a_table_stores_it_as_a_component():
 def test_the_page_shows_each_stored_component_rendered_from_its_stored_data(notebook):
     """What the build does, from the committed notebook alone: each component's template rendered from the stored
     data is on the built page, verbatim. So the page follows the templates, and a template edited changes the
-    page with no notebook re-executed (``tests/test_cache.py``: a template is no input of any notebook)."""
+    page with no notebook re-executed (``tests/kit/test_cache.py``: a template is no input of any notebook)."""
     stored = components_of(notebook)
     htmls = [str(component_html(o["data"][COMPONENT_MIME]["name"], o["data"][COMPONENT_MIME]["data"]))
              for o in stored]

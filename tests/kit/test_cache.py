@@ -30,9 +30,12 @@ OLD = 1_000_000_000  # an mtime long before any test runs
 class Book:
     """A scratch book: notebooks, data, package, a filled execution cache and its stamp."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, build: bool = True):
         self.chapters, self.data, self.package = tmp / "chapters", tmp / "data", tmp / "package"
         self.cache_dir, self.stamp = tmp / "_build" / ".jupyter_cache", tmp / "_build" / ".inputs-digest.json"
+        if not build:  # a copy of a book built at this very path (the cache records its notebooks' paths)
+            self.notebooks = sorted(self.chapters.glob("*.ipynb"))
+            return
         self.chapters.mkdir()
         for nb in ROOT.glob("chapters/*.ipynb"):
             shutil.copy(nb, self.chapters / nb.name)
@@ -71,9 +74,23 @@ class Book:
         return {nb.stem for nb in self.notebooks}
 
 
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> tuple[Path, Path]:
+    """One scratch book, built and its cache filled once per session: (where it lives, a copy of it as built)."""
+    home = tmp_path_factory.mktemp("cache-book")
+    (home / "book").mkdir()
+    Book(home / "book")
+    shutil.copytree(home / "book", home / "as-built")
+    return home / "book", home / "as-built"
+
+
 @pytest.fixture
-def book(tmp_path: Path) -> Book:
-    return Book(tmp_path)
+def book(built_book) -> Book:
+    """The scratch book as built, restored at the same path for each test (mtimes kept: copytree copies them)."""
+    where, as_built = built_book
+    shutil.rmtree(where)
+    shutil.copytree(as_built, where)
+    return Book(where, build=False)
 
 
 def readers(book: Book, resource: str) -> set[str]:

@@ -13,7 +13,8 @@ import re
 
 import pytest
 
-from briefing.claims import finding_text, findings, register
+from briefing import rules
+from briefing.claims import finding_text, findings
 from briefing.computation import resolve_roles
 from briefing.datapackage import Package
 from briefing.findings import finding_myst, known_findings
@@ -22,6 +23,8 @@ from briefing.paths import ROOT
 from briefing.rules import FINDING_RULES
 
 from support import _fails, edit_csv
+
+import picks
 
 CHAPTERS = ROOT / "chapters"
 ROLE = SHOWN_FINDING  # {finding}`id`, or {eval}`glue.finding("id")` as a notebook shows it
@@ -65,7 +68,7 @@ def retyped(prose: str, table) -> list[str]:
 
 @pytest.fixture(scope="module")
 def table():
-    return findings(register())
+    return findings(picks.reg())
 
 
 # -- the real data ------------------------------------------------------------------------------------------------
@@ -119,69 +122,69 @@ def test_no_page_reads_the_register_against_itself(table):
 
 # -- each rule fails on a broken copy ------------------------------------------------------------------------------
 
-def _pick(pkg_path, kind):
-    import pandas as pd
-
-    rows = pd.read_csv(pkg_path.parent / "findings.csv", dtype=str)
+def _pick(broken, kind):
+    rows = broken.findings
     return rows[rows["kind"] == kind].iloc[0]
 
 
-def test_rule_reference(data_copy):
-    f = _pick(data_copy, "record")
+def test_rule_reference(broken):
+    f = _pick(broken, "record")
+    broken.edit("findings.csv", f["id"], "rests_on", "c999")
+    broken.fails(rules.finding_refs, "findings.csv", f["id"], "rests_on", "finding reference")
+
+
+def test_rule_reference_from_the_files(data_copy):
+    """End to end: the same break read from the CSV names file, id, field and rule."""
+    f = Package(data_copy).table("findings").query("kind == 'record'").iloc[0]
     edit_csv(data_copy.parent / "findings.csv", f["id"], "rests_on", "c999")
-    _fails_findings(data_copy, "findings.csv", f["id"], "rests_on", "finding reference")
+    _fails_findings(data_copy, f"findings.csv: id {f['id']}, field 'rests_on'", "finding reference")
 
 
-def test_rule_reference_once(data_copy):
-    f = _pick(data_copy, "record")
+def test_rule_reference_once(broken):
+    f = _pick(broken, "record")
     first = f["rests_on"].split(";")[0]
-    edit_csv(data_copy.parent / "findings.csv", f["id"], "mentions", first)
-    _fails_findings(data_copy, "findings.csv", f["id"], "mentions", "finding reference")
+    broken.edit("findings.csv", f["id"], "mentions", first)
+    broken.fails(rules.finding_refs, "findings.csv", f["id"], "mentions", "finding reference")
 
 
 # One cell of a finding broken on purpose: (the kind of finding picked, the field, its new value from the row, the
 # rule that must name it). "A line that holds a record and an outlook is two findings, each with its own label."
 _ONE_CELL = [
-    ("record", "text", lambda f: f["text"] + " It happened in 2025.", "finding number"),
+    ("record", "text", lambda f: f["text"] + " It happened in 2025.", rules.finding_numbers, "finding number"),
     ("outlook", "probability_term",
-     lambda f: "almost certain" if f["probability_term"] != "almost certain" else "unlikely", "outlook term"),
-    ("outlook", "confidence", lambda f: "high" if f["confidence"] != "high" else "low", "outlook confidence"),
-    ("outlook", "rests_on", lambda f: register().claims["id"].iloc[0], "outlook call"),
-    ("record", "text", lambda f: f["text"] + " More is likely to follow.", "record without outlook"),
+     lambda f: "almost certain" if f["probability_term"] != "almost certain" else "unlikely", rules.finding_kind,
+     "outlook term"),
+    ("outlook", "confidence", lambda f: "high" if f["confidence"] != "high" else "low", rules.finding_kind,
+     "outlook confidence"),
+    ("outlook", "rests_on", lambda f: picks.reg().claims["id"].iloc[0], rules.finding_kind, "outlook call"),
+    ("record", "text", lambda f: f["text"] + " More is likely to follow.", rules.finding_kind,
+     "record without outlook"),
 ]
 
 
-@pytest.mark.parametrize("kind, field, value, rule", _ONE_CELL, ids=[case[3] for case in _ONE_CELL])
-def test_rule_one_broken_cell(data_copy, kind, field, value, rule):
-    f = _pick(data_copy, kind)
-    edit_csv(data_copy.parent / "findings.csv", f["id"], field, value(f))
-    _fails_findings(data_copy, "findings.csv", f["id"], field, rule)
+@pytest.mark.parametrize("kind, field, value, check, rule", _ONE_CELL, ids=[case[4] for case in _ONE_CELL])
+def test_rule_one_broken_cell(broken, kind, field, value, check, rule):
+    f = _pick(broken, kind)
+    broken.edit("findings.csv", f["id"], field, value(f))
+    broken.fails(check, "findings.csv", f["id"], field, rule)
 
 
-def test_rule_confidence_capped_by_the_weakest_load_bearing_item(data_copy):
-    from briefing.rules import item_confidences
-
-    pkg = Package(data_copy)
-    reg = register(pkg)
-    table = pkg.table("findings")
-    earned = item_confidences(reg, pkg, table)
+def test_rule_confidence_capped_by_the_weakest_load_bearing_item(broken):
+    earned = rules.item_confidences(broken.reg, broken.pkg, broken.findings)
     low = next(i for i, level in earned.items() if level == "low" and i.startswith("c"))
-    f = table[table["kind"] == "record"].iloc[0]
-    edit_csv(data_copy.parent / "findings.csv", f["id"], "rests_on", f"{f['rests_on']};{low}")
-    edit_csv(data_copy.parent / "findings.csv", f["id"], "confidence", "moderate")
-    _fails_findings(data_copy, "findings.csv", f["id"], "confidence", "finding confidence", low)
+    f = _pick(broken, "record")
+    broken.edit("findings.csv", f["id"], "rests_on", f"{f['rests_on']};{low}")
+    broken.edit("findings.csv", f["id"], "confidence", "moderate")
+    broken.fails(rules.finding_confidence, "findings.csv", f["id"], "confidence", "finding confidence", low)
 
 
-def test_a_mention_does_not_cap_confidence(data_copy):
-    from briefing.rules import item_confidences
-
-    pkg = Package(data_copy)
-    table = pkg.table("findings")
-    earned = item_confidences(register(pkg), pkg, table)
+def test_a_mention_does_not_cap_confidence(broken):
+    table = broken.findings
+    earned = rules.item_confidences(broken.reg, broken.pkg, table)
     low = next(i for i, level in earned.items() if level == "low" and i.startswith("c"))
     f = table[(table["kind"] == "record") & (table["confidence"] != "low") & table["mentions"].isna()].iloc[0]
-    edit_csv(data_copy.parent / "findings.csv", f["id"], "mentions", low)
-    assert len(findings(pkg=Package(data_copy))) == len(table)
+    broken.edit("findings.csv", f["id"], "mentions", low)
+    broken.passes(*FINDING_RULES)
 
 
 def test_every_rule_is_exercised():

@@ -16,7 +16,7 @@ import pytest
 
 from support import string_constants
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "chapters").glob("*.ipynb"))
 # Keyword arguments whose text a reader sees on or under a chart.
 WORDS = {"title", "subtitle", "alt_text", "mark_label", "baseline_label", "note", "marks"}

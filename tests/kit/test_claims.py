@@ -4,18 +4,17 @@ import re
 
 import pytest
 
-from briefing.claims import (ESTIMATIVE_TERMS, RULES, estimative_terms, evidence_confidence, majority_verdict,
-                             register, unranged_terms)
-from briefing.datapackage import Package
+from briefing import rules
+from briefing.claims import ESTIMATIVE_TERMS, estimative_terms, evidence_confidence, majority_verdict, unranged_terms
 
-from support import append_row, drop_rows, edit_csv, register_fails as _fails
+from support import edit_csv, register_fails as _fails
 
 import picks
 from picks import a, scored
 
 
 def test_register_is_valid_and_covers_every_body_paragraph():
-    reg = register()
+    reg = picks.reg()
     body = set(reg.paragraphs.loc[reg.paragraphs["kind"] == "body", "id"])
     assert body == set(reg.claims["paragraph"])
     assert set(reg.claims["claim_type"]) == {"fact", "judgment", "forecast", "question"}
@@ -25,7 +24,7 @@ def test_the_cited_sources_are_recorded_and_linked():
     """As many as briefing.yml says the article cites (``article.cited_sources``), each linked to a claim."""
     from briefing.config import CITED_SOURCES
 
-    reg = register()
+    reg = picks.reg()
     cited = reg.sources[reg.sources["kind"] == "cited_by_article"]
     assert len(cited) == CITED_SOURCES > 0
     assert set(cited["id"]) <= set(reg.links.loc[reg.links["relation"] == "cited_by_article", "source_id"])
@@ -52,76 +51,83 @@ def _newest_evidence():
     return evidence_as_of(picks.reg())
 
 
-@pytest.mark.parametrize("claim, field, value, parts", [
-    pytest.param(_CLAIM, "quote_zh", "这句话不在文章里",
+@pytest.mark.parametrize("rule, claim, field, value, parts", [
+    pytest.param(rules.quote_found, _CLAIM, "quote_zh", "这句话不在文章里",
                  ["claims.csv", _CLAIM, "quote_zh", "quote not found"], id="quote_not_in_article"),
-    pytest.param(_CLAIM, "paragraph", _CAPTION,
+    pytest.param(rules.paragraph_kind, _CLAIM, "paragraph", _CAPTION,
                  [_CLAIM, "paragraph kind", _CAPTION_KIND], id="quote_from_a_caption_line"),
-    pytest.param(_FACT, "verdict", "not_checkable",
+    pytest.param(rules.fact_verdict, _FACT, "verdict", "not_checkable",
                  [_FACT, "verdict", "fact verdict"], id="fact_with_not_checkable"),
-    pytest.param(_JUDGMENT, "verdict", "supported",
+    pytest.param(rules.verdict_for_type, _JUDGMENT, "verdict", "supported",
                  [_JUDGMENT, "verdict for type"], id="judgment_with_a_fact_verdict"),
-    pytest.param(_JUDGMENT, "assessment", "We think this is probably so.",
+    pytest.param(rules.estimative_language, _JUDGMENT, "assessment", "We think this is probably so.",
                  [_JUDGMENT, "assessment", "estimative language"], id="assessment_without_estimative_language"),
-    pytest.param(_FORECAST, "outcome", "",
+    pytest.param(rules.outcome, _FORECAST, "outcome", "",
                  [_FORECAST, "outcome"], id="forecast_without_outcome"),
-    pytest.param(_JUDGMENT, "outcome", "not_borne_out",
+    pytest.param(rules.outcome, _JUDGMENT, "outcome", "not_borne_out",
                  [_JUDGMENT, "outcome", "only forecasts and questions are scored"], id="judgment_of_the_moment_scored"),
-    pytest.param(_FORECAST, "hedged", "",
+    pytest.param(rules.scoring_marks, _FORECAST, "hedged", "",
                  ["claims.csv", _FORECAST, "'hedged'", "scoring marks"], id="forecast_without_hedged_mark"),
-    pytest.param(_QUESTION, "thesis", "",
+    pytest.param(rules.scoring_marks, _QUESTION, "thesis", "",
                  ["claims.csv", _QUESTION, "'thesis'", "scoring marks"], id="question_without_thesis_mark"),
-    pytest.param(_FACT, "thesis", "true",
+    pytest.param(rules.scoring_marks, _FACT, "thesis", "true",
                  ["claims.csv", _FACT, "'thesis'", "scoring marks", "only forecasts and questions"],
                  id="fact_marked_as_thesis"),
-    pytest.param(_SCORED_FORECAST, "resolves_if", "",
+    pytest.param(rules.scoring, _SCORED_FORECAST, "resolves_if", "",
                  [_SCORED_FORECAST, "resolves_if"], id="scored_forecast_without_resolves_if"),
-    pytest.param(_SCORED_QUESTION, "resolves_if", "Whether it happens.",
+    pytest.param(rules.scoring, _SCORED_QUESTION, "resolves_if", "Whether it happens.",
                  [_SCORED_QUESTION, "implied answer"], id="scored_question_without_implied_answer"),
-    pytest.param(_NOT_SCORABLE, "outcome_rationale", "We cannot tell.",
+    pytest.param(rules.scoring, _NOT_SCORABLE, "outcome_rationale", "We cannot tell.",
                  [_NOT_SCORABLE, "outcome_rationale", "not scorable without a reason"],
                  id="not_scorable_without_a_reason"),
-    pytest.param(_NOT_SCORABLE, "resolves_if", "It happens.",
+    pytest.param(rules.scoring, _NOT_SCORABLE, "resolves_if", "It happens.",
                  [_NOT_SCORABLE, "resolves_if", "not scorable with a test"], id="not_scorable_with_a_test"),
-    pytest.param(_SCORED_FORECAST, "outcome_as_of", picks.day_after(_newest_evidence().isoformat()),
+    pytest.param(rules.scoring, _SCORED_FORECAST, "outcome_as_of", picks.day_after(_newest_evidence().isoformat()),
                  [_SCORED_FORECAST, "outcome_as_of", "later than the newest evidence"],
                  id="outcome_after_the_newest_evidence"),
-    pytest.param(_SCORED_FORECAST, "outcome_as_of", picks.day_before(_PUBLISHED),
+    pytest.param(rules.scoring, _SCORED_FORECAST, "outcome_as_of", picks.day_before(_PUBLISHED),
                  [_SCORED_FORECAST, "outcome_as_of", "before the article"], id="outcome_before_the_article"),
-    pytest.param(_LATE_CLAIM, "outcome_as_of", _BEFORE_ITS_DEVELOPMENT,
+    pytest.param(rules.scoring, _LATE_CLAIM, "outcome_as_of", _BEFORE_ITS_DEVELOPMENT,
                  [_LATE_CLAIM, "outcome_as_of", "stale outcome"], id="outcome_older_than_a_development_about_it"),
-    pytest.param(_FACT, "resolves_if", "Something happens.",
+    pytest.param(rules.outcome, _FACT, "resolves_if", "Something happens.",
                  [_FACT, "only forecasts and questions are scored"], id="only_scored_types_carry_resolves_if"),
 ])
-def test_one_broken_cell_fails_its_rule(data_copy, claim, field, value, parts):
-    edit_csv(data_copy.parent / "claims.csv", claim, field, value)
-    _fails(data_copy, *parts)
+def test_one_broken_cell_fails_its_rule(broken, rule, claim, field, value, parts):
+    broken.edit("claims.csv", claim, field, value)
+    broken.fails(rule, *parts)
 
 
-def test_uncovered_body_paragraph(data_copy):
-    # drop every claim on a body paragraph (with its links and mentions) so the paragraph is uncovered
+
+def test_uncovered_body_paragraph(broken):
+    # drop every claim on a body paragraph so the paragraph is uncovered
+    pid = picks.body_paragraph_alone()
+    reg = picks.reg()
+    broken.drop("claims.csv", set(reg.claims.loc[reg.claims["paragraph"] == pid, "id"]))
+    broken.fails(rules.coverage, "coverage", f"body paragraph {pid} has no claim")
+
+
+def test_uncovered_body_paragraph_from_the_files(data_copy):
+    """End to end: the claims dropped from the files with their links and mentions, as an author would."""
     pid = picks.body_paragraph_alone()
     reg = picks.reg()
     picks.drop_claims(data_copy.parent, set(reg.claims.loc[reg.claims["paragraph"] == pid, "id"]))
     _fails(data_copy, "coverage", f"body paragraph {pid} has no claim")
 
 
-def test_fact_without_dated_evidence(data_copy):
-    links = data_copy.parent / "claim_sources.csv"
-    rows = links.read_text(encoding="utf-8").splitlines(keepends=True)
+def test_fact_without_dated_evidence(broken):
     fact = picks.checked_fact()  # a fact rated other than unverified, stripped of all but the article's sources
-    links.write_text("".join(r for r in rows if not r.startswith(f"{fact},") or ",cited_by_article," in r),
-                     encoding="utf-8")
-    _fails(data_copy, fact, "evidence", "at least one source other than the article")
+    links = broken.reg.links
+    broken.reg.links = links[(links["claim_id"] != fact) | (links["relation"] == "cited_by_article")]
+    broken.fails(rules.evidence, fact, "evidence", "at least one source other than the article")
 
 
 # -- facts are judged as of the article's publication (issue 14 item 1) --------------------------------------------
 
-def test_later_evidence_unlabelled_fails(data_copy):
+def test_later_evidence_unlabelled_fails(broken):
     # a fact resting on a source published after the article: its rationale must call that evidence later
     fact, source = picks.fact_resting_on_later_evidence()
-    edit_csv(data_copy.parent / "claims.csv", fact, "rationale", "The sources bear the claim out.")
-    _fails(data_copy, "claims.csv", fact, "'rationale'", "as of publication", source)
+    broken.edit("claims.csv", fact, "rationale", "The sources bear the claim out.")
+    broken.fails(rules.as_of_publication, "claims.csv", fact, "'rationale'", "as of publication", source)
 
 
 def _month_only_dates():
@@ -136,25 +142,25 @@ def _month_only_dates():
 
 
 @pytest.mark.parametrize("published, ok", _month_only_dates())
-def test_a_month_only_date_counts_as_the_months_last_day(data_copy, published, ok):
+def test_a_month_only_date_counts_as_the_months_last_day(broken, published, ok):
     # a fact whose rationale says nothing of later evidence; move one of its supporting sources across the line
     source, fact = picks.movable_source()
-    edit_csv(data_copy.parent / "sources.csv", source, "published", published)
+    broken.edit("sources.csv", source, "published", published)
     if ok:
-        register(Package(data_copy))
+        broken.passes(rules.as_of_publication)
     else:
-        _fails(data_copy, fact, "as of publication", source)
+        broken.fails(rules.as_of_publication, fact, "as of publication", source)
 
 
-def test_context_links_need_no_label(data_copy):
+def test_context_links_need_no_label(broken):
     # only supports/contradicts links decide a verdict; a later source given as context is not held to the rule
     source, fact = picks.movable_source(("context",))
-    edit_csv(data_copy.parent / "sources.csv", source, "published", picks.day_after(picks.article_published()))
-    register(Package(data_copy))
+    broken.edit("sources.csv", source, "published", picks.day_after(picks.article_published()))
+    broken.passes(rules.as_of_publication)
     # the same date on a source that decides a verdict fails (so the edit above did move it past the article)
     decisive, fact = picks.movable_source()
-    edit_csv(data_copy.parent / "sources.csv", decisive, "published", picks.day_after(picks.article_published()))
-    _fails(data_copy, fact, "as of publication", decisive)
+    broken.edit("sources.csv", decisive, "published", picks.day_after(picks.article_published()))
+    broken.fails(rules.as_of_publication, fact, "as of publication", decisive)
 
 
 # -- scoring rules and developments (issue 12 item 4, issue 14 item 1) ------------------------------------------
@@ -168,20 +174,20 @@ def _again(**cells) -> tuple[str, str, dict]:
     return d["id"], new, {**row, **cells}
 
 
-def test_same_event_twice_fails(data_copy):
+def test_same_event_twice_fails(broken):
     # the same event in the same words, from another source
     first = picks.reg().developments.iloc[0]
     other = next(s for s in picks.reg().sources["id"] if s not in set(first["source_id"].split(";")))
     old, new, row = _again(source_id=other)
-    append_row(data_copy.parent / "developments.csv", row)
-    _fails(data_copy, "developments.csv", new, "same event twice", old, "wording overlaps")
+    broken.append("developments.csv", row)
+    broken.fails(rules.same_event_twice, "developments.csv", new, "same event twice", old, "wording overlaps")
 
 
-def test_same_event_twice_by_shared_source(data_copy):
+def test_same_event_twice_by_shared_source(broken):
     # the same day, track, actors and source, worded apart
     old, new, row = _again(event="Unrelated wording for a second row")
-    append_row(data_copy.parent / "developments.csv", row)
-    _fails(data_copy, new, "same event twice", old, "shares source")
+    broken.append("developments.csv", row)
+    broken.fails(rules.same_event_twice, new, "same event twice", old, "shares source")
 
 
 def test_the_merged_pairs_are_caught_and_distinct_events_are_not():
@@ -212,7 +218,7 @@ def test_the_merged_pairs_are_caught_and_distinct_events_are_not():
 
 def test_evidence_as_of_and_new_developments():
     from briefing.claims import edition, evidence_as_of, new_developments
-    reg = register()
+    reg = picks.reg()
     as_of = evidence_as_of(reg)
     assert as_of is not None
     assert reg.claims["outcome_as_of"].dropna().map(lambda d: d.date() <= as_of).all()
@@ -223,7 +229,7 @@ def test_evidence_as_of_and_new_developments():
 
 def test_validate_runs_the_register_rules_and_stops_with_one_line(data_copy, capsys):
     """`make book` runs `python -m briefing.validate` first: a quote missing from the article stops it there, with
-    one line naming file, id, field and rule, before any notebook runs (its exit status: tests/test_config.py)."""
+    one line naming file, id, field and rule, before any notebook runs (its exit status: tests/kit/test_config.py)."""
     from briefing import validate
 
     edit_csv(data_copy.parent / "claims.csv", _CLAIM, "quote_zh", "这句话不在文章里")
@@ -242,7 +248,7 @@ def test_the_build_validates_before_it_executes_anything():
 def test_outcome_summary_shows_every_category_by_theme():
     from briefing.claims import outcome_summary
     from briefing.vocabulary import OUTCOME_LABELS
-    reg = register()
+    reg = picks.reg()
     table = outcome_summary(reg.claims)
     assert list(table.columns) == [*OUTCOME_LABELS, "total"]
     scored = reg.claims[reg.claims["claim_type"].isin(["forecast", "question"])]
@@ -277,31 +283,35 @@ def test_high_only_on_an_original_primary_record(copies, level):
     assert evidence_confidence("contradicted", ["official_statement"], 2, copies) == level
 
 
-def test_a_fact_rated_high_on_a_mirrored_primary_record_fails(data_copy):
+def test_a_fact_rated_high_on_a_mirrored_primary_record_fails(broken):
     fact = "c031"  # its official text (the eleven states' launch statement) was read on a mirror
-    assert register().confidence()[fact] == "moderate"
-    edit_csv(data_copy.parent / "claims.csv", fact, "confidence", "high")
-    _fails(data_copy, "claims.csv", fact, "'confidence'", "high on an original primary record", "(mirror)")
+    assert broken.reg.confidence()[fact] == "moderate"
+    broken.edit("claims.csv", fact, "confidence", "high")
+    broken.fails(rules.high_on_original, "claims.csv", fact, "'confidence'", "high on an original primary record",
+                 "(mirror)")
 
 
-def test_a_fact_rated_high_without_a_primary_record_fails(data_copy):
+def test_a_fact_rated_high_without_a_primary_record_fails(broken):
     fact = picks.earned_below("high")  # a fact resting on secondary reports only
-    edit_csv(data_copy.parent / "claims.csv", fact, "confidence", "high")
-    _fails(data_copy, "claims.csv", fact, "'confidence'", "fact confidence", "no source of a primary kind")
+    broken.edit("claims.csv", fact, "confidence", "high")
+    broken.fails(rules.fact_confidence, "claims.csv", fact, "'confidence'", "fact confidence",
+                 "no source of a primary kind")
 
 
-def test_a_fact_may_record_less_than_its_evidence_earns(data_copy):
+def test_a_fact_may_record_less_than_its_evidence_earns(broken):
     fact, statement = "c031", "s-gac-20241016-msmt-joint-statement"  # the official text behind it, on a mirror
-    edit_csv(data_copy.parent / "sources.csv", statement, "copy", "original")  # as if read on the issuer's page
-    assert register(Package(data_copy)).confidence()[fact] == "high"
-    edit_csv(data_copy.parent / "claims.csv", fact, "confidence", "moderate")
-    assert register(Package(data_copy)).confidence()[fact] == "moderate"
+    broken.edit("sources.csv", statement, "copy", "original")  # as if read on the issuer's page
+    broken.passes(rules.high_on_original, rules.fact_confidence)
+    assert broken.reg.confidence()[fact] == "high"
+    broken.edit("claims.csv", fact, "confidence", "moderate")
+    broken.passes(rules.high_on_original, rules.fact_confidence)
+    assert broken.reg.confidence()[fact] == "moderate"
 
 
 # -- this briefing's data: tests of particular claims' content (regression tests of the record, not of the kit) -------
 
 def test_primary_records_rate_high_only_in_their_original_copy():
-    confidence = register().confidence()
+    confidence = picks.reg().confidence()
     assert confidence["c031"] == "moderate"  # the eleven states' launch statement, read in Italian on a mirror
     assert confidence["c042"] == "moderate"  # the 2024 UN veto record is context for a claim about 2025
 
@@ -318,20 +328,21 @@ def test_unranged_terms(text, bare):
     assert unranged_terms(text) == bare
 
 
-def test_an_estimative_term_without_its_range_fails(data_copy):
+def test_an_estimative_term_without_its_range_fails(broken):
     claim = picks.a_claim_with("assessment")
-    text = register().claims.set_index("id").loc[claim, "assessment"]
+    text = picks.reg().claims.set_index("id").loc[claim, "assessment"]
     stripped = re.sub(r"\s*\(\d+–\d+%\)", "", text)
     assert stripped != text
-    edit_csv(data_copy.parent / "claims.csv", claim, "assessment", stripped)
-    _fails(data_copy, "claims.csv", claim, "'assessment'", "estimative range", "is not followed by its range")
+    broken.edit("claims.csv", claim, "assessment", stripped)
+    broken.fails(rules.estimative_range, "claims.csv", claim, "'assessment'", "estimative range",
+                 "is not followed by its range")
 
 
 # -- the adjudication of the second reading by a blind third reader (issue 26 item 2) ---------------------------------
 
 def _against_majority() -> str:
     """A third reading whose final verdict departs from the majority of the three readings."""
-    reg = register()
+    reg = picks.reg()
     second = reg.second_readings.set_index("claim_id")
     for _, row in reg.third_readings.iterrows():
         first = second.loc[row["claim_id"]]
@@ -341,23 +352,26 @@ def _against_majority() -> str:
     raise picks.NoSuchRow("the register has no verdict kept against the majority")
 
 
-def test_a_verdict_kept_against_the_majority_needs_a_reason(data_copy):
+def test_a_verdict_kept_against_the_majority_needs_a_reason(broken):
     claim = _against_majority()
-    edit_csv(data_copy.parent / "third_readings.csv", claim, "adjudication", "", key="claim_id")
-    _fails(data_copy, "third_readings.csv", claim, "'adjudication'", "adjudication", "departs from the majority's")
+    broken.edit("third_readings.csv", claim, "adjudication", "", key="claim_id")
+    broken.fails(rules.adjudication, "third_readings.csv", claim, "'adjudication'", "adjudication",
+                 "departs from the majority's")
 
 
-def test_every_disagreement_is_adjudicated(data_copy):
-    claim = register().third_readings["claim_id"].iloc[0]
-    drop_rows(data_copy.parent / "third_readings.csv", {claim}, key="claim_id")
-    _fails(data_copy, "second_readings.csv", claim, "'second_verdict'", "adjudication", "no third reading")
+def test_every_disagreement_is_adjudicated(broken):
+    claim = picks.reg().third_readings["claim_id"].iloc[0]
+    broken.drop("third_readings.csv", {claim}, key="claim_id")
+    broken.fails(rules.adjudication, "second_readings.csv", claim, "'second_verdict'", "adjudication",
+                 "no third reading")
 
 
-def test_the_final_verdict_is_the_registers(data_copy):
-    row = register().third_readings.iloc[0]
+def test_the_final_verdict_is_the_registers(broken):
+    row = picks.reg().third_readings.iloc[0]
     other = next(v for v in ("supported", "partly_supported", "contradicted") if v != row["final_verdict"])
-    edit_csv(data_copy.parent / "third_readings.csv", row["claim_id"], "final_verdict", other, key="claim_id")
-    _fails(data_copy, "third_readings.csv", row["claim_id"], "'final_verdict'", "adjudication", "is not the claim's")
+    broken.edit("third_readings.csv", row["claim_id"], "final_verdict", other, key="claim_id")
+    broken.fails(rules.adjudication, "third_readings.csv", row["claim_id"], "'final_verdict'", "adjudication",
+                 "is not the claim's")
 
 
 @pytest.mark.parametrize("verdicts, majority", [

@@ -8,16 +8,14 @@ import pandas as pd
 import pytest
 
 from briefing import rules
-from briefing.claims import register
-from briefing.datapackage import DataError, package
+from briefing.datapackage import DataError
 
 from support import register_fails
 
 
-@pytest.fixture(scope="module")
-def loaded():
-    pkg = package()
-    return register(pkg), pkg
+@pytest.fixture
+def loaded(loaded_briefing):
+    return loaded_briefing[:2]
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Rendering of the article against itself, and ClaimReview JSON-LD once per claim across the site."""
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from briefing.claims import register, review_context
+from briefing.claims import review_context
 from briefing.paths import ROOT
 from briefing import render
 from briefing.components import html_of
@@ -35,7 +36,7 @@ HTML_DIR = ROOT / "_build" / "html"
 
 
 def test_annotated_article_marks_both_passages_of_every_conflict():
-    reg = register()
+    reg = picks.reg()
     html = str(annotated_article(reg))
     for iid in reg.inconsistencies["id"]:
         for side, other in (("a", "b"), ("b", "a")):
@@ -58,7 +59,7 @@ def test_annotated_article_marks_both_passages_of_every_conflict():
 # -- this briefing's data: the article's one sentence that holds passages of two conflicts --------------------------
 
 def test_conflict_marks_nest_inside_claim_marks():
-    reg = register()
+    reg = picks.reg()
     # A conflict whose passage covers the whole of c046's sentence, beside i10, which marks a part of it: the
     # claim's span is cut in three marked pieces and holds its id once (no such pair is in the data since i13 was
     # dropped, so the wider passage is added here, against the article's own reference list).
@@ -76,7 +77,7 @@ def test_conflict_marks_nest_inside_claim_marks():
 
 
 def test_inconsistencies_table_for_a_chapter():
-    reg = register()
+    reg = picks.reg()
     section, _ = picks.section_with_conflicts()
     html = str(inconsistencies_table(reg, section))
     ids = set(re.findall(r'<tr id="(i\d\d)"', html))
@@ -87,7 +88,7 @@ def test_inconsistencies_table_for_a_chapter():
 
 
 def test_hostile_text_in_a_conflict_is_escaped():
-    reg = register()
+    reg = dataclasses.replace(picks.reg())  # its own frame of conflicts, the session's register untouched
     reg.inconsistencies = reg.inconsistencies.copy()
     reg.inconsistencies.loc[0, "description"] = "<script>alert(1)</script>"
     html = str(inconsistencies_table(reg)) + str(annotated_article(reg))
@@ -104,7 +105,7 @@ def _ld_ids(html: str) -> list[str]:
 
 
 def test_chapter_cards_carry_no_claimreview_and_link_to_the_register():
-    reg = register()
+    reg = picks.reg()
     date, meta = review_context()
     facts = list(reg.claims.loc[reg.claims["claim_type"] == "fact", "id"])[:5]
     html = str(claim_cards(reg, facts, date, meta, label="chapter"))
@@ -114,7 +115,7 @@ def test_chapter_cards_carry_no_claimreview_and_link_to_the_register():
 
 
 def test_register_cards_carry_claimreview_once_per_fact():
-    reg = register()
+    reg = picks.reg()
     date, meta = review_context()
     html = str(claim_cards(reg, reg.claims["id"], date, meta, label="All claims"))
     facts = reg.claims.loc[reg.claims["claim_type"] == "fact", "id"]
@@ -123,7 +124,7 @@ def test_register_cards_carry_claimreview_once_per_fact():
 
 
 def test_claimreview_can_be_asked_for_explicitly():
-    reg = register()
+    reg = picks.reg()
     date, meta = review_context()
     fact = picks.a("fact")
     assert _ld_ids(str(claim_card(reg, fact, date, meta, claimreview=True))) == [f"#{fact}"]

@@ -58,3 +58,17 @@ def test_publish_deploys_the_site_the_tests_built():
     download = [s for s in steps if "download-artifact" in s.get("uses", "")]
     assert download and download[0]["with"]["name"] == "site"
     assert "workflow_run.id" in download[0]["with"]["run-id"]
+
+
+def test_every_install_is_from_a_hashed_lock():
+    """Installs take nothing unpinned: pip installs uv from requirements-uv.lock, uv installs the locks, each with
+    --require-hashes; the project itself is built offline. (Before issue 27, `make lock` fetched an unpinned uv.)"""
+    from support import make_dry_run
+
+    for target in ("setup", "lab-setup", "lock"):
+        installs = [ln for ln in make_dry_run(target).splitlines() if re.search(r"\b(install|sync)\b", ln)]
+        assert installs, target
+        for line in installs:
+            assert "--require-hashes" in line or ("--no-index" in line and "-e ." in line), f"{target}: {line}"
+    pinned = (ROOT / "requirements-uv.lock").read_text(encoding="utf-8")
+    assert re.search(r"^uv==[\d.]+ \\\n\s+--hash=sha256:[0-9a-f]{64}$", pinned, re.M)

@@ -3,14 +3,14 @@
 Three checks (issue 18 item 3):
 
 (a) no fact is rated high without a primary record behind its verdict (``claims.evidence_confidence``; the register
-    rule ``fact confidence`` also refuses such a row, see ``tests/test_claims.py``);
+    rule ``fact confidence`` also refuses such a row, see ``tests/kit/test_claims.py``);
 (b) each bottom line (the numbered items under "Bottom line" or "Key judgments" of a page, and the items of the
     landing page's "What this means" box) cites the claims and
     calls it rests on with the ``{claim}`` and ``{call}`` roles, and states in italics ("*Moderate confidence.*")
     exactly the confidence of its weakest load-bearing one (``analysis.confidence_ceiling``); it gives no
     probability (an estimative term with its range) for what the record has already resolved;
     An item made of the book's findings (``{finding}`` roles, ``data/findings.csv``) is held instead to the register's
-    finding rules (``briefing.rules.FINDING_RULES``, tests in ``tests/test_findings.py``): a record is rated no higher
+    finding rules (``briefing.rules.FINDING_RULES``, tests in ``tests/kit/test_findings.py``): a record is rated no higher
     than its weakest load-bearing item earns, an outlook carries its call's term and confidence, and a line holding
     both gives each its own label;
 (c) the landing page's headline verdict counts carry the blind second reading's agreement beside them, glued from
@@ -30,7 +30,7 @@ import pandas as pd
 import pytest
 
 from briefing.analysis import confidence_ceiling
-from briefing.claims import ESTIMATIVE_TERMS, PRIMARY_SOURCE_KINDS, DECISIVE_RELATIONS, register
+from briefing.claims import ESTIMATIVE_TERMS, PRIMARY_SOURCE_KINDS, DECISIVE_RELATIONS
 from briefing.glue import SHOWN_FINDING
 from briefing.paths import ROOT
 from briefing.vocabulary import CONFIDENCE_LEVELS
@@ -95,7 +95,7 @@ def calibration_errors(text: str, confidence: pd.Series, outcomes: pd.Series,
     errors = []
     for item in bottom_lines(text):
         if FINDING_ROLE.search(item):
-            continue  # the register's finding rules check it (tests/test_findings.py)
+            continue  # the register's finding rules check it (tests/kit/test_findings.py)
         ids = cited(item)
         head = item[:60].replace("\n", " ")
         stated = [level.lower() for found in CONFIDENCE.finditer(item) for level in found.groups() if level]
@@ -127,8 +127,8 @@ def hand_typed_links(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def reg():
-    return register()
+def reg(loaded_briefing):
+    return loaded_briefing[0]
 
 
 @pytest.fixture(scope="module")
