@@ -54,9 +54,11 @@ def test_hostile_claim_text_is_escaped_in_the_verdict_box():
 def test_claim_review_agrees_with_the_visible_verdict():
     reg = picks.reg()
     date, meta = review_context()
-    confidence = reg.confidence()  # once for every card, as claim_cards does (not once per card)
-    for cid in reg.claims.loc[reg.claims["claim_type"] == "fact", "id"]:
-        html = claim_card(reg, cid, date, meta, confidence=confidence)
+    facts = list(reg.claims.loc[reg.claims["claim_type"] == "fact", "id"])
+    # Every fact's card rendered at once, as the register page renders them (confidence computed once, not per card).
+    cards = html_of(render.claim_cards(reg, facts, date, meta, claimreview=True), reg)
+    for cid in facts:
+        html = cards.split(f'<article class="briefing-claim" id="{cid}"', 1)[1].split("</article>", 1)[0]
         data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
         row = reg.claims.set_index("id").loc[cid]
         label = re.search(r'briefing-verdict-\w+">([^<]+)<', html).group(1)
