@@ -27,6 +27,19 @@ def playwright():
 
 
 @pytest.fixture(scope="session")
+def browser(playwright):
+    """One headless Chromium per worker, launched as the book's browser tests and the lab both need it
+    (``support.harness.launch``: one binary, one set of arguments)."""
+    from support import harness
+
+    if not shutil.which(harness.CHROMIUM):
+        pytest.fail(f"no Chromium at {harness.CHROMIUM} (Debian: apt-get install chromium)")
+    b = harness.launch(playwright)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
 def loaded_briefing():
     """The real register, its package and its findings, loaded once per session (picks reads the same one)."""
     import picks

@@ -7,7 +7,6 @@ tests/support/harness.py, shared with `make bench`.
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -27,15 +26,6 @@ def site(html_root, tmp_path_factory):
     s = harness.serve(html_root, tmp_path_factory.mktemp("served"))
     yield s
     s.close()
-
-
-@pytest.fixture(scope="session")
-def browser(playwright):
-    if not shutil.which(harness.CHROMIUM):
-        pytest.fail(f"no Chromium at {harness.CHROMIUM} (Debian: apt-get install chromium)")
-    b = harness.launch(playwright)
-    yield b
-    b.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
-"""The lab's fixtures: one JupyterLab (.venv-lab, `make lab-setup`) and one headless Chromium for the session.
+"""The lab's fixtures: one JupyterLab (.venv-lab, `make lab-setup`) for the session.
 
-Chromium is started as the book's browser tests start it (``support.harness.launch``: the same binary and
-arguments, so nothing but 127.0.0.1 resolves). The notebooks are copied to a temporary folder (the lab autosaves;
+Chromium is the suite's own (``browser`` in tests/conftest.py, started by ``support.harness.launch``: the same
+binary and arguments as the book's browser tests, so nothing but 127.0.0.1 resolves). The notebooks are copied to a temporary folder (the lab autosaves;
 the committed notebooks must not change).
 """
 
@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from support import harness
 
 REPO = Path(__file__).resolve().parents[2]
 LAB_JUPYTER = REPO / ".venv-lab" / "bin" / "jupyter"
@@ -83,13 +82,4 @@ def lab(tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
-
-
-@pytest.fixture(scope="session")
-def browser(playwright):
-    if not shutil.which(harness.CHROMIUM):
-        pytest.fail(f"no Chromium at {harness.CHROMIUM} (Debian: apt-get install chromium)")
-    b = harness.launch(playwright)
-    yield b
-    b.close()
 
