@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefing.cache import declared
-from briefing.paths import DATA
+from briefing import paths
 
 READS_EXPRESSION = "__import__('briefing.paths', fromlist=['reads']).reads()"
 
@@ -39,30 +39,76 @@ def browser(playwright):
     b.close()
 
 
-@pytest.fixture(scope="session")
-def loaded_briefing():
-    """The real register, its package and its findings, loaded once per session (picks reads the same one)."""
-    import picks
-    from briefing.datapackage import package
+def pytest_configure(config):
+    config.addinivalue_line("markers", "needs(*tables): the briefing fixture runs the test only against the "
+                            "briefings whose data package has these tables (support.memory.having)")
 
-    pkg = package()
-    return picks.reg(), pkg, pkg.table("findings")
+
+def pytest_generate_tests(metafunc):
+    """A test that reads the register through ``briefing`` (or ``loaded_briefing``, ``broken``) runs once per briefing
+    of ``support.memory.BRIEFINGS``, or, marked ``needs(table, …)``, once per briefing having those tables: its id
+    then says which briefings lack them, so a test run against this book only says why."""
+    if "briefing" not in metafunc.fixturenames:
+        return
+    from support.memory import BRIEFINGS, having, tables
+
+    marker = metafunc.definition.get_closest_marker("needs")
+    needed = marker.args if marker else ()
+    names = having(*needed)
+    if not names:
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: no briefing has the tables {needed}")
+    lacking = [f"{n} has no {', '.join(sorted(set(needed) - tables(n)))}" for n in BRIEFINGS if n not in names]
+    ids = [f"{n} ({'; '.join(lacking)})" if lacking else n for n in names]
+    metafunc.parametrize("briefing", names, ids=ids, indirect=True)
+
+
+@pytest.fixture
+def briefing(request):
+    """The briefing a test runs against (its name): the kit's configuration and paths are its (``config.use``)
+    for the test's duration, so picks, rules and ``data_copy`` read it."""
+    from briefing import config
+    from support.memory import BRIEFINGS
+
+    with config.use(BRIEFINGS[request.param]):
+        yield request.param
+
+
+@pytest.fixture
+def loaded_briefing(briefing):
+    """The briefing's register, its package and its findings, loaded once per session per briefing (picks reads
+    the same register)."""
+    from support.memory import loaded
+
+    return loaded(briefing)
+
+
+@pytest.fixture(scope="session")
+def the_book():
+    """This book's register, package and findings (the same objects as ``loaded_briefing`` in this book), for the
+    tests of this book's content."""
+    from support.memory import loaded
+
+    return loaded("book")
 
 
 @pytest.fixture
 def broken(loaded_briefing):
-    """A deep copy of the real register to break in memory (support.memory.Briefing): edit a cell, run one rule."""
+    """A deep copy of the briefing's register to break in memory (support.memory.Briefing): edit a cell, run one
+    rule."""
     from support.memory import Briefing
 
     return Briefing(*loaded_briefing)
 
 
 @pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A copy of the briefing (data/ and briefing.yml, in ``tmp_path``): returns the path of its datapackage.json."""
+def data_copy(request, tmp_path: Path) -> Path:
+    """A copy of the current briefing (data/ and briefing.yml, in ``tmp_path``): returns the path of its
+    datapackage.json. In a test run per briefing, that briefing's."""
+    if "briefing" in request.fixturenames:
+        request.getfixturevalue("briefing")  # entered before the copy is made
     target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    shutil.copy(DATA.parent / "briefing.yml", tmp_path / "briefing.yml")
+    shutil.copytree(paths.data(), target)
+    shutil.copy(paths.root() / "briefing.yml", tmp_path / "briefing.yml")
     return target / "datapackage.json"
 
 

@@ -1,10 +1,12 @@
 """Rows of the register picked by what they are, not by their ids: "a fact", "a scored forecast", "a call whose
 newest source is dated by month only". Tests of the kit break a copy of the data on such a row, so they run unchanged
-against another briefing's data (``tests/conftest.py``'s ``data_copy`` copies the briefing at ``paths.ROOT``).
+against another briefing's data: the rule tests run against this book and the second briefing in one process
+(``tests/conftest.py``'s ``briefing`` fixture enters ``config.use``; ``data_copy`` copies the current briefing).
 
-Each pick reads the real register (loaded once) and returns the first row, in the table's order, that has the
-property; when none has it, it raises :class:`NoSuchRow` naming the property, so a test fails (it never passes
-vacuously). Tests that are about one row's content (a data regression test: this claim records that vote) keep
+Each pick reads the current briefing's register (``config.current()``: loaded once per briefing) and returns the
+first row, in the table's order, that has the property; when none has it, it raises :class:`NoSuchRow` naming the
+property, so a test fails (it never passes vacuously). Pick when the test runs, not at collection: pytest collects
+before the ``briefing`` fixture enters a briefing, so a pick made at import reads this book's register. Tests that are about one row's content (a data regression test: this claim records that vote) keep
 that id and say so; they sit in a section headed "this briefing's data".
 """
 
@@ -28,10 +30,43 @@ class NoSuchRow(LookupError):
     """The register has no row with the property a test needs."""
 
 
-@lru_cache(maxsize=1)
 def reg() -> Register:
-    """The real register (read once)."""
-    return register()
+    """The current briefing's register (read once per briefing: ``config.use`` switches between them)."""
+    return _register(config.current().root)
+
+
+@lru_cache(maxsize=None)
+def _register(root: Path) -> Register:
+    with config.use(root):
+        return register()
+
+
+class Later:
+    """A pick made when the test runs, in the briefing it runs against: a parametrization names it at collection
+    (``later(a, "fact")``) and the test resolves it (:func:`now`)."""
+
+    def __init__(self, pick, *args):
+        self.pick, self.args = pick, args
+
+    def __call__(self):
+        return self.pick(*self.args)
+
+    def __repr__(self):
+        return f"{self.pick.__name__}{self.args or '()'}"
+
+
+def later(pick, *args) -> Later:
+    return Later(pick, *args)
+
+
+def now(*values):
+    """The values with every :class:`Later` among them (or in a list or tuple of them) picked now."""
+    def one(v):
+        if isinstance(v, Later):
+            return v()
+        return type(v)(one(x) for x in v) if isinstance(v, (list, tuple)) else v
+    out = tuple(one(v) for v in values)
+    return out[0] if len(out) == 1 else out
 
 
 def _first(ids, what: str) -> str:
@@ -148,6 +183,19 @@ def earned_below(level: str) -> str:
     c, levels = claims_of("fact"), fact_confidences(reg())
     rank = CONFIDENCE_LEVELS.index
     return _first([i for i in c["id"] if rank(levels[i]) < rank(level)], f"fact earning less than {level}")
+
+
+def fact_on_a_mirrored_primary_record() -> tuple[str, str]:
+    """A supported or contradicted fact recording no confidence whose decisive primary records were all read in a
+    copy other than the original (a mirror, an agency's): (claim id, the first such source)."""
+    r = reg()
+    sources = r.sources.set_index("id")
+    c = claims_of("fact")
+    for cid in c.loc[c["verdict"].isin(["supported", "contradicted"]) & c["confidence"].isna(), "id"]:
+        primary = [s for s in decisive_sources(cid) if sources.loc[s, "kind"] in PRIMARY_SOURCE_KINDS]
+        if primary and all(sources.loc[s, "copy"] != "original" for s in primary):
+            return cid, primary[0]
+    raise NoSuchRow("the register has no fact whose primary records were read only on a mirror or in a copy")
 
 
 def decisive_sources(claim_id: str) -> list[str]:

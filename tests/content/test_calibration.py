@@ -127,8 +127,8 @@ def hand_typed_links(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def reg(loaded_briefing):
-    return loaded_briefing[0]
+def reg(the_book):
+    return the_book[0]
 
 
 @pytest.fixture(scope="module")

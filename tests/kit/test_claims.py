@@ -1,4 +1,5 @@
-"""The claims register's rules, each shown to fail when broken."""
+"""The claims register's rules, each shown to fail when broken, against this book and the second briefing (the
+``briefing`` fixture: tests/conftest.py); those that need a table only this book has say so in their ids."""
 
 import re
 
@@ -10,17 +11,17 @@ from briefing.claims import ESTIMATIVE_TERMS, estimative_terms, evidence_confide
 from support import edit_csv, register_fails as _fails
 
 import picks
-from picks import a, scored
+from picks import a, later, now, scored
 
 
-def test_register_is_valid_and_covers_every_body_paragraph():
+def test_register_is_valid_and_covers_every_body_paragraph(briefing):
     reg = picks.reg()
     body = set(reg.paragraphs.loc[reg.paragraphs["kind"] == "body", "id"])
     assert body == set(reg.claims["paragraph"])
     assert set(reg.claims["claim_type"]) == {"fact", "judgment", "forecast", "question"}
 
 
-def test_the_cited_sources_are_recorded_and_linked():
+def test_the_cited_sources_are_recorded_and_linked(briefing):
     """As many as briefing.yml says the article cites (``article.cited_sources``), each linked to a claim."""
     from briefing.config import CITED_SOURCES
 
@@ -37,18 +38,38 @@ def test_estimative_terms_match_longest_first():
 
 
 # One cell of claims.csv broken on purpose: the register fails, naming the claim, the field and the rule. Each row
-# is picked by what it is (tests/picks.py), not by its id.
-_FACT, _JUDGMENT, _FORECAST, _QUESTION = a("fact"), a("judgment"), a("forecast"), a("question")
-_SCORED_FORECAST, _SCORED_QUESTION, _NOT_SCORABLE = scored("forecast"), scored("question"), picks.not_scorable()
-_CLAIM = picks.any_claim()
-_CAPTION, _CAPTION_KIND, _ = picks.non_body_paragraph()
-_PUBLISHED = picks.article_published()
-_LATE_CLAIM, _BEFORE_ITS_DEVELOPMENT = picks.scored_with_a_later_development()
+# is picked by what it is (tests/picks.py), not by its id, when the test runs (in the briefing it runs against).
+_FACT, _JUDGMENT, _FORECAST, _QUESTION = (later(a, t) for t in ("fact", "judgment", "forecast", "question"))
+_SCORED_FORECAST, _SCORED_QUESTION = later(scored, "forecast"), later(scored, "question")
+_NOT_SCORABLE, _CLAIM = later(picks.not_scorable), later(picks.any_claim)
 
 
-def _newest_evidence():
+def _caption():
+    return picks.non_body_paragraph()[0]
+
+
+def _caption_kind():
+    return picks.non_body_paragraph()[1]
+
+
+def _late_claim():
+    return picks.scored_with_a_later_development()[0]
+
+
+def _before_its_development():
+    return picks.scored_with_a_later_development()[1]
+
+
+def _after_the_newest_evidence():
     from briefing.claims import evidence_as_of
-    return evidence_as_of(picks.reg())
+    return picks.day_after(evidence_as_of(picks.reg()).isoformat())
+
+
+def _before_the_article():
+    return picks.day_before(picks.article_published())
+
+
+_CAPTION, _CAPTION_KIND, _LATE_CLAIM = later(_caption), later(_caption_kind), later(_late_claim)
 
 
 @pytest.mark.parametrize("rule, claim, field, value, parts", [
@@ -82,17 +103,18 @@ def _newest_evidence():
                  id="not_scorable_without_a_reason"),
     pytest.param(rules.scoring, _NOT_SCORABLE, "resolves_if", "It happens.",
                  [_NOT_SCORABLE, "resolves_if", "not scorable with a test"], id="not_scorable_with_a_test"),
-    pytest.param(rules.scoring, _SCORED_FORECAST, "outcome_as_of", picks.day_after(_newest_evidence().isoformat()),
+    pytest.param(rules.scoring, _SCORED_FORECAST, "outcome_as_of", later(_after_the_newest_evidence),
                  [_SCORED_FORECAST, "outcome_as_of", "later than the newest evidence"],
                  id="outcome_after_the_newest_evidence"),
-    pytest.param(rules.scoring, _SCORED_FORECAST, "outcome_as_of", picks.day_before(_PUBLISHED),
+    pytest.param(rules.scoring, _SCORED_FORECAST, "outcome_as_of", later(_before_the_article),
                  [_SCORED_FORECAST, "outcome_as_of", "before the article"], id="outcome_before_the_article"),
-    pytest.param(rules.scoring, _LATE_CLAIM, "outcome_as_of", _BEFORE_ITS_DEVELOPMENT,
+    pytest.param(rules.scoring, _LATE_CLAIM, "outcome_as_of", later(_before_its_development),
                  [_LATE_CLAIM, "outcome_as_of", "stale outcome"], id="outcome_older_than_a_development_about_it"),
     pytest.param(rules.outcome, _FACT, "resolves_if", "Something happens.",
                  [_FACT, "only forecasts and questions are scored"], id="only_scored_types_carry_resolves_if"),
 ])
 def test_one_broken_cell_fails_its_rule(broken, rule, claim, field, value, parts):
+    claim, value, parts = now(claim, value, parts)
     broken.edit("claims.csv", claim, field, value)
     broken.fails(rule, *parts)
 
@@ -106,7 +128,7 @@ def test_uncovered_body_paragraph(broken):
     broken.fails(rules.coverage, "coverage", f"body paragraph {pid} has no claim")
 
 
-def test_uncovered_body_paragraph_from_the_files(data_copy):
+def test_uncovered_body_paragraph_from_the_files(briefing, data_copy):
     """End to end: the claims dropped from the files with their links and mentions, as an author would."""
     pid = picks.body_paragraph_alone()
     reg = picks.reg()
@@ -130,7 +152,7 @@ def test_later_evidence_unlabelled_fails(broken):
     broken.fails(rules.as_of_publication, "claims.csv", fact, "'rationale'", "as of publication", source)
 
 
-def _month_only_dates():
+def _month_only_dates() -> dict[str, str]:
     """Dates on either side of the article's publication (its last possible day): the last day and a month-only
     date ending by it are as of publication; the next day and its month are later."""
     import datetime as dt
@@ -138,12 +160,14 @@ def _month_only_dates():
     month = last.isoformat()[:7] if picks.day_after(last.isoformat()[:7]) == picks.day_after(last.isoformat()) \
         else picks.day_before(last.isoformat()[:7])[:7]
     after = picks.day_after(last.isoformat())
-    return [(last.isoformat(), True), (month, True), (after, False), (after[:7], False)]
+    return {"last_day": last.isoformat(), "its_month": month, "next_day": after, "next_month": after[:7]}
 
 
-@pytest.mark.parametrize("published, ok", _month_only_dates())
-def test_a_month_only_date_counts_as_the_months_last_day(broken, published, ok):
+@pytest.mark.parametrize("date, ok", [("last_day", True), ("its_month", True), ("next_day", False),
+                                      ("next_month", False)])
+def test_a_month_only_date_counts_as_the_months_last_day(broken, date, ok):
     # a fact whose rationale says nothing of later evidence; move one of its supporting sources across the line
+    published = _month_only_dates()[date]
     source, fact = picks.movable_source()
     broken.edit("sources.csv", source, "published", published)
     if ok:
@@ -216,7 +240,7 @@ def test_the_merged_pairs_are_caught_and_distinct_events_are_not():
     assert {(a, b) for a, b, _ in duplicate_developments(df)} == {("a1", "a2"), ("b1", "b2"), ("c1", "c2")}
 
 
-def test_evidence_as_of_and_new_developments():
+def test_evidence_as_of_and_new_developments(briefing):
     from briefing.claims import edition, evidence_as_of, new_developments
     reg = picks.reg()
     as_of = evidence_as_of(reg)
@@ -227,15 +251,16 @@ def test_evidence_as_of_and_new_developments():
     assert len(new_developments(reg, since=0)) == len(reg.developments)
 
 
-def test_validate_runs_the_register_rules_and_stops_with_one_line(data_copy, capsys):
+def test_validate_runs_the_register_rules_and_stops_with_one_line(briefing, data_copy, capsys):
     """`make book` runs `python -m briefing.validate` first: a quote missing from the article stops it there, with
     one line naming file, id, field and rule, before any notebook runs (its exit status: tests/kit/test_config.py)."""
     from briefing import validate
 
-    edit_csv(data_copy.parent / "claims.csv", _CLAIM, "quote_zh", "这句话不在文章里")
+    claim = picks.any_claim()
+    edit_csv(data_copy.parent / "claims.csv", claim, "quote_zh", "这句话不在文章里")
     assert validate.main(data_copy.parent.parent) == 1
     stderr = capsys.readouterr().err
-    assert stderr.count("\n") == 1 and f"claims.csv: id {_CLAIM}, field 'quote_zh': quote not found" in stderr
+    assert stderr.count("\n") == 1 and f"claims.csv: id {claim}, field 'quote_zh': quote not found" in stderr
 
 
 def test_the_build_validates_before_it_executes_anything():
@@ -245,7 +270,7 @@ def test_the_build_validates_before_it_executes_anything():
     assert commands.index("briefing.validate") < commands.index("jupyter-book build")
 
 
-def test_outcome_summary_shows_every_category_by_theme():
+def test_outcome_summary_shows_every_category_by_theme(briefing):
     from briefing.claims import outcome_summary
     from briefing.vocabulary import OUTCOME_LABELS
     reg = picks.reg()
@@ -284,7 +309,7 @@ def test_high_only_on_an_original_primary_record(copies, level):
 
 
 def test_a_fact_rated_high_on_a_mirrored_primary_record_fails(broken):
-    fact = "c031"  # its official text (the eleven states' launch statement) was read on a mirror
+    fact, _ = picks.fact_on_a_mirrored_primary_record()  # its official text was read on a mirror
     assert broken.reg.confidence()[fact] == "moderate"
     broken.edit("claims.csv", fact, "confidence", "high")
     broken.fails(rules.high_on_original, "claims.csv", fact, "'confidence'", "high on an original primary record",
@@ -299,7 +324,7 @@ def test_a_fact_rated_high_without_a_primary_record_fails(broken):
 
 
 def test_a_fact_may_record_less_than_its_evidence_earns(broken):
-    fact, statement = "c031", "s-gac-20241016-msmt-joint-statement"  # the official text behind it, on a mirror
+    fact, statement = picks.fact_on_a_mirrored_primary_record()  # the official text behind it, on a mirror
     broken.edit("sources.csv", statement, "copy", "original")  # as if read on the issuer's page
     broken.passes(rules.high_on_original, rules.fact_confidence)
     assert broken.reg.confidence()[fact] == "high"
@@ -352,6 +377,7 @@ def _against_majority() -> str:
     raise picks.NoSuchRow("the register has no verdict kept against the majority")
 
 
+@pytest.mark.needs("second_readings", "third_readings")
 def test_a_verdict_kept_against_the_majority_needs_a_reason(broken):
     claim = _against_majority()
     broken.edit("third_readings.csv", claim, "adjudication", "", key="claim_id")
@@ -359,6 +385,7 @@ def test_a_verdict_kept_against_the_majority_needs_a_reason(broken):
                  "departs from the majority's")
 
 
+@pytest.mark.needs("second_readings", "third_readings")
 def test_every_disagreement_is_adjudicated(broken):
     claim = picks.reg().third_readings["claim_id"].iloc[0]
     broken.drop("third_readings.csv", {claim}, key="claim_id")
@@ -366,6 +393,7 @@ def test_every_disagreement_is_adjudicated(broken):
                  "no third reading")
 
 
+@pytest.mark.needs("second_readings", "third_readings")
 def test_the_final_verdict_is_the_registers(broken):
     row = picks.reg().third_readings.iloc[0]
     other = next(v for v in ("supported", "partly_supported", "contradicted") if v != row["final_verdict"])

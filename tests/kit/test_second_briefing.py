@@ -1,7 +1,7 @@
 """A second, fictional briefing built with the same kit (issue 20, part 1): the kit holds no article's facts.
 
-``tests/fixtures/second_briefing/`` is a briefing of its own: ``briefing.yml``, ``data/`` (a nine-line fictional
-article, five claims, three sources, one development; none of the optional tables), ``_config.yml``, ``_toc.yml``
+``tests/fixtures/second_briefing/`` is a briefing of its own: ``briefing.yml``, ``data/`` (a ten-line fictional
+article, six claims, seven sources, two developments; none of the optional tables), ``_config.yml``, ``_toc.yml``
 one chapter written from the configuration by ``python -m briefing.scaffold`` (which holds its claims' cards:
 ``pages.claims``) and a page listing its sources (the default ``pages.sources``, where the cards link). The kit works on it in this
 process (``config.use``): it validates and its chapter is the scaffold's; the slow test builds a copy strictly with the
@@ -38,7 +38,7 @@ def test_the_second_briefing_validates_without_the_optional_tables(capsys):
     resources = {r["name"] for r in json.loads((FIXTURE / "data" / "datapackage.json").read_text())["resources"]}
     assert resources == {"article", "article_paragraphs", "sources", "claims", "claim_sources", "developments"}
     assert validate.main(FIXTURE) == 0, capsys.readouterr().err
-    assert "5 claims" in capsys.readouterr().out
+    assert "6 claims" in capsys.readouterr().out
 
 
 def test_the_chapter_is_the_one_the_template_writes(tmp_path, capsys):
@@ -71,7 +71,7 @@ def test_the_second_briefing_builds_strictly_and_its_chapter_reads_right(tmp_pat
                                 if k not in ("BRIEFING_EXECUTE", "BRIEFING_ROOT", "MAKEFLAGS", "MAKELEVEL")})
     out = build.stdout + build.stderr
     assert build.returncode == 0, out[-3000:]
-    assert "claims register valid: 5 claims" in out
+    assert "claims register valid: 6 claims" in out
     assert "build succeeded." in out and not re.search(r"\bWARNING:", out), out[-3000:]
 
     page = (book / "_build" / "html" / "chapters" / f"{CHAPTER}.html").read_text(encoding="utf-8")
@@ -79,12 +79,12 @@ def test_the_second_briefing_builds_strictly_and_its_chapter_reads_right(tmp_pat
     assert "<caption>The article&#x27;s claims in this section" in page
     for cid in ("c001", "c002", "c003", "c005"):
         assert f'class="briefing-claim-link" href="#{cid}"' in page and f'id="{cid}"' in page
-    assert 'href="#c004"' not in page  # a claim of the other section
+    assert 'href="#c004"' not in page and 'href="#c006"' not in page  # claims of the other section
     # A {claim} role in the prose, resolved against the fixture's register.
     assert re.search(r'<a class="briefing-claim-ref[^"]*" href="#c002">c002</a>', page)
     # No code on the reading page; the page states its dates, evidence as of the newest source (no sweeps table).
     assert "cell_input" not in page and "<pre" not in page
-    assert "evidence as of 1 February 2030" in page
+    assert "evidence as of 12 February 2030" in page
     # Nothing of the book's own article leaks in: labels come from the fixture's briefing.yml.
     assert "Harbour talks" in page and "US–Russia" not in page and "DPRK" not in page
     # Every internal link of its pages and of its notebook's static rendering leads somewhere: the pages links

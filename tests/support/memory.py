@@ -1,7 +1,8 @@
 """A briefing in memory, for the tests that break one cell and run the one rule that guards it (issue 27).
 
-The real register is loaded once per test session (``tests/conftest.py``, fixture ``broken``) and deep-copied for
-each test: a test edits a cell as the CSV would hold it (the value is parsed by the table's schema, as the loader
+Each briefing the tests know (:data:`BRIEFINGS`: this book and the fictional second briefing) is loaded once per
+test session (:func:`loaded`; ``tests/conftest.py``'s ``broken`` runs each such test against each briefing that has
+the tables it needs, :func:`having`) and deep-copied for each test: a test edits a cell as the CSV would hold it (the value is parsed by the table's schema, as the loader
 parses it), then runs one rule of :mod:`briefing.rules` and reads its message. The message is the one
 ``make validate`` prints (file, id, field and rule): the rules name the file from the package, not from the
 frame. A handful of end-to-end cases per module still break a copy of the files (fixture ``data_copy``) for the
@@ -11,12 +12,42 @@ loader's own rules and to show the whole path from a CSV row to the message.
 from __future__ import annotations
 
 import copy
+import json
+from functools import cache
 
 import pandas as pd
 import pytest
 
-from briefing import rules
-from briefing.datapackage import DataError, Package, _parse
+from briefing import config, rules
+from briefing.datapackage import DataError, Package, _parse, package
+from briefing.paths import REPOSITORY
+
+# The briefings the rule tests run against, by the name their test ids carry.
+BRIEFINGS = {"book": REPOSITORY, "second": REPOSITORY / "tests" / "fixtures" / "second_briefing"}
+
+
+@cache
+def tables(name: str) -> frozenset[str]:
+    """The tables a briefing's data package names (read from its descriptor: nothing is loaded)."""
+    descriptor = json.loads((BRIEFINGS[name] / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    return frozenset(r["name"] for r in descriptor["resources"])
+
+
+def having(*needed: str) -> list[str]:
+    """The briefings whose data package has every one of ``needed`` (all of them when none is named)."""
+    return [name for name in BRIEFINGS if set(needed) <= tables(name)]
+
+
+@cache
+def loaded(name: str):
+    """A briefing's register, package and findings (empty where it has none), loaded once per session: the
+    register is the one :func:`picks.reg` reads in that briefing."""
+    import picks
+
+    with config.use(BRIEFINGS[name]):
+        pkg = package()
+        findings = pkg.table("findings") if "findings" in pkg.resources else pd.DataFrame()
+        return picks.reg(), pkg, findings
 
 # The register's frames by the table (CSV file) they are read from.
 FRAMES = {"claims": "claims", "sources": "sources", "claim_sources": "links", "article_paragraphs": "paragraphs",
