@@ -1,5 +1,7 @@
 """The article against itself, the consistency rules between linked claims, the blind second reading and the
-working-note rule: the data passes, and each rule fails when broken."""
+working-note rule: the data passes, and each rule fails when broken (in memory: against this book and the second
+briefing, which has no conflicts, claim links or second readings, so those tests run against this book and say so in
+their ids)."""
 
 import pandas as pd
 import pytest
@@ -36,6 +38,7 @@ def test_cited_headline():
 
 # Each conflict, claim or link below is picked by what it is (tests/picks.py), not by its id.
 
+@pytest.mark.needs("article_inconsistencies")
 def test_inconsistency_quote_not_in_paragraph(broken):
     row = picks.inconsistency()
     broken.edit("article_inconsistencies.csv", row["id"], "quote_b", "这句话不在文章里")
@@ -49,6 +52,7 @@ def test_inconsistency_quote_not_in_paragraph_from_the_files(data_copy):
     _fails(data_copy, f"article_inconsistencies.csv: id {row['id']}, field 'quote_b'", "quote not found")
 
 
+@pytest.mark.needs("article_inconsistencies")
 def test_inconsistency_cited_source_must_quote_the_headline(broken):
     from briefing.config import CITED_SOURCE_SEPARATOR
     row = picks.conflict_with_a_cited_source()
@@ -58,6 +62,7 @@ def test_inconsistency_cited_source_must_quote_the_headline(broken):
     broken.fails(rules.inconsistency_passages, row["id"], "quote_b", "cited headline")
 
 
+@pytest.mark.needs("article_inconsistencies")
 def test_inconsistency_first_passage_must_be_body_text(broken):
     row = picks.inconsistency()
     pid, kind, text = picks.non_body_paragraph()
@@ -66,6 +71,7 @@ def test_inconsistency_first_passage_must_be_body_text(broken):
     broken.fails(rules.inconsistency_passages, row["id"], "paragraph_a", "paragraph kind", kind)
 
 
+@pytest.mark.needs("article_inconsistencies")
 def test_inconsistency_passages_in_reading_order(broken):
     row = picks.conflict_between_two_body_paragraphs()  # swap its passages: the later one first
     for field, value in (("paragraph_a", row["paragraph_b"]), ("quote_a", row["quote_b"]),
@@ -82,6 +88,7 @@ def test_inconsistency_unknown_claim(data_copy):
     assert "claim_ids" in str(info.value) and "foreign key" in str(info.value) and missing in str(info.value)
 
 
+@pytest.mark.needs("article_inconsistencies")
 def test_inconsistency_claim_on_another_paragraph(broken):
     row = picks.inconsistency()
     elsewhere = picks.claim_elsewhere((row["paragraph_a"], row["paragraph_b"]))
@@ -108,18 +115,21 @@ def test_inconsistencies_of_a_chapter():
 
 # -- consistency between linked claims ----------------------------------------------------------------------------
 
+@pytest.mark.needs("claim_links")
 def test_same_event_with_different_verdicts_needs_a_note(broken):
     a, b = picks.same_event_facts_that_differ()
     broken.edit("claim_links.csv", (a, b), "note", "")
     broken.fails(rules.inconsistent_verdicts, "claim_links.csv", f"{a}/{b}", "inconsistent verdicts")
 
 
+@pytest.mark.needs("claim_links")
 def test_a_note_that_does_not_name_both_claims_does_not_explain(broken):
     a, b = picks.same_event_facts_that_differ()
     broken.edit("claim_links.csv", (a, b), "note", "The same meeting.")
     broken.fails(rules.inconsistent_verdicts, f"{a}/{b}", "inconsistent verdicts")
 
 
+@pytest.mark.needs("claim_links")
 def test_supported_claim_on_a_contradicted_premise(broken):
     # a supported claim rests on a premise; point it at a contradicted claim instead
     a, b = picks.link("depends_on_premise", lambda a, b, claims: claims.loc[a, "verdict"] == "supported")
@@ -128,6 +138,7 @@ def test_supported_claim_on_a_contradicted_premise(broken):
     broken.fails(rules.contradicted_premise, "claim_links.csv", f"{a}/{contradicted}", "contradicted premise")
 
 
+@pytest.mark.needs("claim_links")
 def test_same_event_pair_in_order(broken):
     a, b = picks.link("same_event")  # listed the other way round: the higher id first
     broken.edit("claim_links.csv", (a, b), "claim_a", b)
@@ -213,6 +224,7 @@ def _only_reading(broken, **cells):
     broken.append("second_readings.csv", cells)
 
 
+@pytest.mark.needs("second_readings")
 def test_disagreement_without_resolution(broken):
     fact = picks.checked_fact()
     first = picks.reg().claims.set_index("id").loc[fact, "verdict"]
@@ -222,6 +234,7 @@ def test_disagreement_without_resolution(broken):
     broken.fails(rules.second_reading, "second_readings.csv", fact, "unresolved")
 
 
+@pytest.mark.needs("second_readings")
 def test_second_reading_of_a_judgment(broken):
     judgment = picks.a("judgment")
     _only_reading(broken, claim_id=judgment, first_verdict="supported", second_verdict="supported", note="A note.")

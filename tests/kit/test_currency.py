@@ -1,5 +1,6 @@
 """Currency you can trust: "evidence as of" means the date to which every open item was searched (``sweeps``), and
-each item's newest evidence is what its own sources say. Each rule is shown failing on a broken copy of the register."""
+each item's newest evidence is what its own sources say. Each rule is shown failing on a broken copy of the register
+(this book's: the second briefing records no sweeps)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def test_the_record_holds_no_evidence_newer_than_the_sweep():
     assert newest_evidence(reg) <= evidence_as_of(reg)
 
 
+@pytest.mark.needs("sweeps")
 def test_no_outcome_is_scored_beyond_the_earliest_sweep(broken):
     """One item searched only to the day before the latest outcome moves the book's date back, and that outcome then
     claims evidence that was not swept for: the register refuses it."""
@@ -31,16 +33,23 @@ def test_no_outcome_is_scored_beyond_the_earliest_sweep(broken):
     broken.fails(rules.scoring, "outcome_as_of", earlier)
 
 
-_SWEEP = picks.reg().sweeps.iloc[0]
+def _after_the_sweep(sweep):
+    return picks.day_after(sweep["swept_to"].date().isoformat())
 
 
+def _before_its_newest_evidence(sweep):
+    return picks.day_before(sweep["newest_evidence"])
+
+
+@pytest.mark.needs("sweeps")
 @pytest.mark.parametrize("field, value, words", [
-    ("newest_evidence", picks.day_after(_SWEEP["swept_to"].date().isoformat()), "after the date swept to"),
-    ("newest_evidence", picks.day_before(_SWEEP["newest_evidence"]), "not the newest publication date of its sources"),
+    ("newest_evidence", _after_the_sweep, "after the date swept to"),
+    ("newest_evidence", _before_its_newest_evidence, "not the newest publication date of its sources"),
 ])
 def test_a_sweep_whose_dates_disagree_fails(broken, field, value, words):
-    broken.edit("sweeps.csv", _SWEEP["id"], field, value)
-    broken.fails(rules.sweep_dates, "sweeps.csv", _SWEEP["id"], "sweep dates", words)
+    sweep = picks.reg().sweeps.iloc[0]
+    broken.edit("sweeps.csv", sweep["id"], field, value(sweep))
+    broken.fails(rules.sweep_dates, "sweeps.csv", sweep["id"], "sweep dates", words)
 
 
 def test_currency_by_track_names_the_stalest_item():
