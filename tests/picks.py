@@ -171,6 +171,15 @@ def scored_with_a_later_development() -> tuple[str, str]:
     raise NoSuchRow("the register has no scored claim with a development dated after the article")
 
 
+def development_naming_actors() -> pd.Series:
+    """The first development that names its actors (two rows record the same event only if they share one)."""
+    d = reg().developments
+    named = d[d["actors"].map(lambda v: bool(_ids(v)))]
+    if named.empty:
+        raise NoSuchRow("the register has no development naming its actors")
+    return named.iloc[0]
+
+
 def earned(level: str) -> str:
     """The first fact that records no confidence and earns ``level`` from its evidence."""
     c, levels = claims_of("fact"), fact_confidences(reg())

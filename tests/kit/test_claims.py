@@ -191,7 +191,7 @@ def test_context_links_need_no_label(broken):
 
 def _again(**cells) -> tuple[str, str, dict]:
     """A development of the register recorded again under a new id: (its id, the new id, the new row)."""
-    d = picks.reg().developments.iloc[0]
+    d = picks.development_naming_actors()  # the same event needs a shared actor
     new = picks.absent("d", picks.reg().developments["id"])
     row = {"id": new, "date": d["date"], "category": d["category"], "actors": d["actors"], "event": d["event"],
            "source_id": d["source_id"], "added_in": str(d["added_in"])}
@@ -200,7 +200,7 @@ def _again(**cells) -> tuple[str, str, dict]:
 
 def test_same_event_twice_fails(broken):
     # the same event in the same words, from another source
-    first = picks.reg().developments.iloc[0]
+    first = picks.development_naming_actors()
     other = next(s for s in picks.reg().sources["id"] if s not in set(first["source_id"].split(";")))
     old, new, row = _again(source_id=other)
     broken.append("developments.csv", row)
