@@ -6,8 +6,9 @@ against another briefing's data: the rule tests run against this book and the se
 Each pick reads the current briefing's register (``config.current()``: loaded once per briefing) and returns the
 first row, in the table's order, that has the property; when none has it, it raises :class:`NoSuchRow` naming the
 property, so a test fails (it never passes vacuously). Pick when the test runs, not at collection: pytest collects
-before the ``briefing`` fixture enters a briefing, so a pick made at import reads this book's register. Tests that are about one row's content (a data regression test: this claim records that vote) keep
-that id and say so; they sit in a section headed "this briefing's data".
+before the ``briefing`` fixture enters a briefing, so a pick made at import reads this book's register. Tests that
+are about one row's content (a data regression test: this claim records that vote) keep that id and say so; they sit
+in a section headed "this briefing's data".
 """
 
 from __future__ import annotations

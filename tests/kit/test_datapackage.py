@@ -1,11 +1,13 @@
-"""The data package validates; each rule of the loader fails with file, row/id, field and rule."""
+"""The data package validates; each rule of the loader fails with file, row/id, field and rule (broken in a copy of
+this book's files and of the second briefing's: the ``briefing`` fixture, tests/conftest.py)."""
 
 import json
+from functools import cache
 
 import pytest
 import yaml
 
-from briefing import config
+from briefing import config, paths
 from briefing.datapackage import DataError, Package, descriptor, kit_tables, load
 from briefing.paths import DATA, ROOT
 
@@ -74,76 +76,81 @@ def _a_field(test) -> tuple[str, str, str, str, dict]:
             continue
         for field in res["schema"]["fields"]:
             if field["name"] != key and test(field):
-                with (DATA / res["path"]).open(encoding="utf-8", newline="") as fh:
+                with (paths.data() / res["path"]).open(encoding="utf-8", newline="") as fh:
                     first = next(csv.DictReader(fh))
                 return res["path"], key, first[key], field["name"], field
     raise picks.NoSuchRow("no field of the data package fits")
 
 
-_CLAIM, _DATED = picks.a("fact"), picks.a_claim_with("event_date")
-_IDS = list(picks.reg().claims["id"])
-_ROW = f"row {picks.row_number('claims', _CLAIM)} (id {_CLAIM})"
-_LIST = _a_field(lambda f: f["type"] == "list" and "x-references" in f)
-_DATE = _a_field(lambda f: f.get("x-calendar-date"))
-_MIN = _a_field(lambda f: f["type"] in ("integer", "number") and "minimum" in f.get("constraints", {}))
-_BELOW = str(_MIN[4]["constraints"]["minimum"] - 5)
-_NO_PARAGRAPH = picks.absent("p", picks.reg().paragraphs["id"], width=2)
+@cache
+def _cells(root) -> dict[str, tuple]:
+    """One cell to break per loader rule, picked in the briefing at ``root`` (the current one) by what it is
+    (tests/picks.py, the descriptor), not by its id: (file, row, field, value, key field, what the message names)."""
+    claim, dated = picks.a("fact"), picks.a_claim_with("event_date")
+    ids = list(picks.reg().claims["id"])
+    row = f"row {picks.row_number('claims', claim)} (id {claim})"
+    lst = _a_field(lambda f: f["type"] == "list" and "x-references" in f)
+    date = _a_field(lambda f: f.get("x-calendar-date"))
+    least = _a_field(lambda f: f["type"] in ("integer", "number") and "minimum" in f.get("constraints", {}))
+    below = str(least[4]["constraints"]["minimum"] - 5)
+    no_paragraph = picks.absent("p", picks.reg().paragraphs["id"], width=2)
+    return {
+        "missing_required_field": ("claims.csv", claim, "claim_en", "", "id",
+                                   ["claims.csv", row, "'claim_en'", "required"]),
+        "unknown_enum_value": ("claims.csv", claim, "verdict", "maybe", "id",
+                               ["claims.csv", claim, "'verdict'", "enum", "maybe"]),
+        "dangling_foreign_key": ("claim_sources.csv", claim, "source_id", "s-nowhere", "claim_id",
+                                 ["claim_sources.csv", "'source_id'", "foreign key", "s-nowhere"]),
+        "dangling_list_reference": (lst[0], lst[2], lst[3], "s-nowhere;s-also-missing", lst[1],
+                                    [lst[0], lst[2], f"'{lst[3]}'", "foreign key", "s-nowhere"]),
+        "dangling_paragraph": ("claims.csv", claim, "paragraph", no_paragraph, "id",
+                               ["claims.csv", claim, "'paragraph'", "foreign key"]),
+        "duplicate_id": ("claims.csv", ids[2], "id", ids[1], "id", ["claims.csv", ids[1], "'id'", "unique"]),
+        "impossible_date": (date[0], date[2], date[3], "2025-02-30", date[1],
+                            [date[0], date[2], f"'{date[3]}'", "date", "2025-02-30"]),
+        "malformed_date": ("claims.csv", dated, "event_date", "18/02/2025", "id",
+                           ["claims.csv", dated, "'event_date'"]),
+        "negative_amount": (least[0], least[2], least[3], below, least[1], [least[0], f"'{least[3]}'", "minimum"]),
+    }
 
 
-# One cell broken on purpose: the loader fails, naming the file, the row or id, the field and the rule. The rows and
-# fields are picked by what they are (tests/picks.py, the descriptor), not by their ids.
-@pytest.mark.parametrize("file, row, field, value, key, parts", [
-    pytest.param("claims.csv", _CLAIM, "claim_en", "", "id",
-                 ["claims.csv", _ROW, "'claim_en'", "required"], id="missing_required_field"),
-    pytest.param("claims.csv", _CLAIM, "verdict", "maybe", "id",
-                 ["claims.csv", _CLAIM, "'verdict'", "enum", "maybe"], id="unknown_enum_value"),
-    pytest.param("claim_sources.csv", _CLAIM, "source_id", "s-nowhere", "claim_id",
-                 ["claim_sources.csv", "'source_id'", "foreign key", "s-nowhere"], id="dangling_foreign_key"),
-    pytest.param(_LIST[0], _LIST[2], _LIST[3], "s-nowhere;s-also-missing", _LIST[1],
-                 [_LIST[0], _LIST[2], f"'{_LIST[3]}'", "foreign key", "s-nowhere"],
-                 id="dangling_list_reference"),
-    pytest.param("claims.csv", _CLAIM, "paragraph", _NO_PARAGRAPH, "id",
-                 ["claims.csv", _CLAIM, "'paragraph'", "foreign key"], id="dangling_paragraph"),
-    pytest.param("claims.csv", _IDS[2], "id", _IDS[1], "id",
-                 ["claims.csv", _IDS[1], "'id'", "unique"], id="duplicate_id"),
-    pytest.param(_DATE[0], _DATE[2], _DATE[3], "2025-02-30", _DATE[1],
-                 [_DATE[0], _DATE[2], f"'{_DATE[3]}'", "date", "2025-02-30"], id="impossible_date"),
-    pytest.param("claims.csv", _DATED, "event_date", "18/02/2025", "id",
-                 ["claims.csv", _DATED, "'event_date'"], id="malformed_date"),
-    pytest.param(_MIN[0], _MIN[2], _MIN[3], _BELOW, _MIN[1],
-                 [_MIN[0], f"'{_MIN[3]}'", "minimum"], id="negative_amount"),
-])
-def test_one_broken_cell_fails_its_rule(data_copy, file, row, field, value, key, parts):
+# One cell broken on purpose: the loader fails, naming the file, the row or id, the field and the rule.
+@pytest.mark.parametrize("case", ["missing_required_field", "unknown_enum_value", "dangling_foreign_key",
+                                  "dangling_list_reference", "dangling_paragraph", "duplicate_id", "impossible_date",
+                                  "malformed_date", "negative_amount"])
+def test_one_broken_cell_fails_its_rule(briefing, data_copy, case):
+    file, row, field, value, key, parts = _cells(paths.root())[case]
     edit_csv(data_copy.parent / file, row, field, value, key=key)
     _fails(data_copy, *parts)
 
 
-def test_not_utf8(data_copy):
+def test_not_utf8(briefing, data_copy):
     path = data_copy.parent / "sources.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
     _fails(data_copy, "sources.csv", "encoding", "UTF-8")
 
 
-def test_wrong_header(data_copy):
+def test_wrong_header(briefing, data_copy):
     path = data_copy.parent / "developments.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("category", "kind", 1), encoding="utf-8")
     _fails(data_copy, "developments.csv", "header", "category")
 
 
-def test_changed_article_breaks_the_hash(data_copy):
+def test_changed_article_breaks_the_hash(briefing, data_copy):
     article = data_copy.parent / "source" / "article.zh.txt"
     article.write_bytes(article.read_bytes() + b"\n")
     _fails(data_copy, "article.zh.txt", "hash")
 
 
-def test_validate_fails_and_names_the_problem(data_copy, capsys):
+def test_validate_fails_and_names_the_problem(briefing, data_copy, capsys):
     from briefing import validate
 
-    edit_csv(data_copy.parent / "claims.csv", _CLAIM, "claim_type", "opinion")
+    claim = picks.a("fact")
+    edit_csv(data_copy.parent / "claims.csv", claim, "claim_type", "opinion")
     assert validate.main(data_copy.parent.parent) == 1
     stderr = capsys.readouterr().err
-    assert "claims.csv" in stderr and _CLAIM in stderr and "claim_type" in stderr
+    assert "claims.csv" in stderr and claim in stderr and "claim_type" in stderr
 
 
 def test_descriptor_is_json_with_licence_and_sources():

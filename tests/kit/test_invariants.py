@@ -1,7 +1,8 @@
-"""Invariants that only the tests used to hold, now register rules (issue 27): `make validate` reports each one,
-naming file, row or id, field and rule. Each test breaks one thing in memory (a deep copy of the register, loaded
-once per briefing) and runs the one rule that guards it, against this book and the second briefing (only this book
-has second readings and calls: those tests say so in their ids); one end-to-end case per rule shows the same message from the files."""
+"""Invariants that only the tests used to hold, now register rules (issue 27): `make validate` reports each one, naming
+file, row or id, field and rule. Each test breaks one thing in memory (a deep copy of the register, loaded once per
+briefing) and runs the one rule that guards it, against this book and the second briefing (only this book has second
+readings and calls: those tests say so in their ids); one end-to-end case per rule shows the same message from the
+files."""
 
 import copy
 

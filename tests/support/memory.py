@@ -2,11 +2,11 @@
 
 Each briefing the tests know (:data:`BRIEFINGS`: this book and the fictional second briefing) is loaded once per
 test session (:func:`loaded`; ``tests/conftest.py``'s ``broken`` runs each such test against each briefing that has
-the tables it needs, :func:`having`) and deep-copied for each test: a test edits a cell as the CSV would hold it (the value is parsed by the table's schema, as the loader
-parses it), then runs one rule of :mod:`briefing.rules` and reads its message. The message is the one
-``make validate`` prints (file, id, field and rule): the rules name the file from the package, not from the
-frame. A handful of end-to-end cases per module still break a copy of the files (fixture ``data_copy``) for the
-loader's own rules and to show the whole path from a CSV row to the message.
+the tables it needs, :func:`having`) and deep-copied for each test: a test edits a cell as the CSV would hold it
+(the value is parsed by the table's schema, as the loader parses it), then runs one rule of :mod:`briefing.rules`
+and reads its message. The message is the one ``make validate`` prints (file, id, field and rule): the rules name
+the file from the package, not from the frame. A handful of end-to-end cases per module still break a copy of the
+files (fixture ``data_copy``) for the loader's own rules and to show the whole path from a CSV row to the message.
 """
 
 from __future__ import annotations
