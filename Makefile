@@ -110,18 +110,18 @@ $(PDF_BUILT): $(BUILT) src/briefing/pdf.py
 	$(BIN)/python -m briefing.pdf --copy-to-site
 	touch $@
 
-# Each notebook executes once: strict nbval first re-executes every notebook and proves that its stored outputs are
-# what the code makes; the book is then built from those proven outputs (EXECUTE=off), and the rest of the suite
-# (browser, PDF, lab, unit and data tests) runs against that book. On every core, one test file per worker at a
-# time (--dist loadfile): a notebook's cells share one kernel, and a module's browser or JupyterLab fixture serves
-# all its tests. (loadgroup would be finer, but pytest-xdist 3.8 cannot rename items under pytest 9.2.)
+# Each notebook executes once: the book is built from the stored outputs (EXECUTE=off), and strict nbval, in the
+# same pytest session as the rest of the suite, re-executes every notebook and proves that those outputs are what
+# the code makes (a stale output fails the run, so no book built from one passes). The browser, PDF, lab, unit and
+# data tests run against that book. One session on every core, one test file per worker at a time (--dist
+# loadfile): a notebook's cells share one kernel, and a folder's browser or JupyterLab fixture serves all its
+# tests (tests/conftest.py groups them and starts the longest groups first).
 PYTEST_PARALLEL := -n auto --dist loadfile
 
 test: system-deps $(STAMP) $(LAB_STAMP)
 	$(BIN)/python -m briefing.validate
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m notebook
 	$(MAKE) --no-print-directory pdf EXECUTE=off
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not notebook"
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 # Only the real-browser audit of the built book (headless Chromium, axe-core).
 test-browser: system-deps book pdf

@@ -142,7 +142,8 @@ class DeclaredReads(pytest.Item):
 
 def pytest_collection_modifyitems(session, config, items):
     """After the last cell of each notebook that nbval runs, check its declared reads in the same kernel. Running
-    notebooks is slow: `make test-fast` leaves them out (-m "not slow")."""
+    notebooks is slow: `make test-fast` leaves them out (-m "not slow"). Then the longest groups first (see
+    :func:`_cost`), so that on two workers the last to start are the shortest."""
     last = {}
     for i, item in enumerate(items):
         if type(item.parent).__name__ == "IPyNbFile":
@@ -154,12 +155,31 @@ def pytest_collection_modifyitems(session, config, items):
         check.add_marker(pytest.mark.slow)
         check.add_marker(pytest.mark.notebook)
         items.insert(i + 1, check)
+    # Stable, by group: a file's (and a notebook's) items stay together and keep their order.
+    cost: dict[str, int] = {}
+    for item in items:
+        scope = _scope(item.nodeid)
+        cost[scope] = min(cost.get(scope, 2), _cost(item))
+    items[:] = sorted(items, key=lambda item: cost[_scope(item.nodeid)])
 
 
 # Folders whose tests share one expensive session fixture, so that `--dist loadfile` keeps each on one worker:
 # the browser tests one Chromium and one audit of every page (the audit and the byte budgets), the lab one
 # JupyterLab. Every other file is a group of its own, as loadfile has it.
-SHARED_FIXTURE_FOLDERS = ("tests/browser/", "tests/lab/")
+SHARED_FIXTURE_FOLDERS = ("tests/lab/", "tests/browser/")
+
+
+def _scope(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    return next((f for f in SHARED_FIXTURE_FOLDERS if path.startswith(f)), path)
+
+
+def _cost(item) -> int:
+    """Which groups start first: the folders with a shared browser or JupyterLab (minutes each), then the files
+    that build a book or run notebooks (any item marked slow: seconds to tens of seconds), then the rest."""
+    if _scope(item.nodeid) in SHARED_FIXTURE_FOLDERS:
+        return 0
+    return 1 if item.get_closest_marker("slow") else 2
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -169,8 +189,10 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadFileScheduling
 
     class LoadFolderOrFile(LoadFileScheduling):
+        """loadfile with the shared-fixture folders as one group each, handed out in collection order (the order
+        :func:`_cost` gives), not xdist's default of the group with the most tests first."""
         def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return next((f for f in SHARED_FIXTURE_FOLDERS if path.startswith(f)), path)
+            return _scope(nodeid)
 
+    config.option.loadscopereorder = False
     return LoadFolderOrFile(config, log)

@@ -33,8 +33,11 @@ def _findings(table: Path, mtime: float) -> dict[str, dict[str, str]]:
 
 
 def known_findings(data: Path | None = None) -> dict[str, dict[str, str]]:
-    """The book's findings by id (read afresh when the table changes)."""
+    """The book's findings by id (read afresh when the table changes); none for a briefing without the table, so
+    that a page citing one reports the id as unknown rather than a missing file."""
     table = Path(data or paths.data()) / FINDINGS
+    if not table.is_file():
+        return {}
     return _findings(table, table.stat().st_mtime)
 
 

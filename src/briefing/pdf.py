@@ -34,14 +34,12 @@ from bs4 import NavigableString, Tag
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .paths import ROOT
+from . import paths
 from .pdf_book import (Book, Chapter, article, article_of, book, on_tree, parse, scope,  # noqa: F401 (the API)
                        text_of, title_of)
 from .pdf_fonts import repair_fonts
 from .vocabulary import PAGE_COLOURS
 
-HTML_ROOT = ROOT / "_build" / "html"
-OUT_DIR = ROOT / "_build" / "pdf"
 CHROMIUM = os.environ.get("BRIEFING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run",
@@ -351,8 +349,32 @@ def finish(pdf: bytes, bk: Book, as_of: dt.date | None, headings: list[str] | No
     return out.getvalue()
 
 
-def build(html_root: Path = HTML_ROOT, out_dir: Path = OUT_DIR, root: Path = ROOT) -> Path:
+def html_root() -> Path:
+    """The current briefing's built site (``paths.root()``: moved by ``config.use`` or ``BRIEFING_ROOT``)."""
+    return paths.root() / "_build" / "html"
+
+
+def out_dir() -> Path:
+    """Where the current briefing's PDF is written."""
+    return paths.root() / "_build" / "pdf"
+
+
+# The old constants, resolved when read (the briefing's folder is a value, not fixed at import).
+_LAZY = {"HTML_ROOT": html_root, "OUT_DIR": out_dir, "ROOT": paths.root}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return _LAZY[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def build(html_root: Path | None = None, out_dir: Path | None = None, root: Path | None = None) -> Path:
     from playwright.sync_api import sync_playwright
+
+    root = root or paths.root()
+    html_root = html_root or root / "_build" / "html"
+    out_dir = out_dir or root / "_build" / "pdf"
 
     if not (html_root / "index.html").is_file():
         raise SystemExit(f"{html_root} has no built book: run `make book` first")
@@ -391,11 +413,12 @@ def build(html_root: Path = HTML_ROOT, out_dir: Path = OUT_DIR, root: Path = ROO
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Build the PDF edition from the built book.")
-    parser.add_argument("--html", type=Path, default=HTML_ROOT)
-    parser.add_argument("--out", type=Path, default=OUT_DIR)
+    parser.add_argument("--html", type=Path, default=None, help="the built site (default: _build/html)")
+    parser.add_argument("--out", type=Path, default=None, help="where to write the PDF (default: _build/pdf)")
     parser.add_argument("--copy-to-site", action="store_true", help="also copy the PDF into the built site")
     args = parser.parse_args(argv)
     start = time.perf_counter()
+    args.html = args.html or html_root()
     target = build(args.html, args.out)
     from pypdf import PdfReader
 

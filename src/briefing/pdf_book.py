@@ -13,7 +13,8 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from .paths import ROOT, pdf_name
+from . import paths
+from .paths import pdf_name
 
 
 # -- what goes in -------------------------------------------------------------------------------------------------
@@ -42,9 +43,10 @@ class Book:
     chapters: list[Chapter] = field(default_factory=list)
 
 
-def book(root: Path = ROOT, html_root: Path | None = None) -> Book:
+def book(root: Path | None = None, html_root: Path | None = None) -> Book:
     """The book's title, author, addresses and chapters (in the order of ``_toc.yml``; with ``html_root``, each
     chapter's title read from the built page)."""
+    root = root or paths.root()
     cfg = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     repo = ((cfg.get("repository") or {}).get("url") or "").rstrip("/")

@@ -10,9 +10,14 @@ reference to the PDF inside it. Each of the last rules is also shown failing on 
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
 import functools
 import re
+from pathlib import Path
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
 import pytest
 
 from briefing import pdf
@@ -117,59 +122,151 @@ def test_the_sentence_that_links_to_the_pdf_is_left_out_of_it():
     assert "<em>What it claims.</em>" in out and "Next sentence." in out
 
 
-# Text boxes of a PDF, read with PDFium (the engine of Chromium's own viewer): every text object's box in page
-# space, through the forms (XObjects) that hold it.
+# What the checks read from a PDF, with PDFium (the engine of Chromium's own viewer), in one pass over its pages and
+# page objects (the forms (XObjects) included): each text object's box in page space, its clip, its baseline; the
+# images; the page's text. The PDF that `make pdf` made is read once for all the tests. A text object's string is
+# fetched only for a box that breaks a rule (the message names it): fetching it for each of the book's 220,000 text
+# objects took most of the margin check's 12 s.
 MARGIN_SLACK = 1.0  # points: anti-aliasing and glyph side bearings
+FOOTER = 50  # points from the page's foot: the running footer, in the bottom margin
 
 
 def _mm(value: str) -> float:
     return float(value.removesuffix("mm")) * 72 / 25.4
 
 
-def text_boxes(source):
-    """(page, text, left, bottom, right, top) for every text object of a PDF (path or bytes)."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+@dataclasses.dataclass
+class PageReading:
+    number: int  # 1-based
+    width: float
+    height: float
+    text: str
+    off_margins: list[tuple[str, float, float]]  # (text, left, right) of each box past the left or right margin
+    clipped: list[str]  # text cut by its clip path
+    lowest: float | None  # baseline of the lowest non-blank text above the footer
+    images: int  # image objects drawn (inline ones and XObjects, inside forms too)
 
+    @property
+    def fill(self) -> float:
+        """How far down the page its text reaches, as a share of its height: a page whose text stops a fifth of
+        the way down is a fifth full."""
+        return (self.height - self.lowest) / self.height if self.lowest is not None else 0.0
+
+
+def _matrix(m) -> tuple[float, ...]:
+    return m.a, m.b, m.c, m.d, m.e, m.f
+
+
+def _times(m, n) -> tuple[float, ...]:
+    """m then n (row vectors, as PDF writes them)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F
+
+
+def _on_rect(m, left, bottom, right, top):
+    a, b, c, d, e, f = m
+    xs = [a * x + c * y + e for x in (left, right) for y in (bottom, top)]
+    ys = [b * x + d * y + f for x in (left, right) for y in (bottom, top)]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _clip_span(obj) -> tuple[float, float] | None:
+    """The narrowest left and right of an object's clip path (each of its paths' boxes), or None without one."""
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    x, y, lo, hi = ctypes.c_float(), ctypes.c_float(), [], []
+    for k in range(raw.FPDFClipPath_CountPaths(clip)):
+        xs = []
+        for s in range(raw.FPDFClipPath_CountPathSegments(clip, k)):
+            raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, k, s), x, y)
+            xs.append(x.value)
+        if xs:
+            lo.append(min(xs))
+            hi.append(max(xs))
+    return (max(lo), min(hi)) if lo else None
+
+
+def _object_text(obj, textpage) -> str:
+    size = raw.FPDFTextObj_GetText(obj, textpage, None, 0)  # in bytes, UTF-16 with its closing NUL
+    buffer = (ctypes.c_ushort * (size // 2 + 1))()
+    raw.FPDFTextObj_GetText(obj, textpage, buffer, size)
+    return bytes(buffer)[:max(size - 2, 0)].decode("utf-16-le", errors="ignore")
+
+
+def _read_page(doc, i: int, margin) -> PageReading:
+    page = doc[i]
+    textpage = page.get_textpage()
+    width, height = page.get_size()
+    lo, hi = _mm(margin["left"]) - MARGIN_SLACK, width - _mm(margin["right"]) + MARGIN_SLACK
+    off, clipped, baselines, images = [], [], [], 0
+    l, b, r, t, m = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), raw.FS_MATRIX()
+
+    def named(left, bottom, right, top):
+        return textpage.get_text_bounded(left, bottom, right, top).strip()[:40]
+
+    def walk(parent, count, get, form, level):  # form: the matrix from the form's space to the page's, or None
+        nonlocal images
+        for k in range(count(parent)):
+            obj = get(parent, k)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                raw.FPDFPageObj_GetBounds(obj, l, b, r, t)
+                raw.FPDFPageObj_GetMatrix(obj, m)
+                box, y = (l.value, b.value, r.value, t.value), m.f
+                if form:
+                    box, y = _on_rect(form, *box), m.e * form[1] + m.f * form[3] + form[5]
+                left, bottom, right, top = box
+                if y > FOOTER:
+                    baselines.append((y, obj))
+                if right - left > 0.5 and (left < lo or right > hi):
+                    off.append((named(*box), round(left, 1), round(right, 1)))
+                # Objects inside forms are not checked against their clip: it is the form's box, and no rule of the
+                # book draws text there (rows print at full opacity).
+                span = _clip_span(obj) if form is None else None
+                if span and right - left > 0.5 and (left < span[0] - MARGIN_SLACK or right > span[1] + MARGIN_SLACK):
+                    clipped.append(named(*box))
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+            elif kind == raw.FPDF_PAGEOBJ_FORM and level < 31:
+                raw.FPDFPageObj_GetMatrix(obj, m)
+                inner = _times(_matrix(m), form) if form else _matrix(m)
+                walk(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, inner, level + 1)
+
+    walk(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, None, 0)
+    lowest = next((y for y, obj in sorted(baselines, key=lambda e: e[0]) if _object_text(obj, textpage).strip()),
+                  None)
+    return PageReading(i + 1, width, height, textpage.get_text_range(), off, clipped, lowest, images)
+
+
+def read_pages(source, margin=pdf.MARGIN) -> list[PageReading]:
+    """Every page of a PDF (a path or bytes), read once; the book's PDF (a path, the default margins) is kept."""
+    if isinstance(source, Path) and margin is pdf.MARGIN:
+        return _read_kept(source)
     doc = pdfium.PdfDocument(source)
-    for i in range(len(doc)):
-        page = doc[i]
-        textpage = page.get_textpage()
-        forms = []  # (level, matrix to page space) of the forms around the current object
-        for obj in page.get_objects(max_depth=32):
-            while forms and forms[-1][0] >= obj.level:
-                forms.pop()
-            if obj.type == raw.FPDF_PAGEOBJ_FORM:
-                m = obj.get_matrix()
-                forms.append((obj.level, m.multiply(forms[-1][1]) if forms else m))
-            elif obj.type == raw.FPDF_PAGEOBJ_TEXT:
-                box = obj.get_bounds()
-                box = forms[-1][1].on_rect(*box) if forms else box
-                text = textpage.get_text_bounded(*box) if box[2] - box[0] > 0 else ""
-                yield i + 1, text, *box
+    return [_read_page(doc, i, margin) for i in range(len(doc))]
+
+
+@functools.lru_cache(maxsize=1)
+def _read_kept(path: Path) -> list[PageReading]:
+    doc = pdfium.PdfDocument(path)
+    return [_read_page(doc, i, pdf.MARGIN) for i in range(len(doc))]
 
 
 def off_margins(source, margin=pdf.MARGIN):
     """Text boxes that reach past the left or right page margin (or off the page)."""
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(source)
-    widths = [doc[i].get_size()[0] for i in range(len(doc))]
-    lo, out = _mm(margin["left"]) - MARGIN_SLACK, []
-    for page, text, left, bottom, right, top in text_boxes(source):
-        hi = widths[page - 1] - _mm(margin["right"]) + MARGIN_SLACK
-        if right - left > 0.5 and (left < lo or right > hi):
-            out.append((page, text.strip()[:40], round(left, 1), round(right, 1)))
-    return out
+    return [(p.number, *box) for p in read_pages(source, margin) for box in p.off_margins]
 
 
 def _synthetic_pdf(lines, form_lines=(), extra: str = "") -> bytes:
     """An A4 PDF with Helvetica text at the given (x, y, text), inside a form drawn at half scale, and ``extra``
-    content (operators) of its own."""
+    content (operators) of its own, which may draw a small grey picture (``/Im1 Do``)."""
     import io
 
     from pypdf import PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject,
+                               NumberObject)
 
     writer = PdfWriter()
     page = writer.add_blank_page(595.28, 841.89)
@@ -186,12 +283,19 @@ def _synthetic_pdf(lines, form_lines=(), extra: str = "") -> bytes:
     form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
                  NameObject("/BBox"): ArrayObject([FloatObject(v) for v in (0, 0, 1300, 1700)]),
                  NameObject("/Resources"): DictionaryObject({NameObject("/Font"): fonts})})
+    picture = DecodedStreamObject()
+    picture.set_data(b"\x80\x40")
+    picture.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image"),
+                    NameObject("/Width"): NumberObject(2), NameObject("/Height"): NumberObject(1),
+                    NameObject("/ColorSpace"): NameObject("/DeviceGray"),
+                    NameObject("/BitsPerComponent"): NumberObject(8)})
     content = DecodedStreamObject()
     content.set_data((show(lines) + ("q 0.5 0 0 0.5 0 0 cm /X1 Do Q\n" if form_lines else "") + extra)
                      .encode("latin-1"))
     page[NameObject("/Contents")] = writer._add_object(content)
     page[NameObject("/Resources")] = DictionaryObject({
-        NameObject("/Font"): fonts, NameObject("/XObject"): DictionaryObject({NameObject("/X1"): writer._add_object(form)})})
+        NameObject("/Font"): fonts, NameObject("/XObject"): DictionaryObject({
+            NameObject("/X1"): writer._add_object(form), NameObject("/Im1"): writer._add_object(picture)})})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -208,35 +312,8 @@ def test_the_margin_check_finds_text_past_the_margins_and_only_that():
 
 def clipped_text(source) -> list[tuple[int, str]]:
     """Text objects cut by their clip path (a chart's title or axis label running past its SVG, a table cell's
-    overflow): the object's box reaches past the box of the clip. Objects inside forms are not checked (their
-    clip is the form's box; no rule of the book draws text there since rows print at full opacity)."""
-    import ctypes
-
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
-
-    doc, out = pdfium.PdfDocument(source), []
-    for i in range(len(doc)):
-        page = doc[i]
-        textpage = page.get_textpage()
-        for obj in page.get_objects(max_depth=0):
-            clip = raw.FPDFPageObj_GetClipPath(obj.raw) if obj.type == raw.FPDF_PAGEOBJ_TEXT else None
-            if not clip:
-                continue
-            boxes = []
-            for k in range(raw.FPDFClipPath_CountPaths(clip)):
-                points = []
-                for s in range(raw.FPDFClipPath_CountPathSegments(clip, k)):
-                    x, y = ctypes.c_float(), ctypes.c_float()
-                    raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, k, s), x, y)
-                    points.append((x.value, y.value))
-                if points:
-                    boxes.append((min(p[0] for p in points), max(p[0] for p in points)))
-            left, bottom, right, top = obj.get_bounds()
-            if boxes and right - left > 0.5 and (left < max(b[0] for b in boxes) - MARGIN_SLACK
-                                                 or right > min(b[1] for b in boxes) + MARGIN_SLACK):
-                out.append((i + 1, textpage.get_text_bounded(left, bottom, right, top).strip()[:40]))
-    return out
+    overflow): the object's box reaches past the box of the clip."""
+    return [(p.number, text) for p in read_pages(source) for text in p.clipped]
 
 
 def test_the_clip_check_finds_a_title_cut_by_its_chart():
@@ -248,12 +325,11 @@ def test_the_clip_check_finds_a_title_cut_by_its_chart():
 
 def _self_references(source) -> list[str]:
     """Text after the title page that offers the book "as a PDF" (links to the PDF's own file: see the links test)."""
-    import pypdfium2 as pdfium
-
-    doc, found = pdfium.PdfDocument(source), []
-    for i in range(1, len(doc)):
-        text = " ".join(doc[i].get_textpage().get_text_range().split())
-        found += [f"page {i + 1}: {m.group(0).strip()}" for m in re.finditer(r"[^.]{0,30}\b(as|in) (a )?PDF\b", text)]
+    found = []
+    for p in read_pages(source)[1:]:
+        text = " ".join(p.text.split())
+        found += [f"page {p.number}: {m.group(0).strip()}"
+                  for m in re.finditer(r"[^.]{0,30}\b(as|in) (a )?PDF\b", text)]
     return found
 
 
@@ -292,6 +368,15 @@ def _squash(s: str) -> str:
     return "".join(s.split())
 
 
+@functools.lru_cache(maxsize=1)
+def _book() -> pdf.Book:
+    return pdf.book(html_root=pdf.HTML_ROOT)
+
+
+@functools.lru_cache(maxsize=None)
+def _outline(squash: bool = True) -> list[tuple[str, int, int]]:
+    return pdf.outline(_pdf()[0].read_bytes(), squash=squash)
+
 
 @pytest.mark.slow
 def test_page_count_is_sane_and_size_reported():
@@ -304,15 +389,14 @@ def test_page_count_is_sane_and_size_reported():
 
 @functools.lru_cache(maxsize=1)
 def _starts() -> dict[str, int]:
-    path, _ = _pdf()
-    return pdf.chapter_pages(path.read_bytes(), pdf.book(html_root=pdf.HTML_ROOT))
+    return pdf.chapter_pages(_outline(), _book())
 
 
 @pytest.mark.slow
 def test_every_chapter_title_in_order_on_the_page_the_contents_give():
     """Each chapter's title is in the contents with the page number the chapter starts on, and on that page.
     (Text is read from these pages only: reading all of them would take a minute.)"""
-    bk = pdf.book(html_root=pdf.HTML_ROOT)
+    bk = _book()
     starts = _starts()
     assert set(starts) == {c.page for c in bk.chapters}
     assert list(starts.values()) == sorted(starts.values()) and min(starts.values()) > 2
@@ -392,6 +476,7 @@ def test_title_page_has_the_evidence_date():
 @pytest.mark.slow
 def test_links_are_kept_inside_and_out():
     _, reader = _pdf()
+    name = pdf.book().name
     internal, external = 0, []
     for page in reader.pages:
         for annot in page.get("/Annots") or []:
@@ -408,15 +493,29 @@ def test_links_are_kept_inside_and_out():
     assert external, "no link out of the PDF"
     local = [u for u in external if re.match(r"^(file:|https?://(127\.0\.0\.1|localhost)|https://book\.invalid)", u)]
     assert not local, f"links to the machine that made the PDF: {local[:5]}"
-    itself = [u for u in external if u.split("#")[0].endswith(pdf.book().name)]
+    itself = [u for u in external if u.split("#")[0].endswith(name)]
     assert not itself, f"links to the PDF itself: {itself}"
+
+
+def raster_images(source) -> int:
+    """Images drawn in a PDF (XObjects and inline ones, inside forms too): a chart printed as a picture is one."""
+    return sum(p.images for p in read_pages(source))
+
+
+def test_the_image_count_finds_a_chart_printed_as_a_picture():
+    title = [(60, 700, "A chart's title")]
+    assert raster_images(_synthetic_pdf(title)) == 0
+    # As Chromium prints an <img> (an image XObject), and as an inline image.
+    drawn = "q 200 0 0 100 60 500 cm /Im1 Do Q\n"
+    inline = "q 200 0 0 100 60 300 cm BI /W 2 /H 1 /CS /G /BPC 8 ID \x80\x40 EI Q\n"
+    assert raster_images(_synthetic_pdf(title, extra=drawn)) == 1
+    assert raster_images(_synthetic_pdf(title, extra=drawn + inline)) == 2
 
 
 @pytest.mark.slow
 def test_charts_are_vectors():
     """No raster image stands in for a chart: the PDF holds no more images than the chapters' <img> elements."""
-    _, reader = _pdf()
-    images = sum(len(page.images) for page in reader.pages)
+    images = raster_images(_pdf()[0])
     imgs = sum(len(re.findall(r"<img\b", pdf.article_of((pdf.HTML_ROOT / c.page).read_text(encoding="utf-8"))))
                for c in pdf.book().chapters)
     assert images <= imgs, f"{images} raster images in the PDF, {imgs} <img> in the chapters"
@@ -434,9 +533,8 @@ def test_the_pdf_has_no_text_off_its_page_or_clip_and_no_reference_to_itself(che
 @pytest.mark.slow
 def test_contents_numbers_are_the_pages_of_the_outline_chapters():
     """The outline's top level, after the contents, is the chapters in order; the contents give each its page."""
-    path, _ = _pdf()
-    bk = pdf.book(html_root=pdf.HTML_ROOT)
-    top = [e for e in pdf.outline(path.read_bytes()) if e[2] == 0]
+    bk = _book()
+    top = [e for e in _outline() if e[2] == 0]
     assert top[0][0] == "Contents" and len(top) == len(bk.chapters) + 1, [t for t, *_ in top]
     contents = _page_text(1)
     for c, (title, page, _) in zip(bk.chapters, top[1:]):
@@ -459,11 +557,8 @@ def test_wide_tables_are_printed_as_blocks():
 def test_each_chapter_bookmark_reads_as_its_title():
     """Chromium names a chapter's bookmark from the h1's laid-out lines ("What happened nextWhat happened next");
     the bookmarks a reader clicks read as the chapters' own titles."""
-    from pypdf import PdfReader
-
-    path, _ = _pdf()
-    bk = pdf.book(html_root=pdf.HTML_ROOT)
-    top = [str(o.title) for o in PdfReader(path).outline if not isinstance(o, list)]
+    bk = _book()
+    top = [t for t, _, depth in _outline(squash=False) if depth == 0]
     assert top == ["Contents"] + [c.title for c in bk.chapters]
 
 
@@ -471,8 +566,7 @@ def test_each_chapter_bookmark_reads_as_its_title():
 def test_every_bookmark_keeps_its_spaces_appears_once_and_parts_do_not_point_at_the_contents():
     """Issue 25: Chromium's bookmarks lost the space at a heading's line break ("the origins of theMSMT"), one read
     twice over, and the parts' captions in the contents were bookmarks that all pointed at the contents page."""
-    path, _ = _pdf()
-    flat = pdf.outline(path.read_bytes(), squash=False)
+    flat = _outline(squash=False)
     contents = next(p for t, p, d in flat if t == "Contents")
     assert [t for t, p, d in flat if p == contents] == ["Contents"], "only the contents bookmark points at its page"
     squashed = [t for t, _, _ in flat if re.search(r"[a-z][A-Z]", t) and not re.search(r"DPRK|MSMT|US|UN", t)]
@@ -501,30 +595,25 @@ def test_name_headings_restores_the_words_of_each_heading():
     assert titles == ["What happened next", "The origins of the MSMT", "Unknown"]
 
 
-def page_fill(page) -> float:
-    """How far down a PDF page its text reaches, as a share of the page's height (the footer, in the bottom margin,
-    left out): a page whose text stops a fifth of the way down is a fifth full."""
-    height, ys = float(page.mediabox.height), []
+def short_pages(source, exempt=frozenset()) -> list[tuple[int, float]]:
+    """(page, share) of the pages under a quarter full (:attr:`PageReading.fill`), but those exempt."""
+    return [(p.number, round(p.fill, 2)) for p in read_pages(source) if p.number not in exempt and p.fill < 0.25]
 
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            ys.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
 
-    page.extract_text(visitor_text=visit)
-    body = [y for y in ys if y > 50]
-    return (height - min(body)) / height if body else 0.0
+def test_the_fill_check_finds_a_page_under_a_quarter_full():
+    full = [(60, 780, "Heading"), (60, 300, "Its chart's last line"), (300, 30, "Footer")]
+    assert short_pages(_synthetic_pdf(full)) == []
+    # A heading alone, its chart pushed over; blank text lower down and the footer do not fill the page.
+    stranded = [(60, 780, "Heading"), (60, 300, "   "), (300, 30, "Footer")]
+    assert short_pages(_synthetic_pdf(stranded)) == [(1, 0.07)]
+    assert short_pages(_synthetic_pdf(stranded), exempt={1}) == []
 
 
 @pytest.mark.slow
 def test_no_page_is_under_a_quarter_full_but_a_chapters_last():
     """Issue 25: a heading stranded at a page's foot, its chart pushed over, left pages half empty; a page may be
     short only where a chapter ends."""
-    from pypdf import PdfReader
-
-    path, _ = _pdf()
-    reader = PdfReader(path)
-    starts = set(pdf.chapter_pages(pdf.outline(path.read_bytes()), pdf.book(html_root=pdf.HTML_ROOT)).values())
-    ends = {s - 1 for s in starts} | {len(reader.pages)} | {1, 2}  # and the title and contents pages
-    short = [(n, round(page_fill(p), 2)) for n, p in enumerate(reader.pages, 1)
-             if n not in ends and page_fill(p) < 0.25]
+    starts, n = set(_starts().values()), len(read_pages(_pdf()[0]))
+    ends = {s - 1 for s in starts} | {n} | {1, 2}  # and the title and contents pages
+    short = short_pages(_pdf()[0], exempt=ends)
     assert not short, f"pages under a quarter full (page, share): {short}"
