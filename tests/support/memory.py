@@ -20,10 +20,12 @@ import pytest
 
 from briefing import config, rules
 from briefing.datapackage import DataError, Package, _parse, package
-from briefing.paths import REPOSITORY
+from briefing.paths import REPOSITORY, root
 
-# The briefings the rule tests run against, by the name their test ids carry.
-BRIEFINGS = {"book": REPOSITORY, "second": REPOSITORY / "tests" / "fixtures" / "second_briefing"}
+# The briefings the rule tests run against, by the name their test ids carry: the book the tests are run for (as
+# outside them: ``BRIEFING_ROOT``, else this repository; read at import, before any test enters a briefing) and
+# the fictional second briefing.
+BRIEFINGS = {"book": root().resolve(), "second": REPOSITORY / "tests" / "fixtures" / "second_briefing"}
 
 
 @cache
