@@ -63,31 +63,35 @@ def overlaps(texts: list[dict], slack: float = 1.0) -> list[str]:
     return found
 
 
-def _charts(browser, site, path: str, width: int, *, live: bool) -> tuple[list[dict], int]:
-    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=live)
-    page = context.new_page()
-    try:
-        page.goto(site.url(path), wait_until="load")
-        if live:
-            for vis in page.query_selector_all(".briefing-chart__vis"):
-                vis.scroll_into_view_if_needed()
-                page.wait_for_function("(el) => el.getAttribute('data-rendered') === 'true'", arg=vis,
-                                       timeout=harness.CHART_TIMEOUT_MS * 3)
-        return page.evaluate(MEASURE_JS), page.evaluate(OVERFLOW_JS)
-    finally:
-        context.close()
+def _charts(page, site, path: str, *, live: bool) -> tuple[list[dict], int]:
+    page.goto(site.url(path), wait_until="load")
+    if live:
+        for vis in page.query_selector_all(".briefing-chart__vis"):
+            vis.scroll_into_view_if_needed()
+            page.wait_for_function("(el) => el.getAttribute('data-rendered') === 'true'", arg=vis,
+                                   timeout=harness.CHART_TIMEOUT_MS * 3)
+    return page.evaluate(MEASURE_JS), page.evaluate(OVERFLOW_JS)
 
 
 @pytest.fixture(scope="module")
 def measured(browser, site):
+    """One tab per width and JavaScript on or off, each page loaded in it in turn: what is measured is the layout,
+    not what a page costs, so the theme's files come from the tab's cache after the first page."""
     cache: dict = {}
+    tabs: dict = {}
 
     def get(path: str, width: str, live: bool):
         key = (path, width, live)
         if key not in cache:
-            cache[key] = _charts(browser, site, path, WIDTHS[width], live=live)
+            if (width, live) not in tabs:
+                context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900},
+                                              java_script_enabled=live)
+                tabs[width, live] = context.new_page()
+            cache[key] = _charts(tabs[width, live], site, path, live=live)
         return cache[key]
-    return get
+    yield get
+    for tab in tabs.values():
+        tab.context.close()
 
 
 @pytest.mark.parametrize("live", [False, True], ids=["static", "interactive"])
