@@ -217,6 +217,36 @@ CHARTS_JS = """() => [...document.querySelectorAll('.briefing-chart__vis')].map(
           inFirstScreen: r.top < innerHeight && r.bottom > 0};
 })"""
 
+# Every visible chart's text: rendered font size and box, per chart (tests/browser/test_chart_widths.py). A text is visible when it and its ancestors
+# are displayed and not transparent (Vega hides axis labels that would overlap with opacity 0).
+CHART_TEXT_JS = """() => {
+  const visible = (el) => {
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden' || parseFloat(s.opacity) === 0) return false;
+      const o = e.getAttribute('opacity') || e.getAttribute('fill-opacity');
+      if (o !== null && parseFloat(o) === 0) return false;
+    }
+    return true;
+  };
+  return Array.from(document.querySelectorAll('.briefing-chart__vis')).map((vis) => {
+    const texts = [];
+    vis.querySelectorAll('svg text').forEach((t) => {
+      const content = (t.textContent || '').trim();
+      if (!content || !visible(t)) return;
+      const r = t.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) return;
+      const m = t.getScreenCTM();
+      const scale = m ? Math.hypot(m.a, m.b) : 1;
+      const size = parseFloat(getComputedStyle(t).fontSize);
+      texts.push({text: content, px: size * scale, box: [r.left, r.top, r.right, r.bottom]});
+    });
+    return {id: vis.id, live: vis.getAttribute('data-rendered') === 'true', texts};
+  });
+}"""
+
+OVERFLOW_JS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
 UPGRADED_JS = """el => ['true', 'error'].includes(el.getAttribute('data-rendered'))"""
 
 TIMES_JS = """() => {
@@ -297,6 +327,9 @@ class PageAudit:
     axe: dict[str, dict] = dataclasses.field(default_factory=dict)   # theme -> {executed, registered, ...}
     seconds: float = 0.0
     link_counts: dict[str, int] = dataclasses.field(default_factory=dict)   # distinct internal links, anchors
+    # The cold tab's chart text (CHART_TEXT_JS) and sideways overflow once every chart is interactive, at
+    # VIEWPORT: tests/browser/test_chart_widths.py reads it for its desktop width instead of loading the page again.
+    chart_text: tuple[list[dict], int] | None = None
     # The byte budgets' measure, from the same two loads (``[page]`` budgets, tests/browser/test_budgets.py): each
     # load left alone until the network is quiet, before any chart is scrolled into view; as measure_page has it.
     weight: dict = dataclasses.field(default_factory=dict)
@@ -564,6 +597,8 @@ def _load(browser, site: Site, path: str, *, warm: bool, dark: bool) -> _Open:
     audit.final_url = page.url
     with _Phase("cold charts"):
         audit.charts = _wait_for_charts(page, audit, "cold")
+        if audit.charts:
+            audit.chart_text = page.evaluate(CHART_TEXT_JS), page.evaluate(OVERFLOW_JS)
     times = page.evaluate(TIMES_JS)
     audit.cold_render_ms, audit.cold_load_ms = times["charts"], times["load"]
     for c in audit.charts:
