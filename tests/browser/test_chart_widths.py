@@ -7,6 +7,10 @@ Every page with a chart is loaded in headless Chromium at a phone's width (390 p
   drawing's scale on screen);
 - the page never scrolls sideways;
 - no two visible text boxes of one chart overlap (getBoundingClientRect of every ``<text>`` the reader can see).
+
+Page weight is not measured here: one tab per width and JavaScript setting loads every chart page in turn (the
+theme's files from its cache). The desktop width with JavaScript is the page audit's own cold tab
+(``harness.PageAudit.chart_text``) when the audit ran first in the session, as it does in ``make test``.
 """
 
 from __future__ import annotations
