@@ -57,15 +57,36 @@ def texts():
     return {p: article_text(p) for p in pages}
 
 
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One tab for every query, as a reader searches again and again: each query loads the search page afresh,
+    its files (the index too) from the tab's cache after the first."""
+    context = harness.new_context(browser)
+    yield context.new_page()
+    context.close()
+
+
 def search(page, site, query: str) -> list[str]:
     """The pages the book's search page lists for a query (paths under the site, in the order listed); the page
     must say nothing on the console while it searches."""
     said: list[str] = []
-    page.on("pageerror", lambda error: said.append(f"error: {error}"))
-    page.on("console", lambda m: said.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
-    page.goto(site.url("search.html?q=" + quote(query)), wait_until="load")
-    page.wait_for_function("() => (document.querySelector('#search-results .search-summary') || {}).innerText",
-                           timeout=10_000)
+
+    def on_error(error):
+        said.append(f"error: {error}")
+
+    def on_console(m):
+        if m.type in ("error", "warning"):
+            said.append(f"{m.type}: {m.text}")
+
+    page.on("pageerror", on_error)
+    page.on("console", on_console)
+    try:
+        page.goto(site.url("search.html?q=" + quote(query)), wait_until="load")
+        page.wait_for_function("() => (document.querySelector('#search-results .search-summary') || {}).innerText",
+                               timeout=10_000)
+    finally:
+        page.remove_listener("pageerror", on_error)
+        page.remove_listener("console", on_console)
     assert not said, f"search.html?q={query}: {said}"
     hrefs = page.eval_on_selector_all("#search-results ul.search li > a", "els => els.map(a => a.href)")
     found = [urlsplit(h).path.lstrip("/") for h in hrefs]
@@ -73,12 +94,12 @@ def search(page, site, query: str) -> list[str]:
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_search_finds_the_pages_that_hold_the_query(page, site, texts, query):
+def test_search_finds_the_pages_that_hold_the_query(tab, site, texts, query):
     expected = {p for p, text in texts.items() if holds(text, query)}
     assert expected, f"no page of the book holds {query!r}: the query tests nothing"
     if query in MUST_FIND:
         assert MUST_FIND[query] in expected, f"{MUST_FIND[query]} no longer holds {query!r}"
-    found = search(page, site, query)
+    found = search(tab, site, query)
     harness.EXTRA_LINES.append(f"search {query!r}: {len(found)} page(s) found, {len(expected)} hold it")
     missed = sorted(expected - set(found))
     assert not missed, f"search for {query!r} found {len(found)} page(s) but missed {missed}"
@@ -91,11 +112,11 @@ def test_search_finds_the_pages_that_hold_the_query(page, site, texts, query):
 SPLITS = ["朝鲜", "罗先旅游区", "罗先 Rason", "朝", "North Korea's 2025年2月底 c047", "美俄关系回暖,朝俄“蜜月期”终结?"]
 
 
-def test_the_browser_splits_a_query_as_the_index_does(page, site):
+def test_the_browser_splits_a_query_as_the_index_does(tab, site):
     """The search page's splitQuery (language_data.js) gives the terms briefing.search.query_terms gives."""
-    page.goto(site.url("search.html"), wait_until="load")
+    tab.goto(site.url("search.html"), wait_until="load")
     for text in SPLITS:
-        assert page.evaluate("q => splitQuery(q)", text) == query_terms(text), text
+        assert tab.evaluate("q => splitQuery(q)", text) == query_terms(text), text
 
 
 def test_search_page_within_budget(browser, site):

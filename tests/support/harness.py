@@ -58,7 +58,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 PAGE_BUDGETS = BUDGETS["page"]    # issue 11: measure_page, against make bench and test_budgets.py
 AUDIT_BUDGETS = BUDGETS["audit"]  # issue 5: audit_pages, against test_pages.py
 CHART_TIMEOUT_MS = AUDIT_BUDGETS["chart_ms"]  # every chart is interactive within this long of coming into view
-QUIET_MS = 400                    # measure_page: the network counts as quiet after this long without a request
+QUIET_MS = 250                    # the network counts as quiet after this long with no request open (see _Recorder.quiet)
 FAIL_CONSOLE_TYPES = {"error", "warning"}
 AXE_FAIL_IMPACTS = {"serious", "critical"}
 # The dark theme changes colours only, so the dark tab runs the rules that depend on colour (the light tab runs
@@ -217,6 +217,36 @@ CHARTS_JS = """() => [...document.querySelectorAll('.briefing-chart__vis')].map(
           inFirstScreen: r.top < innerHeight && r.bottom > 0};
 })"""
 
+# Every visible chart's text: rendered font size and box, per chart (tests/browser/test_chart_widths.py). A text is visible when it and its ancestors
+# are displayed and not transparent (Vega hides axis labels that would overlap with opacity 0).
+CHART_TEXT_JS = """() => {
+  const visible = (el) => {
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden' || parseFloat(s.opacity) === 0) return false;
+      const o = e.getAttribute('opacity') || e.getAttribute('fill-opacity');
+      if (o !== null && parseFloat(o) === 0) return false;
+    }
+    return true;
+  };
+  return Array.from(document.querySelectorAll('.briefing-chart__vis')).map((vis) => {
+    const texts = [];
+    vis.querySelectorAll('svg text').forEach((t) => {
+      const content = (t.textContent || '').trim();
+      if (!content || !visible(t)) return;
+      const r = t.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) return;
+      const m = t.getScreenCTM();
+      const scale = m ? Math.hypot(m.a, m.b) : 1;
+      const size = parseFloat(getComputedStyle(t).fontSize);
+      texts.push({text: content, px: size * scale, box: [r.left, r.top, r.right, r.bottom]});
+    });
+    return {id: vis.id, live: vis.getAttribute('data-rendered') === 'true', texts};
+  });
+}"""
+
+OVERFLOW_JS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
 UPGRADED_JS = """el => ['true', 'error'].includes(el.getAttribute('data-rendered'))"""
 
 TIMES_JS = """() => {
@@ -236,9 +266,18 @@ DOM_JS = """() => {
   return {headings: heads, links: links, refresh: refresh ? refresh.content : null, title: document.title};
 }"""
 
-# axe runs in the page without blocking the test: start it, do other work, then collect (see audit_page).
-AXE_START_JS = """(options) => {
-  window.__axeResult = axe.run(document, Object.assign({resultTypes: ['violations']}, options)).then(r => {
+# axe runs in the page without blocking the test: start it, do other work, then collect (see audit_page). Most of
+# axe.run is synchronous, so it starts from a task of its own (and axe is added there when the page lacks it):
+# the call returns at once and axe works in the tab's renderer while the next page loads in another.
+AXE_START_JS = """([source, options]) => {
+  window.__axeResult = new Promise(resolve => setTimeout(resolve, 0)).then(() => {
+    if (source) {
+      const script = document.createElement('script');
+      script.textContent = source;
+      document.head.appendChild(script);
+    }
+    return axe.run(document, Object.assign({resultTypes: ['violations']}, options));
+  }).then(r => {
     const executed = new Set([...r.passes, ...r.violations, ...r.incomplete, ...r.inapplicable].map(x => x.id)).size;
     return {version: axe.version, executed: executed, registered: axe.getRules().length,
       violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => (
@@ -288,6 +327,9 @@ class PageAudit:
     axe: dict[str, dict] = dataclasses.field(default_factory=dict)   # theme -> {executed, registered, ...}
     seconds: float = 0.0
     link_counts: dict[str, int] = dataclasses.field(default_factory=dict)   # distinct internal links, anchors
+    # The cold tab's chart text (CHART_TEXT_JS) and sideways overflow once every chart is interactive, at
+    # VIEWPORT: tests/browser/test_chart_widths.py reads it for its desktop width instead of loading the page again.
+    chart_text: tuple[list[dict], int] | None = None
     # The byte budgets' measure, from the same two loads (``[page]`` budgets, tests/browser/test_budgets.py): each
     # load left alone until the network is quiet, before any chart is scrolled into view; as measure_page has it.
     weight: dict = dataclasses.field(default_factory=dict)
@@ -302,27 +344,41 @@ class _Recorder:
 
     def __init__(self, page):
         self.load = Load()
-        self.last = time.perf_counter()   # the last request or response
+        self.last = time.perf_counter()   # the last network event (request, response, finished or failed)
+        self.open: set = set()            # requests neither finished nor failed
         page.on("request", self._request)
         page.on("response", self._response)
-        page.on("requestfailed", lambda r: self.load.failed.append(f"{r.url} ({r.failure})"))
+        page.on("requestfinished", self._settled)
+        page.on("requestfailed", self._failed)
         page.on("console", self._console)
         page.on("pageerror", lambda e: self.load.errors.append(str(e)))
         page.on("websocket", lambda ws: self.load.requests.append(ws.url))
 
     def _request(self, r):
         self.last = time.perf_counter()
+        self.open.add(r)
         self.load.requests.append(r.url)
 
     def _response(self, r):
         self.last = time.perf_counter()
         self.load.responses.append(r)
 
+    def _settled(self, r):
+        self.last = time.perf_counter()
+        self.open.discard(r)
+
+    def _failed(self, r):
+        self._settled(r)
+        self.load.failed.append(f"{r.url} ({r.failure})")
+
     def quiet(self, page, ms: int = QUIET_MS, limit_s: float = 10.0):
-        """Wait until the tab has made no request and had no response for ``ms`` (at most ``limit_s``)."""
+        """Wait until no request is open and none has started or ended for ``ms``, counted from now at the
+        earliest (after the load event: the browser asks for the icon after it), at most ``limit_s``."""
         start = time.perf_counter()
-        while time.perf_counter() - self.last < ms / 1000 and time.perf_counter() - start < limit_s:
-            page.wait_for_timeout(50)
+        self.last = max(self.last, start)
+        while ((self.open or time.perf_counter() - self.last < ms / 1000)
+               and time.perf_counter() - start < limit_s):
+            page.wait_for_timeout(20)
 
     def _console(self, msg):
         if msg.type in FAIL_CONSOLE_TYPES:
@@ -421,9 +477,8 @@ def check_headings(headings: list[dict]) -> list[str]:
 
 
 def start_axe(page, axe_source: str, options: dict | None = None):
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(content=axe_source)
-    page.evaluate(AXE_START_JS, options or {})
+    present = page.evaluate("() => typeof window.axe === 'object'")
+    page.evaluate(AXE_START_JS, [None if present else axe_source, options or {}])
 
 
 def collect_axe(page) -> dict:
@@ -542,6 +597,8 @@ def _load(browser, site: Site, path: str, *, warm: bool, dark: bool) -> _Open:
     audit.final_url = page.url
     with _Phase("cold charts"):
         audit.charts = _wait_for_charts(page, audit, "cold")
+        if audit.charts:
+            audit.chart_text = page.evaluate(CHART_TEXT_JS), page.evaluate(OVERFLOW_JS)
     times = page.evaluate(TIMES_JS)
     audit.cold_render_ms, audit.cold_load_ms = times["charts"], times["load"]
     for c in audit.charts:
