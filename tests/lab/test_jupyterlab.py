@@ -53,7 +53,10 @@ NOTEBOOKS = figure_counts()
 # The notebook's own panel, by its id (JupyterLab numbers them notebook-1, notebook-2, ... as it opens them).
 PANEL = "const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.id === id);"
 
-LOADED_JS = "async () => { const app = window.jupyterapp; if (!app) return false; await app.restored; return true; }"
+# The app restored and the commands the test runs registered (the plugins that add them may activate later).
+LOADED_JS = """async () => { const app = window.jupyterapp; if (!app) return false; await app.restored;
+  return ['docmanager:open', 'notebook:clear-all-cell-outputs', 'notebook:run-all-cells']
+    .every(c => app.commands.hasCommand(c)); }"""
 
 # Open the notebook as File > Open does (the document manager's command, the Notebook view); its panel's id.
 OPEN_JS = """async (path) => {
