@@ -53,9 +53,10 @@ NOTEBOOKS = figure_counts()
 # The notebook's own panel, by its id (JupyterLab numbers them notebook-1, notebook-2, ... as it opens them).
 PANEL = "const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.id === id);"
 
-# The app restored and the commands the test runs registered (the plugins that add them may activate later).
-LOADED_JS = """async () => { const app = window.jupyterapp; if (!app) return false; await app.restored;
-  return ['docmanager:open', 'notebook:clear-all-cell-outputs', 'notebook:run-all-cells']
+# The commands the test runs registered (the plugins that add them may activate after the app is exposed); polled
+# synchronously (a predicate's promise would count as true at once), the app's restoring awaited after.
+LOADED_JS = """() => { const app = window.jupyterapp;
+  return !!app && ['docmanager:open', 'notebook:clear-all-cell-outputs', 'notebook:run-all-cells']
     .every(c => app.commands.hasCommand(c)); }"""
 
 # Open the notebook as File > Open does (the document manager's command, the Notebook view); its panel's id.
@@ -174,6 +175,7 @@ class LabApp:
         self.page.goto(f"{self.lab['base']}/lab/workspaces/briefing-tests?reset&token={self.lab['token']}",
                        wait_until="load")
         self.page.wait_for_function(LOADED_JS, timeout=60_000, polling=250)
+        self.page.evaluate("async () => { await window.jupyterapp.restored; }")
 
     def run(self, name: str, timeout_ms: int = RUN_TIMEOUT_MS) -> Run:
         """Open the notebook and read its prose as stored; once its kernel is idle, replace the stored values by a
