@@ -1,8 +1,9 @@
 """The lab's fixtures: one JupyterLab (.venv-lab, `make lab-setup`) for the session.
 
 Chromium is the suite's own (``browser`` in tests/conftest.py, started by ``support.harness.launch``: the same
-binary and arguments as the book's browser tests, so nothing but 127.0.0.1 resolves). The notebooks are copied to a temporary folder (the lab autosaves;
-the committed notebooks must not change).
+binary and arguments as the book's browser tests, so nothing but 127.0.0.1 resolves); test_jupyterlab.py loads the
+lab's web app in one page of it. The notebooks are copied to a temporary folder (the lab autosaves; the committed
+notebooks must not change).
 """
 
 from __future__ import annotations

@@ -31,15 +31,16 @@ RAW_ROLE = re.compile(r"\{[a-z]+(?::[a-z]+)?\}`")
 GLUED = re.compile(r"\{(?:glue(?::text)?\}`|eval\}`glue\.)(\w*)`")
 BOOK = REPO / "_build" / "html" / "chapters"
 
-# The rendered text of every Markdown cell, in the notebook's order (the editor's source is hidden, so innerText
-# holds only what the reader sees).
-CELLS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell')]
+# The rendered text of every Markdown cell of the notebook's panel (by its id), in the notebook's order (the
+# editor's source is hidden, so innerText holds only what the reader sees).
+CELLS_JS = """(id) => [...document.getElementById(id).querySelectorAll('.jp-MarkdownCell')]
   .map(c => { const r = c.querySelector('.jp-RenderedMarkdown, .myst'); return r ? r.innerText : ''; })"""
 
-# Every stored user_expression of the open notebook's Markdown cells set to a stale value; how many cells held them.
+# Every stored user_expression of the panel's Markdown cells set to a stale value; how many cells held them.
 STALE = "stale-value"
-STALE_JS = """() => { let n = 0;
-  for (const c of window.jupyterapp.shell.currentWidget.content.widgets) {
+STALE_JS = """(id) => { let n = 0;
+  const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.id === id);
+  for (const c of panel.content.widgets) {
     const stored = c.model.type === 'markdown' && c.model.getMetadata('user_expressions');
     if (stored) { n++; c.model.setMetadata('user_expressions', stored.map(x => ({expression: x.expression,
       result: {status: 'ok', data: {'text/plain': "'%s'"}, metadata: {}}}))); } }
