@@ -1,7 +1,8 @@
 """A notebook that raises fails the build, and the message names the notebook (nb_execution_raise_on_error).
 
 Builds a one-page book with the project's own _config.yml in a temporary folder: once with a cell that raises
-(the build must fail and name the notebook), once with the cell fixed (the same book must build).
+(the build must fail and name the notebook), once with execution off (the same book must build), once citing an
+unknown claim (the build must fail and name it).
 """
 
 import os
@@ -40,10 +41,11 @@ def _book(tmp_path: Path, source: str, execute: str | None = None,
 
 
 class ProbeBooks:
-    """The probe books this module needs, each built once, on first use (four builds, and one that stops at its
-    configuration): ``good`` cites a known claim and call and runs a cell that works; ``raising`` runs ``1 / 0`` in
-    the book's own execution mode; ``off`` is the same with BRIEFING_EXECUTE=off; ``unknown_id`` cites a claim the
-    register lacks; ``unknown_mode`` asks for an execution mode that does not exist."""
+    """The probe books this module needs, each built once, on first use (three builds, and one that stops at its
+    configuration): ``raising`` runs ``1 / 0`` in the book's own execution mode; ``good`` is the same book with
+    BRIEFING_EXECUTE=off (the cell never runs), citing a known claim and call; ``unknown_id`` is ``good`` citing a
+    claim the register lacks; ``unknown_mode`` asks for an execution mode that does not exist. Only ``raising``
+    starts a kernel: roles resolve whether or not cells run, so the other twins need none."""
 
     def __init__(self, root: Path):
         self.root, self.built = root, {}
@@ -53,10 +55,9 @@ class ProbeBooks:
     def __getitem__(self, name: str) -> subprocess.CompletedProcess:
         if name not in self.built:
             roles = f"# Probe\n\nSee {{claim}}`{self.claim}` and {{call}}`{self.call}`."
-            recipe = {"good": dict(source="1 / 1", prose=roles),
-                      "raising": dict(source="1 / 0"),
-                      "off": dict(source="1 / 0", execute="off"),
-                      "unknown_id": dict(source="1", prose=roles.replace(self.claim, self.unknown)),
+            recipe = {"raising": dict(source="1 / 0"),
+                      "good": dict(source="1 / 0", execute="off", prose=roles),
+                      "unknown_id": dict(source="1 / 0", execute="off", prose=roles.replace(self.claim, self.unknown)),
                       "unknown_mode": dict(source="1 / 1", execute="sometimes")}[name]
             self.built[name] = _book(self.root / name, **recipe)
         return self.built[name]
@@ -77,7 +78,7 @@ def _out(run: subprocess.CompletedProcess) -> str:
 def test_a_raising_cell_fails_the_build_and_names_the_notebook(probes):
     bad = probes["raising"]
     assert bad.returncode != 0 and "probe.ipynb" in _out(bad) and "ZeroDivisionError" in _out(bad)
-    assert probes["good"].returncode == 0, _out(probes["good"])[-2000:]  # the same book, the cell fixed
+    assert probes["good"].returncode == 0, _out(probes["good"])[-2000:]  # the same book, its cell not run
 
 
 @pytest.mark.slow
@@ -86,7 +87,7 @@ def test_the_execution_mode_override_takes_effect(probes):
     execution off, the raising cell never runs and the book that fails in its own mode builds; an unknown mode
     stops the build."""
     assert probes["raising"].returncode != 0
-    assert probes["off"].returncode == 0, _out(probes["off"])[-2000:]
+    assert probes["good"].returncode == 0, _out(probes["good"])[-2000:]
     bad = probes["unknown_mode"]
     assert bad.returncode != 0 and "BRIEFING_EXECUTE" in _out(bad)
 
