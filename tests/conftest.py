@@ -194,7 +194,8 @@ _lowered = False
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     global _lowered
-    if not _lowered and _scope(item.nodeid) != "tests/lab/" and hasattr(os, "nice"):
+    if (not _lowered and _scope(item.nodeid) != "tests/lab/" and hasattr(os, "nice")
+            and os.environ.get("PYTEST_XDIST_WORKER")):  # a make test worker; never a developer's own run
         os.nice(LOWER_PRIORITY_BY)
         _lowered = True
 
