@@ -349,18 +349,18 @@ def finish(pdf: bytes, bk: Book, as_of: dt.date | None, headings: list[str] | No
     return out.getvalue()
 
 
-def html_root() -> Path:
-    """The current briefing's built site (``paths.root()``: moved by ``config.use`` or ``BRIEFING_ROOT``)."""
-    return paths.root() / "_build" / "html"
+def html_root(root: Path | None = None) -> Path:
+    """A briefing's built site (by default the current one's: ``paths.root()``, moved by ``config.use``)."""
+    return (root or paths.root()) / "_build" / "html"
 
 
-def out_dir() -> Path:
-    """Where the current briefing's PDF is written."""
-    return paths.root() / "_build" / "pdf"
+def out_dir(root: Path | None = None) -> Path:
+    """Where a briefing's PDF is written (by default the current one's)."""
+    return (root or paths.root()) / "_build" / "pdf"
 
 
 # The old constants, resolved when read (the briefing's folder is a value, not fixed at import).
-_LAZY = {"HTML_ROOT": html_root, "OUT_DIR": out_dir, "ROOT": paths.root}
+_LAZY = {"HTML_ROOT": html_root, "OUT_DIR": out_dir}
 
 
 def __getattr__(name: str):
@@ -369,20 +369,19 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def build(html_root: Path | None = None, out_dir: Path | None = None, root: Path | None = None) -> Path:
+def build(site: Path | None = None, out: Path | None = None, root: Path | None = None) -> Path:
+    """Print the PDF edition of the book built at ``site`` into ``out`` (by default the briefing's own folders)."""
     from playwright.sync_api import sync_playwright
 
     root = root or paths.root()
-    html_root = html_root or root / "_build" / "html"
-    out_dir = out_dir or root / "_build" / "pdf"
-
-    if not (html_root / "index.html").is_file():
-        raise SystemExit(f"{html_root} has no built book: run `make book` first")
+    site, out = site or html_root(root), out or out_dir(root)
+    if not (site / "index.html").is_file():
+        raise SystemExit(f"{site} has no built book: run `make book` first")
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).is_file():
         raise SystemExit(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
     bk = book(root)
     as_of, edition, dated = evidence_date(), edition_number(), edition_date()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(html_root)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -391,12 +390,12 @@ def build(html_root: Path | None = None, out_dir: Path | None = None, root: Path
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             try:
-                first = _print(browser, base, document(bk, html_root, as_of, edition, edition_date=dated), short)
+                first = _print(browser, base, document(bk, site, as_of, edition, edition_date=dated), short)
                 numbers = chapter_pages(first, bk)
                 missing = [c.page for c in bk.chapters if c.page not in numbers]
                 if missing:
                     raise RuntimeError(f"chapters not found in the PDF's outline: {missing}")
-                doc = document(bk, html_root, as_of, edition, numbers, edition_date=dated)
+                doc = document(bk, site, as_of, edition, numbers, edition_date=dated)
                 pdf = _print(browser, base, doc, short)
                 if chapter_pages(pdf, bk) != numbers:  # the numbers must not move the chapters
                     raise RuntimeError("filling in the contents moved the chapters")
@@ -405,8 +404,8 @@ def build(html_root: Path | None = None, out_dir: Path | None = None, root: Path
     finally:
         server.shutdown()
         server.server_close()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / bk.name
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / bk.name
     target.write_bytes(finish(pdf, bk, as_of, heading_texts(doc)))
     return target
 

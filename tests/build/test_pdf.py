@@ -244,14 +244,17 @@ def read_pages(source, margin=pdf.MARGIN) -> list[PageReading]:
     """Every page of a PDF (a path or bytes), read once; the book's PDF (a path, the default margins) is kept."""
     if isinstance(source, Path) and margin is pdf.MARGIN:
         return _read_kept(source)
+    return _read(source, margin)
+
+
+def _read(source, margin) -> list[PageReading]:
     doc = pdfium.PdfDocument(source)
     return [_read_page(doc, i, margin) for i in range(len(doc))]
 
 
 @functools.lru_cache(maxsize=1)
 def _read_kept(path: Path) -> list[PageReading]:
-    doc = pdfium.PdfDocument(path)
-    return [_read_page(doc, i, pdf.MARGIN) for i in range(len(doc))]
+    return _read(path, pdf.MARGIN)
 
 
 def off_margins(source, margin=pdf.MARGIN):
@@ -476,7 +479,7 @@ def test_title_page_has_the_evidence_date():
 @pytest.mark.slow
 def test_links_are_kept_inside_and_out():
     _, reader = _pdf()
-    name = pdf.book().name
+    name = _book().name
     internal, external = 0, []
     for page in reader.pages:
         for annot in page.get("/Annots") or []:
@@ -517,7 +520,7 @@ def test_charts_are_vectors():
     """No raster image stands in for a chart: the PDF holds no more images than the chapters' <img> elements."""
     images = raster_images(_pdf()[0])
     imgs = sum(len(re.findall(r"<img\b", pdf.article_of((pdf.HTML_ROOT / c.page).read_text(encoding="utf-8"))))
-               for c in pdf.book().chapters)
+               for c in _book().chapters)
     assert images <= imgs, f"{images} raster images in the PDF, {imgs} <img> in the chapters"
 
 

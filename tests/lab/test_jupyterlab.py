@@ -22,12 +22,12 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from briefing.charts import VEGA_LITE_MIME
+from support.harness import is_local
 from test_lab_prose import (CELLS_JS, STALE, STALE_JS, WITH_PROSE, book_findings, book_values, misreadings,
                             prose_findings, prose_keys)
 
@@ -263,8 +263,7 @@ def runs(app):
 
 def off_site(run: Run) -> list[str]:
     """What the page asked for off this machine while the run's notebook was open (or while the app loaded)."""
-    return sorted({u for u in run.requests if urlsplit(u).hostname not in {"127.0.0.1", "localhost"}
-                   and not u.startswith(("data:", "blob:"))})
+    return sorted({u for u in run.requests if not is_local(u)})
 
 
 def vega_errors(run: Run) -> list[str]:

@@ -420,7 +420,8 @@ def _weigh(site: Site, responses, skip=frozenset()) -> tuple[int, int, dict]:
     return n, total, parts
 
 
-def _is_local(url: str) -> bool:
+def is_local(url: str) -> bool:
+    """A request that stays on this machine (the local server, or data the page holds itself)."""
     parts = urlsplit(url)
     if parts.scheme in ("data", "blob", "about", "chrome-error", "javascript"):
         return True
@@ -526,12 +527,12 @@ def _wait_for_charts(page, audit: PageAudit, label: str) -> list[dict]:
 
 def _record_load(site: Site, audit: PageAudit, load: Load, label: str):
     for url in load.requests:
-        if not _is_local(url):
+        if not is_local(url):
             audit.problems["offline"].append(f"{label}: request to another host: {url}")
     for f in load.failed:
         # ERR_ABORTED: the page moved on (a redirect page's icon) or cancelled the request itself; a missing
         # file shows up as an HTTP status below, a blocked host as a request to another host above.
-        if _is_local(f.split(" ")[0]) and "ERR_ABORTED" not in f:
+        if is_local(f.split(" ")[0]) and "ERR_ABORTED" not in f:
             audit.problems["network"].append(f"{label}: request failed: {f}")
     for r in load.responses:
         if r.status >= 400:
@@ -804,7 +805,7 @@ def measure_page(browser, site: Site, path: str, charts: bool = True) -> dict:
         # them as responses, so they are left out by path.
         warm_n, warm_bytes, warm_parts = _weigh(site, warm.responses, skip=static)
         requests = cold.requests + scrolled.requests + warm.requests
-        offsite = sorted({u for u in requests if not _is_local(u)})
+        offsite = sorted({u for u in requests if not is_local(u)})
         failed = [f for f in cold.failed + scrolled.failed + warm.failed if "ERR_ABORTED" not in f]
         times = [i["ms"] for i in interactive]
     finally:
